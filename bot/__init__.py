@@ -1,0 +1,1 @@
+"""Conscience: the Slack edge (listeners), the domain (services), the messages layer and the Slack gateway."""

@@ -1,0 +1,24 @@
+"""Republishing a person's App Home: read their plan, render it, send it. Called after every change."""
+
+from __future__ import annotations
+
+import logging
+
+from bot.deps import Deps
+from bot.messages.catalogue import catalogue
+from bot.messages.home import home_view
+from bot.services import people
+from bot.slack import SlackError
+
+log = logging.getLogger(__name__)
+
+
+def publish(deps: Deps, team_id: str, user_id: str) -> None:
+    with deps.transaction() as session:
+        person = people.find_person(session, team_id, user_id)
+        language = people.language_of(person, deps.settings.default_language)
+        view = home_view(catalogue(language))
+    try:
+        deps.gateway.publish_home(user_id, view)
+    except SlackError as exc:
+        log.warning("views.publish failed: %s", exc.error, extra={"workspace": team_id, "user": user_id})

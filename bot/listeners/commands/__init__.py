@@ -1,0 +1,7 @@
+from slack_bolt import App
+
+from bot.listeners.commands import conscience
+
+
+def register(app: App) -> None:
+    conscience.register(app)

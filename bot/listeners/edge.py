@@ -1,0 +1,61 @@
+"""Small helpers every listener uses: who is asking, in which language, with what deps."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from bot.deps import Deps
+from bot.messages.catalogue import Catalogue, catalogue
+from bot.services import people
+from bot.slack import SlackError
+from models import Person
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Caller:
+    team_id: str
+    user_id: str
+
+
+def caller(body: dict[str, Any]) -> Caller:
+    team = body.get("team_id") or (body.get("team") or {}).get("id") or (body.get("user") or {}).get("team_id")
+    user = body.get("user_id") or (body.get("user") or {}).get("id") or (body.get("event") or {}).get("user")
+    return Caller(team_id=str(team or ""), user_id=str(user or ""))
+
+
+def deps_of(context: dict[str, Any]) -> Deps:
+    return context["deps"]
+
+
+def person_for(session: Session, deps: Deps, who: Caller) -> tuple[Person, bool]:
+    """The caller's row; created (without a Slack profile yet) on first contact. Cheap: no API call."""
+    return people.ensure_person(session, deps.clock, who.team_id, who.user_id)
+
+
+def language(deps: Deps, person: Person | None) -> str:
+    return people.language_of(person, deps.settings.default_language)
+
+
+def cat_for(deps: Deps, person: Person | None) -> Catalogue:
+    return catalogue(language(deps, person))
+
+
+def refresh_profile(deps: Deps, who: Caller) -> None:
+    """After the ack: fill in a new person's name, time zone and locale from users.info."""
+    try:
+        user = deps.gateway.user_info(who.user_id)
+    except SlackError as exc:
+        log.warning("users.info failed: %s", exc.error, extra={"workspace": who.team_id, "user": who.user_id})
+        return
+    with deps.transaction() as session:
+        person = people.find_person(session, who.team_id, who.user_id)
+        if person is not None:
+            people.apply_profile(
+                session, deps.clock, person, people.Profile(name=user.name, timezone=user.timezone, locale=user.locale)
+            )

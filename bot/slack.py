@@ -1,0 +1,169 @@
+"""The Slack gateway: the one module that talks to the Slack Web API.
+
+Two WebClients share the token and base URL:
+- `interactive` serves work done right after an ack (opening a modal within the 3-second
+  trigger window, updating a clicked message). It never sleeps on a retry.
+- `background` serves the worker and anything that may wait: it retries connection errors,
+  429s (honouring Retry-After) and 5xx with backoff.
+Errors leave this module as `SlackError`, classified so callers decide without parsing strings.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+from slack_sdk.http_retry.builtin_handlers import (
+    ConnectionErrorRetryHandler,
+    RateLimitErrorRetryHandler,
+    ServerErrorRetryHandler,
+)
+
+log = logging.getLogger(__name__)
+
+# Errors after which sending to that person or workspace is pointless until something changes.
+PERMANENT_ERRORS = frozenset(
+    {
+        "user_not_found",
+        "users_not_found",
+        "account_inactive",
+        "user_disabled",
+        "invalid_auth",
+        "not_authed",
+        "token_revoked",
+        "token_expired",
+        "team_access_not_granted",
+        "cannot_dm_bot",
+        "channel_not_found",
+        "is_archived",
+        "not_in_channel",
+        "missing_scope",
+    }
+)
+WORKSPACE_ERRORS = frozenset(
+    {"invalid_auth", "not_authed", "token_revoked", "token_expired", "team_access_not_granted"}
+)
+
+
+class SlackError(Exception):
+    def __init__(self, method: str, error: str, status: int | None = None, retry_after: float | None = None):
+        super().__init__(f"{method}: {error}")
+        self.method = method
+        self.error = error
+        self.status = status
+        self.retry_after = retry_after
+
+    @property
+    def rate_limited(self) -> bool:
+        return self.status == 429 or self.error == "ratelimited"
+
+    @property
+    def permanent(self) -> bool:
+        return self.error in PERMANENT_ERRORS
+
+    @property
+    def workspace_wide(self) -> bool:
+        return self.error in WORKSPACE_ERRORS
+
+
+@dataclass(frozen=True)
+class SlackUser:
+    user_id: str
+    name: str | None
+    timezone: str | None
+    locale: str | None
+    is_admin: bool
+    is_owner: bool
+    is_bot: bool
+
+
+class SlackGateway:
+    def __init__(self, token: str, base_url: str, *, interactive_timeout: int = 3, background_timeout: int = 10):
+        self.interactive = WebClient(token=token, base_url=base_url, timeout=interactive_timeout, retry_handlers=[])
+        self.background = WebClient(
+            token=token,
+            base_url=base_url,
+            timeout=background_timeout,
+            retry_handlers=[
+                ConnectionErrorRetryHandler(max_retry_count=2),
+                RateLimitErrorRetryHandler(max_retry_count=2),
+                ServerErrorRetryHandler(max_retry_count=2),
+            ],
+        )
+
+    def _call(self, client: WebClient, method: str, **params: Any) -> dict[str, Any]:
+        try:
+            # slack_sdk encodes params per method (JSON bodies for blocks and views, 0/1 for booleans).
+            response = getattr(client, method.replace(".", "_"))(**params)
+        except SlackApiError as exc:
+            resp = exc.response
+            retry_after = resp.headers.get("Retry-After") or resp.headers.get("retry-after")
+            raise SlackError(
+                method,
+                str(resp.get("error") or f"http_{resp.status_code}"),
+                status=resp.status_code,
+                retry_after=float(retry_after) if retry_after else None,
+            ) from None
+        except OSError as exc:  # connection refused, timeouts
+            raise SlackError(method, f"connection_error: {type(exc).__name__}") from None
+        return dict(response.data) if isinstance(response.data, dict) else {}
+
+    # -- people -------------------------------------------------------------------------
+
+    def user_info(self, user_id: str, *, interactive: bool = False) -> SlackUser:
+        client = self.interactive if interactive else self.background
+        data = self._call(client, "users.info", user=user_id, include_locale=True)
+        user = data.get("user") or {}
+        profile = user.get("profile") or {}
+        return SlackUser(
+            user_id=user_id,
+            name=profile.get("display_name") or profile.get("real_name") or user.get("name"),
+            timezone=user.get("tz"),
+            locale=user.get("locale"),
+            is_admin=bool(user.get("is_admin")),
+            is_owner=bool(user.get("is_owner")),
+            is_bot=bool(user.get("is_bot")),
+        )
+
+    # -- messages -----------------------------------------------------------------------
+
+    def open_dm(self, user_id: str) -> str:
+        data = self._call(self.background, "conversations.open", users=user_id)
+        return str(data["channel"]["id"])
+
+    def post_message(self, channel: str, text: str, blocks: list[dict[str, Any]] | None = None, **extra: Any) -> str:
+        params: dict[str, Any] = {"channel": channel, "text": text, **extra}
+        if blocks is not None:
+            params["blocks"] = blocks
+        data = self._call(self.background, "chat.postMessage", **params)
+        return str(data.get("ts", ""))
+
+    def update_message(self, channel: str, ts: str, text: str, blocks: list[dict[str, Any]] | None = None) -> None:
+        params: dict[str, Any] = {"channel": channel, "ts": ts, "text": text}
+        if blocks is not None:
+            params["blocks"] = blocks
+        self._call(self.interactive, "chat.update", **params)
+
+    def post_ephemeral(self, channel: str, user: str, text: str, blocks: list[dict[str, Any]] | None = None) -> None:
+        params: dict[str, Any] = {"channel": channel, "user": user, "text": text}
+        if blocks is not None:
+            params["blocks"] = blocks
+        self._call(self.background, "chat.postEphemeral", **params)
+
+    # -- surfaces -----------------------------------------------------------------------
+
+    def publish_home(self, user_id: str, view: dict[str, Any]) -> None:
+        self._call(self.background, "views.publish", user_id=user_id, view=view)
+
+    def open_view(self, trigger_id: str, view: dict[str, Any]) -> str:
+        data = self._call(self.interactive, "views.open", trigger_id=trigger_id, view=view)
+        return str((data.get("view") or {}).get("id", ""))
+
+    def update_view(self, view_id: str, view: dict[str, Any]) -> None:
+        self._call(self.interactive, "views.update", view_id=view_id, view=view)
+
+    def push_view(self, trigger_id: str, view: dict[str, Any]) -> None:
+        self._call(self.interactive, "views.push", trigger_id=trigger_id, view=view)

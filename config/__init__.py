@@ -1,0 +1,1 @@
+"""Configuration: typed settings loaded from the environment (and `.env`), and the message catalogues."""

@@ -1,0 +1,11 @@
+"""SQLAlchemy 2 models, one module per aggregate. Importing this package registers every table."""
+
+from models.action import Action
+from models.base import Base
+from models.event import Event
+from models.nudge import Nudge
+from models.person import Person
+from models.team import Membership, Team
+from models.workspace import Workspace
+
+__all__ = ["Action", "Base", "Event", "Membership", "Nudge", "Person", "Team", "Workspace"]

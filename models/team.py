@@ -1,0 +1,48 @@
+"""Teams and who is in them: managers and members, and where and when their digest goes."""
+
+from __future__ import annotations
+
+from datetime import datetime, time
+
+from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from models.base import Base
+
+ROLES = ("manager", "member")
+PRIVACY_LEVELS = ("summary", "detailed")
+
+
+class Team(Base):
+    __tablename__ = "teams"
+    __table_args__ = (
+        UniqueConstraint("workspace_id", "name"),
+        CheckConstraint("privacy IN ('summary', 'detailed')", name="privacy"),
+        CheckConstraint("digest_weekday BETWEEN 0 AND 6", name="digest_weekday"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(80))
+    channel_id: Mapped[str | None] = mapped_column(String(32))
+    digest_weekday: Mapped[int] = mapped_column(default=0)  # Monday, as datetime.weekday()
+    digest_time: Mapped[time] = mapped_column(default=time(9, 0))
+    timezone: Mapped[str] = mapped_column(String(64), default="Europe/Amsterdam")
+    privacy: Mapped[str] = mapped_column(String(16), default="summary")
+    language: Mapped[str | None] = mapped_column(String(8))
+    created_at: Mapped[datetime]
+
+
+class Membership(Base):
+    __tablename__ = "memberships"
+    __table_args__ = (
+        UniqueConstraint("team_id", "person_id", "role"),
+        CheckConstraint("role IN ('manager', 'member')", name="role"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"), index=True)
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"))
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    role: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[datetime]
