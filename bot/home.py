@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import logging
+from datetime import datetime, time
+from zoneinfo import ZoneInfo
 
 from bot.deps import Deps
 from bot.messages.catalogue import catalogue
 from bot.messages.home import home_view
-from bot.services import people
+from bot.services import actions, people
 from bot.slack import SlackError
 
 log = logging.getLogger(__name__)
@@ -17,7 +19,14 @@ def publish(deps: Deps, team_id: str, user_id: str) -> None:
     with deps.transaction() as session:
         person = people.find_person(session, team_id, user_id)
         language = people.language_of(person, deps.settings.default_language)
-        view = home_view(catalogue(language))
+        today = people.today_for(person, deps.clock, deps.settings.default_timezone)
+        open_list, done = [], []
+        if person is not None:
+            zone = ZoneInfo(person.timezone or deps.settings.default_timezone)
+            month_start = datetime.combine(today.replace(day=1), time(0), zone)
+            open_list = actions.open_actions(session, person)
+            done = actions.done_since(session, person, month_start)
+        view = home_view(catalogue(language), open_list, done, today)
     try:
         deps.gateway.publish_home(user_id, view)
     except SlackError as exc:

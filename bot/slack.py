@@ -21,6 +21,7 @@ from slack_sdk.http_retry.builtin_handlers import (
     RateLimitErrorRetryHandler,
     ServerErrorRetryHandler,
 )
+from slack_sdk.webhook import WebhookClient
 
 log = logging.getLogger(__name__)
 
@@ -152,6 +153,17 @@ class SlackGateway:
         if blocks is not None:
             params["blocks"] = blocks
         self._call(self.background, "chat.postEphemeral", **params)
+
+    def respond(self, response_url: str, payload: dict[str, Any]) -> None:
+        """Post to a response_url (ephemeral answers to a command or a click, valid for 30 minutes)."""
+        if not response_url.startswith(("https://", "http://")):
+            return
+        try:
+            answer = WebhookClient(response_url, timeout=5).send_dict(payload)
+        except OSError as exc:
+            raise SlackError("response_url", f"connection_error: {type(exc).__name__}") from None
+        if answer.status_code >= 400:
+            raise SlackError("response_url", f"http_{answer.status_code}", status=answer.status_code)
 
     # -- surfaces -----------------------------------------------------------------------
 

@@ -1,6 +1,6 @@
 """SQLAlchemy 2 models, one module per aggregate. Importing this package registers every table."""
 
-from models.action import Action
+from models.action import Action, ActionContact
 from models.base import Base
 from models.event import Event
 from models.nudge import Nudge
@@ -8,4 +8,4 @@ from models.person import Person
 from models.team import Membership, Team
 from models.workspace import Workspace
 
-__all__ = ["Action", "Base", "Event", "Membership", "Nudge", "Person", "Team", "Workspace"]
+__all__ = ["Action", "ActionContact", "Base", "Event", "Membership", "Nudge", "Person", "Team", "Workspace"]

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import Base
 
 KINDS = ("buying_signal", "aftercare", "top_client", "networking", "other")
 # proposed: a manager's proposal awaiting the member; open: active; the rest are final.
 STATUSES = ("proposed", "open", "done", "dropped", "declined")
+OUTCOMES = ("meeting", "buying_signal", "new_work")
+# A contact's progress: to do -> reached | voicemail | no answer (retry) -> booked (appointment) -> done.
+CONTACT_STATUSES = ("todo", "reached", "voicemail", "no_answer", "booked", "done")
 
 
 class Action(Base):
@@ -19,6 +22,8 @@ class Action(Base):
     __table_args__ = (
         CheckConstraint("status IN ('proposed', 'open', 'done', 'dropped', 'declined')", name="status"),
         Index("ix_actions_owner_status_due", "owner_id", "status", "due_date"),
+        # One effect per modal or command, however often Slack or the person resends it.
+        UniqueConstraint("workspace_id", "source_key"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -32,5 +37,45 @@ class Action(Base):
     opening_line: Mapped[str | None] = mapped_column(Text)
     voicemail_plan: Mapped[str | None] = mapped_column(Text)
     notes: Mapped[str | None] = mapped_column(Text)
+    repeat_weeks: Mapped[int | None]
+    repeat_of_id: Mapped[int | None] = mapped_column(ForeignKey("actions.id", ondelete="SET NULL"))
+    source_key: Mapped[str | None] = mapped_column(String(120))
+    outcome_note: Mapped[str | None] = mapped_column(Text)
+    outcomes: Mapped[str | None] = mapped_column(String(64))  # comma-separated OUTCOMES
+    decline_reason: Mapped[str | None] = mapped_column(Text)
+    done_at: Mapped[datetime | None]
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
+
+    contacts: Mapped[list[ActionContact]] = relationship(
+        back_populates="action", order_by="ActionContact.position", cascade="all, delete-orphan", lazy="selectin"
+    )
+
+    @property
+    def is_final(self) -> bool:
+        return self.status in ("done", "dropped", "declined")
+
+
+class ActionContact(Base):
+    """One person or client of an action, with their own small progress line."""
+
+    __tablename__ = "action_contacts"
+    __table_args__ = (
+        CheckConstraint(
+            "status IN ('todo', 'reached', 'voicemail', 'no_answer', 'booked', 'done')", name="status"
+        ),
+        Index("ix_action_contacts_action_id", "action_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))
+    action_id: Mapped[int] = mapped_column(ForeignKey("actions.id", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(default=0)
+    name: Mapped[str] = mapped_column(String(120))
+    slack_user_id: Mapped[str | None] = mapped_column(String(32))
+    status: Mapped[str] = mapped_column(String(16), default="todo")
+    retry_on: Mapped[date | None]
+    appointment_on: Mapped[date | None]
+    updated_at: Mapped[datetime]
+
+    action: Mapped[Action] = relationship(back_populates="contacts")

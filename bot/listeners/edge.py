@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -59,3 +60,21 @@ def refresh_profile(deps: Deps, who: Caller) -> None:
             people.apply_profile(
                 session, deps.clock, person, people.Profile(name=user.name, timezone=user.timezone, locale=user.locale)
             )
+
+
+def origin_of(body: dict[str, Any]) -> dict[str, str]:
+    """Where a click or command came from, so the answer can go back there after a modal."""
+    origin: dict[str, str] = {}
+    if body.get("response_url"):
+        origin["response_url"] = body["response_url"]
+    container = body.get("container") or {}
+    if container.get("type") == "message" and not container.get("is_ephemeral"):
+        channel = container.get("channel_id") or (body.get("channel") or {}).get("id")
+        ts = container.get("message_ts") or (body.get("message") or {}).get("ts")
+        if channel and ts:
+            origin.update(channel=channel, ts=ts)
+    return origin
+
+
+def today_of(deps: Deps, person: Person | None) -> date:
+    return people.today_for(person, deps.clock, deps.settings.default_timezone)

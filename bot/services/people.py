@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import select
@@ -141,3 +142,12 @@ def apply_profile(session: Session, clock: Clock, person: Person, profile: Profi
         person.timezone = timezone
     person.timezone_checked_at = now
     person.updated_at = now
+
+
+def zone_of(person: Person | None, default_timezone: str) -> ZoneInfo:
+    return ZoneInfo((person.timezone if person else None) or default_timezone)
+
+
+def today_for(person: Person | None, clock: Clock, default_timezone: str) -> date:
+    """The person's own calendar date: "today" is where they are, not where the server is."""
+    return clock.now().astimezone(zone_of(person, default_timezone)).date()

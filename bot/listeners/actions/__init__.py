@@ -1,5 +1,9 @@
 from slack_bolt import App
 
+from bot.listeners.actions import form, plan, proposals
+
 
 def register(app: App) -> None:
-    pass
+    form.register(app)
+    plan.register(app)
+    proposals.register(app)

@@ -1,5 +1,8 @@
 from slack_bolt import App
 
+from bot.listeners.views import action_form, small_modals
+
 
 def register(app: App) -> None:
-    pass
+    action_form.register(app)
+    small_modals.register(app)

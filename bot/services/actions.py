@@ -1,0 +1,437 @@
+"""The agreed list of actions: create, propose, accept, edit, reschedule, tick contacts, finish, drop.
+
+Every change records an event with who did it. Every lookup is scoped by workspace and owner,
+so a person only ever reaches their own actions (a manager reaches a member's through `teams`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from bot.services import events
+from bot.services.clock import Clock
+from models import Action, ActionContact, Person
+from models.action import CONTACT_STATUSES, KINDS, OUTCOMES
+
+TITLE_LIMIT = 300
+TEXT_LIMIT = 2000
+NAME_LIMIT = 120
+MAX_CONTACTS = 20
+HORIZON_DAYS = 366
+
+
+class ActionError(Exception):
+    """A request the domain refuses; `code` names a catalogue text `actions.error.<code>`."""
+
+    def __init__(self, code: str):
+        super().__init__(code)
+        self.code = code
+
+
+@dataclass
+class ActionInput:
+    """What a person filled in, from a quick add or the form; already validated for shape."""
+
+    title: str
+    due: date
+    kind: str = "other"
+    contacts: list[str] = field(default_factory=list)
+    contact_user_ids: list[str] = field(default_factory=list)
+    opening_line: str | None = None
+    voicemail_plan: str | None = None
+    notes: str | None = None
+    repeat_weeks: int | None = None
+
+
+def _clean(text: str | None, limit: int) -> str | None:
+    if text is None:
+        return None
+    text = text.strip()
+    return text[:limit] if text else None
+
+
+def validate(data: ActionInput, today: date) -> None:
+    title = (data.title or "").strip()
+    if not title:
+        raise ActionError("title_empty")
+    if len(title) > TITLE_LIMIT:
+        raise ActionError("title_long")
+    if data.due < today:
+        raise ActionError("due_past")
+    if data.due > today + timedelta(days=HORIZON_DAYS):
+        raise ActionError("due_far")
+    if data.kind not in KINDS:
+        raise ActionError("kind_unknown")
+    if data.repeat_weeks is not None and not 1 <= data.repeat_weeks <= 52:
+        raise ActionError("repeat_range")
+
+
+def _contact_rows(action: Action, data: ActionInput, clock: Clock) -> list[ActionContact]:
+    names: list[tuple[str, str | None]] = []
+    for user_id in data.contact_user_ids:
+        names.append((f"<@{user_id}>", user_id))
+    for name in data.contacts:
+        name = name.strip()[:NAME_LIMIT]
+        if name and name.lower() not in {n.lower() for n, _ in names}:
+            names.append((name, None))
+    return [
+        ActionContact(
+            workspace_id=action.workspace_id,
+            position=i,
+            name=name,
+            slack_user_id=user_id,
+            status="todo",
+            updated_at=clock.now(),
+        )
+        for i, (name, user_id) in enumerate(names[:MAX_CONTACTS])
+    ]
+
+
+def _apply(action: Action, data: ActionInput) -> None:
+    action.title = data.title.strip()
+    action.due_date = data.due
+    action.kind = data.kind
+    action.opening_line = _clean(data.opening_line, TEXT_LIMIT)
+    action.voicemail_plan = _clean(data.voicemail_plan, TEXT_LIMIT)
+    action.notes = _clean(data.notes, TEXT_LIMIT)
+    action.repeat_weeks = data.repeat_weeks
+
+
+def find_by_source(session: Session, workspace_id: int, source_key: str) -> Action | None:
+    return session.scalar(select(Action).where(Action.workspace_id == workspace_id, Action.source_key == source_key))
+
+
+def create(
+    session: Session,
+    clock: Clock,
+    *,
+    owner: Person,
+    actor: Person,
+    data: ActionInput,
+    today: date,
+    source_key: str | None = None,
+) -> tuple[Action, bool]:
+    """Create an action (a proposal when the actor is not the owner). Returns (action, created).
+
+    With a source_key, a second call for the same modal or command returns the first action.
+    """
+    validate(data, today)
+    if source_key is not None:
+        existing = find_by_source(session, owner.workspace_id, source_key)
+        if existing is not None:
+            return existing, False
+    now = clock.now()
+    proposal = actor.id != owner.id
+    action = Action(
+        workspace_id=owner.workspace_id,
+        owner_id=owner.id,
+        created_by_id=actor.id,
+        status="proposed" if proposal else "open",
+        source_key=source_key,
+        created_at=now,
+        updated_at=now,
+    )
+    _apply(action, data)
+    action.contacts = _contact_rows(action, data, clock)
+    try:
+        with session.begin_nested():
+            session.add(action)
+            session.flush()
+    except IntegrityError:  # the same submission, a moment earlier, in another thread
+        existing = find_by_source(session, owner.workspace_id, source_key or "")
+        if existing is None:
+            raise
+        return existing, False
+    events.record(
+        session,
+        clock,
+        workspace_id=owner.workspace_id,
+        kind="proposed" if proposal else "created",
+        actor_id=actor.id,
+        action_id=action.id,
+        due=data.due.isoformat(),
+        kind_of_action=data.kind,
+        contacts=len(action.contacts),
+    )
+    return action, True
+
+
+def get_own(session: Session, person: Person, action_id: int) -> Action:
+    """One of the person's own actions, or ActionError('not_found')."""
+    action = session.scalar(
+        select(Action).where(
+            Action.id == action_id, Action.workspace_id == person.workspace_id, Action.owner_id == person.id
+        )
+    )
+    if action is None:
+        raise ActionError("not_found")
+    return action
+
+
+def open_actions(session: Session, person: Person) -> list[Action]:
+    return list(
+        session.scalars(
+            select(Action)
+            .where(Action.workspace_id == person.workspace_id, Action.owner_id == person.id, Action.status == "open")
+            .order_by(Action.due_date, Action.id)
+        )
+    )
+
+
+def done_since(session: Session, person: Person, since: datetime) -> list[Action]:
+    return list(
+        session.scalars(
+            select(Action)
+            .where(
+                Action.workspace_id == person.workspace_id,
+                Action.owner_id == person.id,
+                Action.status == "done",
+                Action.done_at >= since,
+            )
+            .order_by(Action.done_at.desc(), Action.id.desc())
+        )
+    )
+
+
+def _require_open(action: Action) -> None:
+    if action.status != "open":
+        raise ActionError("not_open")
+
+
+def edit(session: Session, clock: Clock, action: Action, actor: Person, data: ActionInput, today: date) -> None:
+    if action.is_final:
+        raise ActionError("not_open")
+    validate(data, today)
+    before = {"due": action.due_date.isoformat(), "kind": action.kind}
+    _apply(action, data)
+    # Keep the progress of contacts that stay; add new ones; drop the ones removed.
+    wanted = _contact_rows(action, data, clock)
+    by_name = {c.name.lower(): c for c in action.contacts}
+    merged = []
+    for position, row in enumerate(wanted):
+        keep = by_name.get(row.name.lower())
+        if keep is not None:
+            keep.position = position
+            merged.append(keep)
+        else:
+            row.position = position
+            merged.append(row)
+    action.contacts = merged
+    action.updated_at = clock.now()
+    events.record(
+        session,
+        clock,
+        workspace_id=action.workspace_id,
+        kind="edited",
+        actor_id=actor.id,
+        action_id=action.id,
+        before=before,
+        due=data.due.isoformat(),
+    )
+
+
+def reschedule(session: Session, clock: Clock, action: Action, actor: Person, due: date, today: date) -> bool:
+    """Move the due date. Returns False when nothing changed (a second click)."""
+    _require_open(action)
+    if due < today:
+        raise ActionError("due_past")
+    if due > today + timedelta(days=HORIZON_DAYS):
+        raise ActionError("due_far")
+    if due == action.due_date:
+        return False
+    previous = action.due_date
+    action.due_date = due
+    action.updated_at = clock.now()
+    events.record(
+        session,
+        clock,
+        workspace_id=action.workspace_id,
+        kind="rescheduled",
+        actor_id=actor.id,
+        action_id=action.id,
+        previous=previous.isoformat(),
+        due=due.isoformat(),
+    )
+    return True
+
+
+def complete(
+    session: Session,
+    clock: Clock,
+    action: Action,
+    actor: Person,
+    *,
+    note: str | None = None,
+    outcomes: list[str] | None = None,
+) -> Action | None:
+    """Mark done (once). Returns the next occurrence of a repeating action, if one was made."""
+    if action.status == "done":
+        return None
+    _require_open(action)
+    chosen = [o for o in (outcomes or []) if o in OUTCOMES]
+    now = clock.now()
+    action.status = "done"
+    action.done_at = now
+    action.updated_at = now
+    action.outcome_note = _clean(note, TEXT_LIMIT)
+    action.outcomes = ",".join(chosen) or None
+    events.record(
+        session,
+        clock,
+        workspace_id=action.workspace_id,
+        kind="done",
+        actor_id=actor.id,
+        action_id=action.id,
+        outcomes=chosen,
+        late=now.date() > action.due_date,
+    )
+    if not action.repeat_weeks:
+        return None
+    return _next_occurrence(session, clock, action, actor)
+
+
+def _next_occurrence(session: Session, clock: Clock, action: Action, actor: Person) -> Action:
+    # The rhythm counts from when it was done, so a late contact does not shorten the next gap.
+    due = max(action.due_date, clock.now().date()) + timedelta(weeks=action.repeat_weeks or 0)
+    now = clock.now()
+    follow = Action(
+        workspace_id=action.workspace_id,
+        owner_id=action.owner_id,
+        created_by_id=action.owner_id,
+        title=action.title,
+        kind=action.kind,
+        due_date=due,
+        status="open",
+        opening_line=action.opening_line,
+        voicemail_plan=action.voicemail_plan,
+        notes=action.notes,
+        repeat_weeks=action.repeat_weeks,
+        repeat_of_id=action.id,
+        created_at=now,
+        updated_at=now,
+    )
+    follow.contacts = [
+        ActionContact(
+            workspace_id=action.workspace_id,
+            position=c.position,
+            name=c.name,
+            slack_user_id=c.slack_user_id,
+            status="todo",
+            updated_at=now,
+        )
+        for c in action.contacts
+    ]
+    session.add(follow)
+    session.flush()
+    events.record(
+        session,
+        clock,
+        workspace_id=action.workspace_id,
+        kind="created",
+        actor_id=actor.id,
+        action_id=follow.id,
+        repeat_of=action.id,
+        due=due.isoformat(),
+    )
+    return follow
+
+
+def drop(session: Session, clock: Clock, action: Action, actor: Person, *, reason: str = "dropped") -> bool:
+    """Drop an open action. Returns False when it was already dropped (a second click)."""
+    if action.status == "dropped":
+        return False
+    _require_open(action)
+    action.status = "dropped"
+    action.updated_at = clock.now()
+    events.record(
+        session,
+        clock,
+        workspace_id=action.workspace_id,
+        kind="dropped",
+        actor_id=actor.id,
+        action_id=action.id,
+        reason=reason,
+    )
+    return True
+
+
+def set_contact_status(
+    session: Session,
+    clock: Clock,
+    action: Action,
+    actor: Person,
+    contact_id: int,
+    status: str,
+    *,
+    on: date | None = None,
+) -> bool:
+    """Tick one contact's progress. Returns True when this finished the whole action."""
+    _require_open(action)
+    if status not in CONTACT_STATUSES:
+        raise ActionError("contact_status")
+    contact = next((c for c in action.contacts if c.id == contact_id), None)
+    if contact is None:
+        raise ActionError("not_found")
+    if contact.status == status and (on is None or on in (contact.retry_on, contact.appointment_on)):
+        return False
+    contact.status = status
+    contact.updated_at = clock.now()
+    if status in ("voicemail", "no_answer"):
+        contact.retry_on = on or _next_working_day(clock.now().date())
+    if status == "booked":
+        contact.appointment_on = on
+    events.record(
+        session,
+        clock,
+        workspace_id=action.workspace_id,
+        kind="contact_updated",
+        actor_id=actor.id,
+        action_id=action.id,
+        contact=contact.position,
+        status=status,
+    )
+    if all(c.status == "done" for c in action.contacts):
+        complete(session, clock, action, actor)
+        return True
+    return False
+
+
+def _next_working_day(day: date) -> date:
+    day += timedelta(days=1)
+    while day.weekday() >= 5:
+        day += timedelta(days=1)
+    return day
+
+
+def respond_to_proposal(
+    session: Session, clock: Clock, action: Action, member: Person, *, accept: bool, reason: str | None = None
+) -> bool:
+    """The member accepts or declines a manager's proposal. Returns False when already answered."""
+    if action.owner_id != member.id or action.workspace_id != member.workspace_id:
+        raise ActionError("not_found")
+    if action.status != "proposed":
+        return False
+    action.status = "open" if accept else "declined"
+    action.decline_reason = None if accept else _clean(reason, TEXT_LIMIT)
+    action.updated_at = clock.now()
+    events.record(
+        session,
+        clock,
+        workspace_id=action.workspace_id,
+        kind="accepted" if accept else "declined",
+        actor_id=member.id,
+        action_id=action.id,
+    )
+    return True
+
+
+def counts(action: Action) -> dict[str, int]:
+    """Contacts reached and appointments booked, for the list, the digest and the review."""
+    reached = sum(1 for c in action.contacts if c.status in ("reached", "booked", "done"))
+    booked = sum(1 for c in action.contacts if c.status == "booked" or c.appointment_on is not None)
+    return {"contacts": len(action.contacts), "reached": reached, "booked": booked}

@@ -1,0 +1,115 @@
+"""Helpers for scenario tests: people and teams in the database, and reading what reached the fake Slack."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from typing import Any
+
+from sqlalchemy import select
+
+from bot.deps import Deps
+from bot.services import people
+from models import Action, Event, Membership, Person, Team
+from tests.fake_slack import FakeSlack
+
+
+def person(deps: Deps, user_id: str = "U1", team_id: str = "T1", language: str | None = None) -> Person:
+    with deps.transaction() as session:
+        found, _ = people.ensure_person(session, deps.clock, team_id, user_id)
+        if language:
+            found.language = language
+        return found
+
+
+def manager_of(deps: Deps, manager_user: str, member_user: str, team_id: str = "T1") -> None:
+    """A team in which manager_user manages member_user (team setup comes with the teams issue)."""
+    manager = person(deps, manager_user, team_id)
+    member = person(deps, member_user, team_id)
+    with deps.transaction() as session:
+        team = Team(workspace_id=manager.workspace_id, name=f"team-{manager_user}", created_at=deps.clock.now())
+        session.add(team)
+        session.flush()
+        for who, role in ((manager, "manager"), (member, "member")):
+            session.add(Membership(workspace_id=manager.workspace_id, team_id=team.id, person_id=who.id, role=role,
+                                   created_at=deps.clock.now()))
+
+
+def actions_of(deps: Deps, user_id: str = "U1", team_id: str = "T1") -> list[Action]:
+    with deps.sessions() as session:
+        owner = people.find_person(session, team_id, user_id)
+        if owner is None:
+            return []
+        found = list(session.scalars(select(Action).where(Action.owner_id == owner.id).order_by(Action.id)))
+        for action in found:
+            _ = action.contacts  # load while the session is open
+        return found
+
+
+def event_kinds(deps: Deps) -> list[str]:
+    with deps.sessions() as session:
+        return list(session.scalars(select(Event.kind).order_by(Event.id)))
+
+
+def text_of(payload: Any) -> str:
+    return json.dumps(payload, ensure_ascii=False)
+
+
+def last_response(fake: FakeSlack, count: int = 1) -> dict[str, Any]:
+    """The newest ephemeral answer posted to a response_url."""
+    return fake.wait_for("response_url", count)[-1].params
+
+
+def opened_view(fake: FakeSlack, count: int = 1) -> dict[str, Any]:
+    return fake.wait_for("views.open", count)[-1].params["view"]
+
+
+def form_values(
+    title: str,
+    due: date | None,
+    *,
+    kind: str = "other",
+    contacts: str = "",
+    users: list[str] | None = None,
+    owner: str | None = None,
+    opening: str | None = None,
+    voicemail: str | None = None,
+    repeat: int = 0,
+    notes: str | None = None,
+    override: bool = False,
+) -> dict[str, dict[str, Any]]:
+    """State values as Slack sends them when the action form is submitted."""
+    values: dict[str, dict[str, Any]] = {
+        "title": {"value": {"type": "plain_text_input", "value": title}},
+        "contacts": {"value": {"type": "plain_text_input", "value": contacts or None}},
+        "contact_users": {"value": {"type": "multi_users_select", "selected_users": users or []}},
+        "kind": {"form_kind": {"type": "static_select", "selected_option": {"value": kind}}},
+        "due": {"value": {"type": "datepicker", "selected_date": due.isoformat() if due else None}},
+        f"opening_{kind}": {"value": {"type": "plain_text_input", "value": opening}},
+        f"voicemail_{kind}": {"value": {"type": "plain_text_input", "value": voicemail}},
+        "repeat": {"value": {"type": "static_select", "selected_option": {"value": str(repeat)}}},
+        "notes": {"value": {"type": "plain_text_input", "value": notes}},
+    }
+    if owner is not None:
+        values["owner"] = {"value": {"type": "users_select", "selected_user": owner}}
+    if override:
+        values["override"] = {"value": {"type": "checkboxes", "selected_options": [{"value": "yes"}]}}
+    return values
+
+
+def buttons(payload: dict[str, Any]) -> dict[str, list[str]]:
+    """action_id -> values of the interactive elements in a message or view."""
+    found: dict[str, list[str]] = {}
+
+    def visit(node: Any) -> None:
+        if isinstance(node, dict):
+            if "action_id" in node:
+                found.setdefault(node["action_id"], []).append(str(node.get("value", "")))
+            for value in node.values():
+                visit(value)
+        elif isinstance(node, list):
+            for value in node:
+                visit(value)
+
+    visit(payload.get("blocks", payload))
+    return found
