@@ -31,8 +31,15 @@ def manager_of(deps: Deps, manager_user: str, member_user: str, team_id: str = "
         session.add(team)
         session.flush()
         for who, role in ((manager, "manager"), (member, "member")):
-            session.add(Membership(workspace_id=manager.workspace_id, team_id=team.id, person_id=who.id, role=role,
-                                   created_at=deps.clock.now()))
+            session.add(
+                Membership(
+                    workspace_id=manager.workspace_id,
+                    team_id=team.id,
+                    person_id=who.id,
+                    role=role,
+                    created_at=deps.clock.now(),
+                )
+            )
 
 
 def actions_of(deps: Deps, user_id: str = "U1", team_id: str = "T1") -> list[Action]:

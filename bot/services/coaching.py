@@ -18,14 +18,14 @@ draft ("call some clients this summer"), not to parse every sentence.
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
-from pathlib import Path
 from typing import Any
 
 from dateutil.relativedelta import relativedelta
+
+from bot.messages.catalogue import load
 
 KINDS = ("buying_signal", "aftercare", "top_client", "networking", "other")
 
@@ -38,8 +38,6 @@ MAX_CHAINS = 2
 HORIZON = relativedelta(months=12)
 
 BLOCKING_POINTS = frozenset({"due_missing", "due_past", "due_far"})
-
-_MESSAGES_DIR = Path(__file__).resolve().parents[2] / "config" / "messages"
 
 
 # --------------------------------------------------------------------------------------------------
@@ -226,6 +224,9 @@ def extract_contacts(text: str) -> list[str]:
             seen.add(key)
             found.append(name)
 
+    # In a text without a known verb, a capitalised first word followed by a plain lower-case word is
+    # most likely a verb we do not know ("Think about ...", "Prepare the ..."), not a name ("Jan bellen").
+    names_may_lead = _verb_group(text) is not None
     sentence_start = True
     previous = ""
     i = 0
@@ -238,6 +239,8 @@ def extract_contacts(text: str) -> list[str]:
             add("<@" + _MENTION_ID.match(value).group(1) + ">")
         elif kind == "at":
             add(value)
+        elif kind == "word" and sentence_start and not names_may_lead and _unknown_verb_at(tokens, i):
+            pass
         elif kind == "word":
             parts, end = _name_at(tokens, i, sentence_start)
             if parts:
@@ -250,6 +253,16 @@ def extract_contacts(text: str) -> list[str]:
             previous = value
         i += 1
     return found
+
+
+def _unknown_verb_at(tokens: list[tuple[str, str]], i: int) -> bool:
+    following = _word(tokens, i + 1)
+    return (
+        following is not None
+        and following.islower()
+        and following not in ("and", "en", "or", "of")
+        and following not in _PARTICLES  # "Marieke de Vries"
+    )
 
 
 def _tokenize(text: str) -> list[tuple[str, str]]:
@@ -448,6 +461,9 @@ def _language(language: str | None) -> str:
 
 @cache
 def _texts(language: str) -> dict[str, Any]:
-    """The [coach] table of config/messages/<language>/coach.toml (to be replaced by the shared loader)."""
-    with open(_MESSAGES_DIR / _language(language) / "coach.toml", "rb") as file:
-        return tomllib.load(file)["coach"]
+    """The coach's texts (`[coach]` in config/messages/<language>/coach.toml), from the shared catalogue."""
+    return {
+        key.removeprefix("coach."): value
+        for key, value in load(_language(language)).items()
+        if key.startswith("coach.")
+    }

@@ -1,0 +1,144 @@
+"""A manager proposes an action; the member accepts, adjusts or declines; the manager hears the answer."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from tests.scenario import actions_of, event_kinds, form_values, manager_of, opened_view, person, text_of
+
+MANAGER, MEMBER = "UMAN", "UMEM"
+
+
+def propose(slack, running, fake_slack, deps, text="call Jan before Friday"):
+    manager_of(deps, MANAGER, MEMBER)
+    slack.command("/action", f"<@{MEMBER}|piet> {text}", user=MANAGER)
+    running.settle()
+    [action] = actions_of(deps, MEMBER)
+    dm = fake_slack.wait_for("chat.postMessage")[-1].params
+    return action, dm
+
+
+def click(slack, action_id, action, dm, user=MEMBER):
+    return slack.block_action(
+        action_id,
+        str(action.id),
+        user=user,
+        channel=dm["channel"],
+        container={"type": "message", "channel_id": dm["channel"], "message_ts": "1.0"},
+    )
+
+
+def test_a_proposal_reaches_the_member_with_three_buttons(slack, running, fake_slack, deps):
+    action, dm = propose(slack, running, fake_slack, deps)
+    assert action.status == "proposed"
+    assert fake_slack.calls_to("conversations.open")[-1].params["users"] == MEMBER
+    assert f"<@{MANAGER}> proposes an action for you" in text_of(dm)
+    ids = [e["action_id"] for b in dm["blocks"] for e in b.get("elements", [])]
+    assert ids == ["proposal_accept", "proposal_adjust", "proposal_decline"]
+    assert "Proposed to" in text_of(fake_slack.calls_to("response_url")[-1].params)
+    assert "proposed" in event_kinds(deps)
+
+
+def test_proposals_are_not_active_until_accepted(slack, running, fake_slack, deps):
+    propose(slack, running, fake_slack, deps)
+    slack.command("/actions", user=MEMBER)
+    running.settle()
+    assert "You have no open actions" in text_of(fake_slack.calls_to("response_url")[-1].params)
+
+
+def test_accept_activates_it_updates_the_message_and_tells_the_manager_once(slack, running, fake_slack, deps):
+    action, dm = propose(slack, running, fake_slack, deps)
+    for _ in range(2):  # a double click
+        click(slack, "proposal_accept", action, dm)
+        running.settle()
+    assert actions_of(deps, MEMBER)[0].status == "open"
+    update = fake_slack.calls_to("chat.update")[0].params
+    assert (update["channel"], update["ts"]) == (dm["channel"], "1.0")
+    assert "You accepted *Call Jan*" in text_of(update)
+    to_manager = [c for c in fake_slack.calls_to("chat.postMessage") if "accepted your proposal" in text_of(c.params)]
+    assert len(to_manager) == 1 and to_manager[0].params["channel"] == f"D{MANAGER}"
+    assert event_kinds(deps).count("accepted") == 1
+
+
+def test_adjust_opens_the_form_prefilled_and_accepts_the_adjusted_action(slack, running, fake_slack, deps):
+    action, dm = propose(slack, running, fake_slack, deps)
+    click(slack, "proposal_adjust", action, dm)
+    view = opened_view(fake_slack)
+    assert "Call Jan" in text_of(view) and view["submit"]["text"] == "Accept"
+    values = form_values("Call Jan and Klaas", date(2026, 12, 11), contacts="Jan, Klaas")
+    slack.view_submission("action_form", values, private_metadata=view["private_metadata"], user=MEMBER)
+    running.settle()
+    [action] = actions_of(deps, MEMBER)
+    assert (action.status, action.title, action.due_date) == ("open", "Call Jan and Klaas", date(2026, 12, 11))
+    assert any(
+        "adjusted and accepted your proposal" in text_of(c.params) for c in fake_slack.calls_to("chat.postMessage")
+    )
+    assert "adjusted and accepted *Call Jan and Klaas*" in text_of(fake_slack.calls_to("chat.update")[-1].params)
+
+
+def test_decline_with_a_reason_tells_the_manager_escaped(slack, running, fake_slack, deps):
+    action, dm = propose(slack, running, fake_slack, deps)
+    click(slack, "proposal_decline", action, dm)
+    view = opened_view(fake_slack)
+    slack.view_submission(
+        "proposal_decline",
+        {"reason": {"value": {"value": "<!channel> too busy in December"}}},
+        private_metadata=view["private_metadata"],
+        user=MEMBER,
+    )
+    running.settle()
+    [action] = actions_of(deps, MEMBER)
+    assert (action.status, action.decline_reason) == ("declined", "<!channel> too busy in December")
+    note = next(
+        c.params for c in fake_slack.calls_to("chat.postMessage") if "declined your proposal" in text_of(c.params)
+    )
+    assert "&lt;!channel&gt; too busy in December" in text_of(note) and "<!channel>" not in text_of(note)
+
+
+def test_someone_who_is_not_the_manager_is_refused(slack, running, fake_slack, deps):
+    person(deps, "UOTHER")
+    person(deps, MEMBER)
+    slack.command("/action", f"<@{MEMBER}|piet> call Jan before Friday", user="UOTHER")
+    running.settle()
+    reply = text_of(fake_slack.calls_to("response_url")[-1].params)
+    assert "Only a manager of" in reply
+    assert actions_of(deps, MEMBER) == []
+    assert fake_slack.calls_to("chat.postMessage") == []
+
+
+def test_the_member_cannot_accept_for_someone_else(slack, running, fake_slack, deps):
+    action, dm = propose(slack, running, fake_slack, deps)
+    click(slack, "proposal_accept", action, dm, user="UOTHER")
+    running.settle()
+    assert actions_of(deps, MEMBER)[0].status == "proposed"
+
+
+def test_a_manager_can_propose_from_the_form(slack, running, fake_slack, deps):
+    manager_of(deps, MANAGER, MEMBER)
+    slack.command("/action", "", user=MANAGER)
+    view = opened_view(fake_slack)
+    values = form_values("Call Jan about the renewal", date(2026, 12, 11), owner=MEMBER)
+    slack.view_submission("action_form", values, private_metadata=view["private_metadata"], user=MANAGER)
+    running.settle()
+    [action] = actions_of(deps, MEMBER)
+    assert action.status == "proposed"
+    assert any("proposes an action for you" in text_of(c.params) for c in fake_slack.calls_to("chat.postMessage"))
+
+
+def test_the_form_refuses_a_proposal_by_a_non_manager_inline(slack, running, fake_slack, deps):
+    person(deps, MEMBER)
+    slack.command("/action", "")
+    view = opened_view(fake_slack)
+    values = form_values("Call Jan about the renewal", date(2026, 12, 11), owner=MEMBER)
+    answer = slack.view_submission("action_form", values, private_metadata=view["private_metadata"]).json()
+    assert answer["response_action"] == "errors" and "Only a manager" in answer["errors"]["owner"]
+
+
+def test_the_member_reads_the_proposal_in_their_own_language(slack, running, fake_slack, deps):
+    manager_of(deps, MANAGER, MEMBER)
+    person(deps, MEMBER, language="nl")
+    slack.command("/action", f"<@{MEMBER}|piet> call Jan before Friday", user=MANAGER)
+    running.settle()
+    dm = fake_slack.wait_for("chat.postMessage")[-1].params
+    assert "stelt een actie voor je voor" in text_of(dm)
+    assert "Proposed to" in text_of(fake_slack.calls_to("response_url")[-1].params)  # the manager's English
