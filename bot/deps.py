@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.services import rules as plan_rules
 from bot.services.clock import Clock, SystemClock
 from bot.slack import SlackGateway
 from config.settings import Settings
@@ -23,9 +24,21 @@ class Deps:
     gateway: SlackGateway
     clock: Clock
 
+    @property
+    def rules(self) -> plan_rules.PlanRules:
+        s = self.settings
+        return plan_rules.PlanRules(
+            inspire_share=s.inspire_share,
+            max_per_day=s.max_messages_per_day,
+            prep_days=s.prep_working_days,
+            default_timezone=s.default_timezone,
+            default_language=s.default_language,
+        )
+
     @contextmanager
     def transaction(self) -> Iterator[Session]:
         with transaction(self.sessions) as session:
+            plan_rules.attach(session, self.rules)
             yield session
 
 

@@ -1,10 +1,11 @@
 """The Slack gateway: the one module that talks to the Slack Web API.
 
-Two WebClients share the token and base URL:
+Three WebClients share the token and base URL:
 - `interactive` serves work done right after an ack (opening a modal within the 3-second
   trigger window, updating a clicked message). It never sleeps on a retry.
 - `background` serves the worker and anything that may wait: it retries connection errors,
   429s (honouring Retry-After) and 5xx with backoff.
+- `dispatch` serves the worker's deliveries: a 429 comes straight back, so only that workspace waits.
 Errors leave this module as `SlackError`, classified so callers decide without parsing strings.
 """
 
@@ -94,6 +95,17 @@ class SlackGateway:
                 ServerErrorRetryHandler(max_retry_count=2),
             ],
         )
+        # The worker's client: a 429 comes back at once, so the worker pauses only that workspace
+        # instead of a thread sleeping on it; 5xx and connection errors get a short retry.
+        self.dispatch = WebClient(
+            token=token,
+            base_url=base_url,
+            timeout=background_timeout,
+            retry_handlers=[ConnectionErrorRetryHandler(max_retry_count=1), ServerErrorRetryHandler(max_retry_count=1)],
+        )
+
+    def _client(self, name: str) -> WebClient:
+        return {"interactive": self.interactive, "background": self.background, "dispatch": self.dispatch}[name]
 
     def _call(self, client: WebClient, method: str, **params: Any) -> dict[str, Any]:
         try:
@@ -131,15 +143,17 @@ class SlackGateway:
 
     # -- messages -----------------------------------------------------------------------
 
-    def open_dm(self, user_id: str) -> str:
-        data = self._call(self.background, "conversations.open", users=user_id)
+    def open_dm(self, user_id: str, *, client: str = "background") -> str:
+        data = self._call(self._client(client), "conversations.open", users=user_id)
         return str(data["channel"]["id"])
 
-    def post_message(self, channel: str, text: str, blocks: list[dict[str, Any]] | None = None, **extra: Any) -> str:
-        params: dict[str, Any] = {"channel": channel, "text": text, **extra}
+    def post_message(
+        self, channel: str, text: str, blocks: list[dict[str, Any]] | None = None, *, client: str = "background"
+    ) -> str:
+        params: dict[str, Any] = {"channel": channel, "text": text}
         if blocks is not None:
             params["blocks"] = blocks
-        data = self._call(self.background, "chat.postMessage", **params)
+        data = self._call(self._client(client), "chat.postMessage", **params)
         return str(data.get("ts", ""))
 
     def update_message(self, channel: str, ts: str, text: str, blocks: list[dict[str, Any]] | None = None) -> None:

@@ -1,7 +1,7 @@
 """`python -m bot.worker`: the scheduler process. APScheduler only ticks; what is due lives in rows.
 
 `--once` runs one tick and exits (cron-style hosting, tests); `--dry-run` prints what a tick would
-send and sends nothing.
+send, to whom and when, and sends nothing.
 """
 
 from __future__ import annotations
@@ -10,32 +10,31 @@ import argparse
 import logging
 import sys
 import time
-from dataclasses import dataclass, field
 
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
 
+from bot.delivery import Delivery, TickReport
 from bot.deps import Deps
+from bot.messages.catalogue import catalogue
+from bot.messages.nudges import NudgeView, render
+from bot.services import dispatch, people
+from bot.services.calendar import work_week_of
+from models import Action, Person
 
 log = logging.getLogger("conscience.worker")
 TICK_SECONDS = 30
 
 
-@dataclass
-class TickReport:
-    sent: int = 0
-    failed: int = 0
-    planned: list[str] = field(default_factory=list)
-
-
-def tick(deps: Deps, *, dry_run: bool = False) -> TickReport:
+def tick(deps: Deps, delivery: Delivery) -> TickReport:
     """One pass over what is due. Safe to run in several processes at once."""
     started = time.perf_counter()
-    report = TickReport()
+    report = delivery.tick()
     log.info(
         "tick",
         extra={
             "what": "tick",
+            "claimed": report.claimed,
             "sent": report.sent,
             "failed": report.failed,
             "duration_ms": round((time.perf_counter() - started) * 1000, 1),
@@ -44,17 +43,47 @@ def tick(deps: Deps, *, dry_run: bool = False) -> TickReport:
     return report
 
 
-def _safe_tick(deps: Deps) -> None:
+def dry_run(deps: Deps) -> list[str]:
+    """What a tick would send now, rendered, without claiming or sending anything."""
+    lines: list[str] = []
+    with deps.transaction() as session:
+        for row in dispatch.due_preview(session, deps.clock):
+            person = session.get(Person, row.person_id)
+            if person is None:
+                continue
+            week = work_week_of(person, deps.settings.default_timezone)
+            actions = [a for a in (session.get(Action, i) for i in row.action_ids or []) if a is not None]
+            local = row.due_at.astimezone(week.zone).strftime("%Y-%m-%d %H:%M %Z")
+            if row.kind == "attention":
+                lines.append(f"{local}  {person.slack_user_id}  (mark needs attention: {row.action_ids})")
+                continue
+            cat = catalogue(people.language_of(person, deps.settings.default_language))
+            view = NudgeView(
+                nudge_id=row.id,
+                kind=row.kind,
+                variant=row.variant,
+                today=week.local_date(deps.clock.now()),
+                actions=actions,
+            )
+            lines.append(f"{local}  {person.slack_user_id}  {row.kind} ({row.tone})  {render(cat, view)['text']}")
+        session.rollback()
+    return lines
+
+
+def _safe_tick(deps: Deps, delivery: Delivery) -> None:
     try:
-        tick(deps)
+        tick(deps, delivery)
     except Exception:  # a bad tick must not stop the scheduler; the next one tries again
         log.exception("tick failed", extra={"what": "tick", "outcome": "failed"})
 
 
 def start_background(deps: Deps) -> BackgroundScheduler:
     """For `python app.py`: the same job, in a thread beside the web server."""
+    delivery = Delivery(deps)
     scheduler = BackgroundScheduler(timezone="UTC")
-    scheduler.add_job(_safe_tick, "interval", seconds=TICK_SECONDS, args=[deps], max_instances=1, coalesce=True)
+    scheduler.add_job(
+        _safe_tick, "interval", seconds=TICK_SECONDS, args=[deps, delivery], max_instances=1, coalesce=True
+    )
     scheduler.start()
     return scheduler
 
@@ -62,19 +91,25 @@ def start_background(deps: Deps) -> BackgroundScheduler:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bot.worker", description="Conscience's scheduler process.")
     parser.add_argument("--once", action="store_true", help="run one tick and exit")
-    parser.add_argument("--dry-run", action="store_true", help="print what would be sent; send nothing")
+    parser.add_argument("--dry-run", action="store_true", help="print what would be sent now; send nothing")
     args = parser.parse_args(argv)
 
     from app import boot
 
     deps = boot(migrate=False)
-    if args.once or args.dry_run:
-        report = tick(deps, dry_run=args.dry_run)
-        for line in report.planned:
-            print(line)
+    if args.dry_run:
+        lines = dry_run(deps)
+        print("\n".join(lines) if lines else "Nothing is due.")
+        return 0
+    delivery = Delivery(deps)
+    if args.once:
+        tick(deps, delivery)
+        delivery.close()
         return 0
     scheduler = BlockingScheduler(timezone="UTC")
-    scheduler.add_job(_safe_tick, "interval", seconds=TICK_SECONDS, args=[deps], max_instances=1, coalesce=True)
+    scheduler.add_job(
+        _safe_tick, "interval", seconds=TICK_SECONDS, args=[deps, delivery], max_instances=1, coalesce=True
+    )
     log.info("worker started, ticking every %s s", TICK_SECONDS)
     try:
         scheduler.start()

@@ -45,6 +45,8 @@ class Settings:
     log_level: str = "INFO"
     log_format: str = "text"
     inspire_share: float = 0.7
+    max_messages_per_day: int = 2
+    prep_working_days: int = 2
 
     @property
     def socket_mode(self) -> bool:
@@ -144,6 +146,24 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
     except ValueError:
         problems.append(f"INSPIRE_SHARE must be a number between 0.5 and 0.9, got {share_text!r}")
 
+    max_text = _env(environ, "MAX_MESSAGES_PER_DAY") or "2"
+    max_per_day = 2
+    try:
+        max_per_day = int(max_text)
+        if not 1 <= max_per_day <= 10:
+            raise ValueError
+    except ValueError:
+        problems.append(f"MAX_MESSAGES_PER_DAY must be a whole number from 1 to 10, got {max_text!r}")
+
+    prep_text = _env(environ, "PREP_WORKING_DAYS") or "2"
+    prep_days = 2
+    try:
+        prep_days = int(prep_text)
+        if not 1 <= prep_days <= 10:
+            raise ValueError
+    except ValueError:
+        problems.append(f"PREP_WORKING_DAYS must be a whole number from 1 to 10, got {prep_text!r}")
+
     if problems:
         raise ConfigError(problems)
     return Settings(
@@ -158,4 +178,6 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         log_level=log_level,
         log_format=log_format,
         inspire_share=share,
+        max_messages_per_day=max_per_day,
+        prep_working_days=prep_days,
     )

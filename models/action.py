@@ -44,6 +44,8 @@ class Action(Base):
     outcomes: Mapped[str | None] = mapped_column(String(64))  # comma-separated OUTCOMES
     decline_reason: Mapped[str | None] = mapped_column(Text)
     done_at: Mapped[datetime | None]
+    # A follow-up went unanswered: the manager's review and digest show it; the bot never DMs the manager.
+    needs_attention: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
 

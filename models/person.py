@@ -32,5 +32,12 @@ class Person(Base):
     checkin_time: Mapped[time] = mapped_column(default=time(16, 0))
     paused_until: Mapped[date | None]
     dm_channel_id: Mapped[str | None] = mapped_column(String(32))
+    # "normal", or "fewer" (no follow-ups) when the person asked for fewer messages.
+    rhythm: Mapped[str] = mapped_column(String(16), default="normal")
+    rhythm_asked_at: Mapped[datetime | None]
+    # Set when Slack says messages cannot reach this person (user_not_found, account_inactive, ...).
+    unreachable: Mapped[str | None] = mapped_column(String(64))
+    # A pause ended: the next slot brings one summary instead of the backlog.
+    welcome_back_pending: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]

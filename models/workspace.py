@@ -16,4 +16,6 @@ class Workspace(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     slack_team_id: Mapped[str] = mapped_column(String(32), unique=True)
     name: Mapped[str | None] = mapped_column(String(255))
+    # Set when the token stopped working (invalid_auth, token_revoked, ...): nothing is sent until reinstall.
+    disabled_reason: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime]

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from bot.services import events
+from bot.services import events, planning
 from bot.services.clock import Clock
 from models import Action, ActionContact, Person
 from models.action import CONTACT_STATUSES, KINDS, OUTCOMES
@@ -46,6 +46,14 @@ class ActionInput:
     voicemail_plan: str | None = None
     notes: str | None = None
     repeat_weeks: int | None = None
+
+
+def _replan_owner(session: Session, clock: Clock, action: Action) -> None:
+    """Every change to an action changes what its owner should hear, and when."""
+    session.flush()
+    owner = session.get(Person, action.owner_id)
+    if owner is not None:
+        planning.replan(session, clock, owner)
 
 
 def _clean(text: str | None, limit: int) -> str | None:
@@ -158,6 +166,8 @@ def create(
         kind_of_action=data.kind,
         contacts=len(action.contacts),
     )
+    if not proposal:
+        _replan_owner(session, clock, action)
     return action, True
 
 
@@ -233,6 +243,8 @@ def edit(session: Session, clock: Clock, action: Action, actor: Person, data: Ac
         before=before,
         due=data.due.isoformat(),
     )
+    if action.status == "open":
+        _replan_owner(session, clock, action)
 
 
 def reschedule(session: Session, clock: Clock, action: Action, actor: Person, due: date, today: date) -> bool:
@@ -257,6 +269,8 @@ def reschedule(session: Session, clock: Clock, action: Action, actor: Person, du
         previous=previous.isoformat(),
         due=due.isoformat(),
     )
+    action.needs_attention = False
+    _replan_owner(session, clock, action)
     return True
 
 
@@ -290,9 +304,14 @@ def complete(
         outcomes=chosen,
         late=now.date() > action.due_date,
     )
-    if not action.repeat_weeks:
-        return None
-    return _next_occurrence(session, clock, action, actor)
+    action.needs_attention = False
+    follow = _next_occurrence(session, clock, action, actor) if action.repeat_weeks else None
+    owner = session.get(Person, action.owner_id)
+    if owner is not None:
+        # The celebration comes right away, whatever the hour: it answers the person's own click.
+        planning.plan_reaction(session, clock, owner, "celebration", now.date(), [action.id], due_at=now)
+    _replan_owner(session, clock, action)
+    return follow
 
 
 def _next_occurrence(session: Session, clock: Clock, action: Action, actor: Person) -> Action:
@@ -357,7 +376,21 @@ def drop(session: Session, clock: Clock, action: Action, actor: Person, *, reaso
         action_id=action.id,
         reason=reason,
     )
+    _replan_owner(session, clock, action)
     return True
+
+
+def reopen(session: Session, clock: Clock, action: Action, actor: Person) -> None:
+    """Undo a Done or a Drop given by mistake: the action is open again (a next occurrence stays)."""
+    if action.status not in ("done", "dropped"):
+        return
+    action.status = "open"
+    action.done_at = None
+    action.updated_at = clock.now()
+    events.record(
+        session, clock, workspace_id=action.workspace_id, kind="reopened", actor_id=actor.id, action_id=action.id
+    )
+    _replan_owner(session, clock, action)
 
 
 def set_contact_status(
@@ -427,6 +460,8 @@ def respond_to_proposal(
         actor_id=member.id,
         action_id=action.id,
     )
+    if accept:
+        _replan_owner(session, clock, action)
     return True
 
 

@@ -1,9 +1,10 @@
 from slack_bolt import App
 
-from bot.listeners.actions import form, plan, proposals
+from bot.listeners.actions import form, nudges, plan, proposals
 
 
 def register(app: App) -> None:
     form.register(app)
+    nudges.register(app)
     plan.register(app)
     proposals.register(app)

@@ -12,6 +12,7 @@ from typing import Any
 from slack_bolt import Ack, App
 
 from bot import home, notify
+from bot.delivery import celebrate
 from bot.deps import Deps
 from bot.listeners.edge import Caller, caller, cat_for, deps_of, origin_of, person_for, today_of
 from bot.listeners.forms import open_form, state_from_action
@@ -183,6 +184,7 @@ def on_contact_status(ack: Ack, body: dict[str, Any], action: dict[str, Any], co
             _answer_error(deps, who, origin, "slack_busy")
         return
     refresh(deps, who, origin, note)
+    celebrate(deps, who.team_id, who.user_id)
 
 
 def on_add(ack: Ack, body: dict[str, Any], context: dict[str, Any]) -> None:

@@ -8,6 +8,7 @@ from typing import Any
 
 from slack_bolt import Ack, App
 
+from bot.delivery import celebrate
 from bot.listeners.actions.plan import refresh
 from bot.listeners.actions.proposals import finish_answer, tell_manager
 from bot.listeners.edge import caller, cat_for, deps_of, person_for, today_of
@@ -50,6 +51,7 @@ def on_outcome(ack: Ack, body: dict[str, Any], view: dict[str, Any], context: di
         except actions.ActionError as exc:
             note = cat.t(f"error.{exc.code}")
     refresh(deps, who, _origin(meta), note)
+    celebrate(deps, who.team_id, who.user_id)
 
 
 def on_decline(ack: Ack, body: dict[str, Any], view: dict[str, Any], context: dict[str, Any]) -> None:

@@ -1,0 +1,344 @@
+"""The direct-message nudges: prep, check-in, follow-up, week plan, celebration, rhythm, summary, tip, progress.
+
+A nudge is rendered when it is sent, and again (in place, with chat.update) after each answer, from
+the same data: the kind, its wording variant, the actions it is about and the answers given so far.
+Button values carry `<nudge id>:<action id>[:<answer>]`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from slack_sdk.models.blocks import Block, DatePickerElement, Option, OverflowMenuElement, PlainTextObject
+
+from bot.messages.actions import contact_status_text
+from bot.messages.blocks import actions, button, context, section, to_dicts
+from bot.messages.catalogue import Catalogue, escape
+from bot.messages.dates import format_day
+from models import Action
+from models.action import CONTACT_STATUSES
+
+MAX_ACTIONS_SHOWN = 10  # a bundle of more (after downtime) shows the first ten and a count
+
+
+@dataclass
+class NudgeView:
+    nudge_id: int
+    kind: str
+    variant: int
+    today: date
+    actions: list[Action] = field(default_factory=list)
+    answers: dict[str, str] = field(default_factory=dict)  # action id (as text) -> answer
+    streak: int = 0
+    until: date | None = None
+
+
+def _title(action: Action) -> str:
+    return escape(action.title)
+
+
+def _due(cat: Catalogue, action: Action, today: date) -> str:
+    return format_day(cat, action.due_date, today)
+
+
+def _value(view: NudgeView, action_id: int, answer: str | None = None) -> str:
+    return f"{view.nudge_id}:{action_id}" + (f":{answer}" if answer else "")
+
+
+def _picker_block(
+    cat: Catalogue, view: NudgeView, action: Action, answer: str, key: str, *buttons_before: Any
+) -> Block:
+    """Buttons and a date picker; the block id tells which nudge, action and answer a picked date is."""
+    picker = DatePickerElement(action_id="nudge_date", placeholder=PlainTextObject(text=cat.t(key)))
+    return actions(*buttons_before, picker, block_id=f"nd:{view.nudge_id}:{action.id}:{answer}")
+
+
+def _answered(cat: Catalogue, view: NudgeView, action: Action, key: str, **params: Any) -> list[Block]:
+    blocks: list[Block] = [section(cat.t(key, title=_title(action), **params))]
+    blocks.append(
+        actions(
+            button(cat.t("nudge.checkin.change"), "nudge_change", _value(view, action.id)),
+            block_id=f"nc:{view.nudge_id}:{action.id}",
+        )
+    )
+    return blocks
+
+
+def _contact_lines(cat: Catalogue, view: NudgeView, action: Action) -> list[Block]:
+    blocks: list[Block] = []
+    for contact in action.contacts if len(action.contacts) > 1 else []:
+        status = contact_status_text(
+            cat, contact.status, on=contact.appointment_on, retry=contact.retry_on, today=view.today
+        )
+        name = contact.name if contact.slack_user_id else escape(contact.name)
+        options = [
+            Option(text=cat.t(f"contact.{s}"), value=f"{view.nudge_id}:{action.id}:{contact.id}:{s}")
+            for s in CONTACT_STATUSES
+            if s not in (contact.status, "todo")
+        ][:5]
+        blocks.append(
+            section(
+                cat.t("contact.line", name=name, status=status),
+                accessory=OverflowMenuElement(action_id="nudge_contact", options=options),
+            )
+        )
+    return blocks
+
+
+def _prep(cat: Catalogue, view: NudgeView) -> list[Block]:
+    action = view.actions[0]
+    blocks: list[Block] = [
+        section(cat.t("nudge.prep.intro", view.variant, title=_title(action), due=_due(cat, action, view.today)))
+    ]
+    lines = []
+    if action.opening_line:
+        lines.append(f"*{cat.t('nudge.prep.opening_label')}*\n> {escape(action.opening_line)}")
+    if action.voicemail_plan:
+        lines.append(f"*{cat.t('nudge.prep.voicemail_label')}*\n> {escape(action.voicemail_plan)}")
+    if not lines:
+        lines.append(cat.t("nudge.prep.no_preparation"))
+    blocks.append(section("\n".join(lines)))
+    blocks.append(context(cat.t(f"nudge.prep.tip.{action.kind}", view.variant)))
+    answer = view.answers.get(str(action.id))
+    if answer == "ready":
+        blocks.append(section(cat.t("nudge.prep.ready_done", title=_title(action))))
+    elif answer == "reschedule":
+        blocks.append(section(cat.t("result.rescheduled", title=_title(action), due=_due(cat, action, view.today))))
+    else:
+        blocks.append(
+            _picker_block(
+                cat,
+                view,
+                action,
+                "reschedule",
+                "nudge.prep.reschedule",
+                button(cat.t("nudge.prep.ready"), "nudge_answer", _value(view, action.id, "ready"), style="primary"),
+                button(cat.t("nudge.prep.edit"), "nudge_edit", _value(view, action.id)),
+            )
+        )
+    return blocks
+
+
+CHECKIN_ANSWERS = {
+    "done": "nudge.checkin.answered_done",
+    "partly": "nudge.checkin.answered_partly",
+    "not_yet": "nudge.checkin.answered_not_yet",
+    "help": "nudge.checkin.answered_help",
+    "drop": "nudge.checkin.answered_drop",
+}
+
+
+def _checkin(cat: Catalogue, view: NudgeView) -> list[Block]:
+    blocks: list[Block] = [section(cat.t("nudge.checkin.intro", view.variant, count=len(view.actions)))]
+    for action in view.actions[:MAX_ACTIONS_SHOWN]:
+        answer = view.answers.get(str(action.id))
+        if answer in CHECKIN_ANSWERS:
+            blocks += _answered(
+                cat,
+                view,
+                action,
+                CHECKIN_ANSWERS[answer],
+                **({"due": _due(cat, action, view.today)} if answer == "not_yet" else {}),
+            )
+            continue
+        blocks.append(section(cat.t("nudge.checkin.question", title=_title(action))))
+        blocks += _contact_lines(cat, view, action)
+        blocks.append(
+            _picker_block(
+                cat,
+                view,
+                action,
+                "not_yet",
+                "nudge.checkin.new_date",
+                button(cat.t("nudge.checkin.done"), "nudge_answer", _value(view, action.id, "done"), style="primary"),
+                button(cat.t("nudge.checkin.partly"), "nudge_answer", _value(view, action.id, "partly")),
+                button(cat.t("nudge.checkin.help"), "nudge_answer", _value(view, action.id, "help")),
+                button(cat.t("nudge.checkin.drop"), "nudge_answer", _value(view, action.id, "drop")),
+            )
+        )
+    if len(view.actions) > MAX_ACTIONS_SHOWN:
+        blocks.append(context(cat.t("list.more", count=len(view.actions) - MAX_ACTIONS_SHOWN)))
+    return blocks
+
+
+FOLLOWUP_ANSWERS = {
+    "reschedule": "nudge.followup.answered_reschedule",
+    "smaller": "nudge.followup.answered_smaller",
+    "drop": "nudge.followup.answered_drop",
+    "still_on": "nudge.followup.answered_still_on",
+}
+
+
+def _followup(cat: Catalogue, view: NudgeView) -> list[Block]:
+    blocks: list[Block] = []
+    for action in view.actions[:MAX_ACTIONS_SHOWN]:
+        answer = view.answers.get(str(action.id))
+        if answer in FOLLOWUP_ANSWERS:
+            blocks += _answered(
+                cat,
+                view,
+                action,
+                FOLLOWUP_ANSWERS[answer],
+                **({"due": _due(cat, action, view.today)} if answer == "reschedule" else {}),
+            )
+            continue
+        blocks.append(section(cat.t("nudge.followup.intro", view.variant, title=_title(action))))
+        blocks.append(
+            _picker_block(
+                cat,
+                view,
+                action,
+                "reschedule",
+                "nudge.followup.reschedule",
+                button(cat.t("nudge.followup.still_on"), "nudge_answer", _value(view, action.id, "still_on")),
+                button(cat.t("nudge.followup.smaller"), "nudge_edit", _value(view, action.id, "smaller")),
+                button(cat.t("nudge.followup.drop"), "nudge_answer", _value(view, action.id, "drop")),
+            )
+        )
+    return blocks
+
+
+def _overview(cat: Catalogue, view: NudgeView, table: str) -> list[Block]:
+    lines = [cat.t(f"nudge.{table}.line", due=_due(cat, a, view.today), title=_title(a)) for a in view.actions[:20]]
+    return (
+        [
+            section(cat.t(f"nudge.{table}.intro", view.variant, count=len(view.actions))),
+            section("\n".join(f"• {line}" for line in lines)),
+        ]
+        if lines
+        else []
+    )
+
+
+def _weekplan(cat: Catalogue, view: NudgeView) -> list[Block]:
+    blocks = _overview(cat, view, "weekplan")
+    for action in view.actions[:3]:  # the week plan carries the preparation of what is coming
+        if action.opening_line:
+            blocks.append(
+                context(f"*{_title(action)}* · {cat.t('nudge.prep.opening_label')}: {escape(action.opening_line)}")
+            )
+    blocks.append(context(cat.t("nudge.weekplan.encouragement", view.variant)))
+    return blocks
+
+
+def _summary(cat: Catalogue, view: NudgeView) -> list[Block]:
+    if not view.actions:
+        return [section(cat.t("nudge.summary.empty"))]
+    return _overview(cat, view, "summary")
+
+
+def _celebration(cat: Catalogue, view: NudgeView) -> list[Block]:
+    action = view.actions[0]
+    blocks: list[Block] = [section(cat.t("nudge.celebration.intro", view.variant, title=_title(action)))]
+    if view.streak >= 2:
+        blocks.append(context(cat.t("nudge.celebration.streak", count=view.streak)))
+    if action.kind in ("aftercare", "top_client") and not action.repeat_weeks:
+        if view.answers.get(str(action.id)) == "next_step":
+            return blocks
+        blocks.append(section(cat.t(f"nudge.celebration.next_step_{action.kind}")))
+        blocks.append(
+            actions(
+                button(
+                    cat.t("nudge.celebration.plan_next"), "nudge_next_step", _value(view, action.id), style="primary"
+                ),
+                block_id=f"nn:{view.nudge_id}:{action.id}",
+            )
+        )
+    return blocks
+
+
+RHYTHM_ANSWERS = {
+    "fewer": "nudge.rhythm.answered_fewer",
+    "pause": "nudge.rhythm.answered_pause",
+    "carry_on": "nudge.rhythm.answered_carry_on",
+}
+
+
+def _rhythm(cat: Catalogue, view: NudgeView) -> list[Block]:
+    answer = view.answers.get("0")
+    if answer in RHYTHM_ANSWERS:
+        until = format_day(cat, view.until, view.today) if view.until else ""
+        return [section(cat.t(RHYTHM_ANSWERS[answer], **({"until": until} if answer == "pause" else {})))]
+    return [
+        section(cat.t("nudge.rhythm.intro")),
+        actions(
+            button(cat.t("nudge.rhythm.fewer"), "nudge_answer", _value(view, 0, "fewer")),
+            button(cat.t("nudge.rhythm.pause"), "nudge_answer", _value(view, 0, "pause")),
+            button(cat.t("nudge.rhythm.carry_on"), "nudge_answer", _value(view, 0, "carry_on"), style="primary"),
+            block_id=f"nr:{view.nudge_id}",
+        ),
+    ]
+
+
+def _tip(cat: Catalogue, view: NudgeView) -> list[Block]:
+    action = view.actions[0]
+    return [
+        section(
+            cat.t("nudge.tip.intro", view.variant, title=_title(action), due=_due(cat, action, view.today))
+            + "\n"
+            + cat.t("nudge.tip.body", view.variant)
+        )
+    ]
+
+
+PROGRESS_ANSWERS = {
+    "on_track": "nudge.progress.answered_on_track",
+    "started": "nudge.progress.answered_started",
+    "not_started": "nudge.progress.answered_not_started",
+}
+
+
+def _progress(cat: Catalogue, view: NudgeView) -> list[Block]:
+    action = view.actions[0]
+    answer = view.answers.get(str(action.id))
+    if answer in PROGRESS_ANSWERS:
+        return _answered(
+            cat,
+            view,
+            action,
+            PROGRESS_ANSWERS[answer],
+            **({"due": _due(cat, action, view.today)} if answer == "not_started" else {}),
+        )
+    blocks: list[Block] = [
+        section(cat.t("nudge.progress.intro", view.variant, title=_title(action), due=_due(cat, action, view.today)))
+    ]
+    blocks += _contact_lines(cat, view, action)
+    blocks.append(
+        actions(
+            *(
+                button(cat.t(f"nudge.progress.{a}"), "nudge_answer", _value(view, action.id, a))
+                for a in PROGRESS_ANSWERS
+            ),
+            block_id=f"np:{view.nudge_id}:{action.id}",
+        )
+    )
+    return blocks
+
+
+RENDERERS = {
+    "prep": _prep,
+    "checkin": _checkin,
+    "followup": _followup,
+    "weekplan": _weekplan,
+    "celebration": _celebration,
+    "rhythm": _rhythm,
+    "summary": _summary,
+    "tip": _tip,
+    "progress": _progress,
+}
+
+
+def fallback_text(cat: Catalogue, view: NudgeView) -> str:
+    first = view.actions[0] if view.actions else None
+    params: dict[str, Any] = {}
+    if view.kind in ("checkin", "weekplan", "summary"):
+        params["count"] = len(view.actions)
+    elif view.kind != "rhythm" and first is not None:
+        params["title"] = _title(first)
+    return cat.t(f"nudge.fallback.{view.kind}", **params)
+
+
+def render(cat: Catalogue, view: NudgeView) -> dict[str, Any]:
+    return {"text": fallback_text(cat, view), "blocks": to_dicts(RENDERERS[view.kind](cat, view))}

@@ -1,0 +1,187 @@
+"""Answers to nudges: the one-click replies of a check-in, prep, follow-up, progress or rhythm question.
+
+An answer is stored on the nudge (per action), so the message can show it, a second click has no
+further effect, and it can be changed afterwards. A late answer counts like any other: it also
+calls off the follow-up or attention mark that was waiting for it.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot.services import actions, events, planning
+from bot.services.calendar import work_week_of
+from bot.services.clock import Clock
+from bot.services.rules import rules_of
+from models import Action, Nudge, Person
+
+# What each kind of nudge can be answered with. Date answers carry the picked date.
+ANSWERS = {
+    "prep": ("ready", "reschedule", "edit"),
+    "checkin": ("done", "partly", "not_yet", "help", "drop"),
+    "followup": ("reschedule", "smaller", "drop", "still_on"),
+    "progress": ("on_track", "started", "not_started"),
+    "rhythm": ("fewer", "pause", "carry_on"),
+    "celebration": ("next_step",),
+}
+DATE_ANSWERS = ("not_yet", "reschedule")
+PAUSE_FOR = timedelta(days=14)
+
+
+class AnswerError(Exception):
+    def __init__(self, code: str):
+        super().__init__(code)
+        self.code = code
+
+
+def own_nudge(session: Session, person: Person, nudge_id: int) -> Nudge:
+    nudge = session.scalar(
+        select(Nudge).where(
+            Nudge.id == nudge_id, Nudge.person_id == person.id, Nudge.workspace_id == person.workspace_id
+        )
+    )
+    if nudge is None:
+        raise AnswerError("not_found")
+    return nudge
+
+
+def _action_of(session: Session, person: Person, nudge: Nudge, action_id: int) -> Action:
+    if action_id not in (nudge.action_ids or []):
+        raise AnswerError("not_found")
+    try:
+        return actions.get_own(session, person, action_id)
+    except actions.ActionError as exc:
+        raise AnswerError(exc.code) from None
+
+
+def answer(
+    session: Session,
+    clock: Clock,
+    person: Person,
+    nudge: Nudge,
+    action_id: int,
+    choice: str,
+    *,
+    today: date,
+    on: date | None = None,
+) -> bool:
+    """Apply one answer. Returns False when it changed nothing (the same answer clicked again)."""
+    if choice not in ANSWERS.get(nudge.kind, ()):
+        raise AnswerError("unknown_answer")
+    key = str(action_id)
+    given = dict(nudge.answer or {})
+    if given.get(key) == choice and choice not in DATE_ANSWERS:
+        return False
+    if nudge.kind == "rhythm":
+        _rhythm(session, clock, person, choice, today)
+    else:
+        action = _action_of(session, person, nudge, action_id)
+        _apply(session, clock, person, nudge, action, choice, today=today, on=on)
+    given[key] = choice
+    nudge.answer = given
+    nudge.answered_at = nudge.answered_at or clock.now()
+    events.record(
+        session,
+        clock,
+        workspace_id=person.workspace_id,
+        kind="answered",
+        actor_id=person.id,
+        action_id=action_id or None,
+        nudge=nudge.kind,
+        answer=choice,
+        late=nudge.sent_at is not None and clock.now() - nudge.sent_at > timedelta(days=1),
+    )
+    return True
+
+
+def _apply(
+    session: Session,
+    clock: Clock,
+    person: Person,
+    nudge: Nudge,
+    action: Action,
+    choice: str,
+    *,
+    today: date,
+    on: date | None,
+) -> None:
+    if nudge.kind in ("checkin", "followup"):
+        # The person answered: nothing waits for this answer any more.
+        planning.cancel_reactions(session, person, {action.id}, ("followup", "attention"))
+        action.needs_attention = False
+    if action.status != "open" and choice not in ("ready", "on_track", "started", "next_step"):
+        if (choice == "done" and action.status == "done") or (choice == "drop" and action.status == "dropped"):
+            return
+        raise AnswerError("not_open")
+    if choice == "done":
+        actions.complete(session, clock, action, person)
+    elif choice == "drop":
+        actions.drop(session, clock, action, person, reason=f"{nudge.kind} answer")
+    elif choice in DATE_ANSWERS:
+        if on is None:
+            raise AnswerError("date_missing")
+        try:
+            actions.reschedule(session, clock, action, person, on, today)
+        except actions.ActionError as exc:
+            raise AnswerError(exc.code) from None
+    elif choice == "partly":
+        # A start is a start: the action stays open and the check-in comes back in a few working days.
+        week = work_week_of(person, rules_of(session).default_timezone)
+        actions.reschedule(
+            session, clock, action, person, week.add_working_days(today, rules_of(session).prep_days), today
+        )
+    elif choice in ("help", "still_on", "smaller", "ready", "on_track", "started", "not_started"):
+        planning.replan(session, clock, person)
+
+
+def _rhythm(session: Session, clock: Clock, person: Person, choice: str, today: date) -> None:
+    if choice == "fewer":
+        person.rhythm = "fewer"
+    elif choice == "pause":
+        person.paused_until = today + PAUSE_FOR
+        person.welcome_back_pending = True
+    person.updated_at = clock.now()
+    planning.replan(session, clock, person)
+
+
+def change(session: Session, clock: Clock, person: Person, nudge: Nudge, action_id: int) -> bool:
+    """Take an answer back: Done or Drop reopen the action; the question shows its buttons again."""
+    given = dict(nudge.answer or {})
+    previous = given.pop(str(action_id), None)
+    if previous is None:
+        return False
+    if previous in ("done", "drop") and action_id:
+        action = _action_of(session, person, nudge, action_id)
+        if action.status in ("done", "dropped"):
+            actions.reopen(session, clock, action, person)
+    nudge.answer = given
+    events.record(
+        session,
+        clock,
+        workspace_id=person.workspace_id,
+        kind="answer_changed",
+        actor_id=person.id,
+        action_id=action_id or None,
+        nudge=nudge.kind,
+        previous=previous,
+    )
+    return True
+
+
+def set_contact(
+    session: Session, clock: Clock, person: Person, nudge: Nudge, action_id: int, contact_id: int, status: str
+) -> bool:
+    action = _action_of(session, person, nudge, action_id)
+    try:
+        finished = actions.set_contact_status(session, clock, action, person, contact_id, status)
+    except actions.ActionError as exc:
+        raise AnswerError(exc.code) from None
+    if finished:
+        given = dict(nudge.answer or {})
+        given[str(action_id)] = "done"
+        nudge.answer = given
+        nudge.answered_at = nudge.answered_at or clock.now()
+    return finished

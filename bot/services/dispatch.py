@@ -1,0 +1,324 @@
+"""Delivery, the domain half: claim due rows, decide what each one still means, record the outcome.
+
+Rows are claimed in small batches with a lease (`FOR UPDATE SKIP LOCKED` on PostgreSQL), so several
+workers never take the same row, and a worker that dies loses nothing: its lease runs out and another
+worker claims the row again. Sending itself is the adapter's job (bot/delivery.py).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy.orm import Session
+
+from bot.services import events, people
+from bot.services.calendar import WorkWeek, work_week_of
+from bot.services.clock import Clock
+from bot.services.planning import CHECK, UNCAPPED, first_slot_day, plan_reaction, replan, slot_moment
+from bot.services.rules import rules_of
+from models import Action, Nudge, Person, Workspace
+
+LEASE = timedelta(minutes=5)
+# A scheduled message this late has lost its moment: the planner rebuilds the plan instead.
+STALE_AFTER = timedelta(hours=1)
+MAX_ATTEMPTS = 4
+CHECKING_KINDS = ("checkin", "followup", "progress")
+NEEDS_ACTIONS = ("prep", "checkin", "followup", "tip", "progress", "weekplan", "attention")
+
+
+@dataclass
+class Outgoing:
+    """Everything needed to render and send one message, read before the send."""
+
+    nudge_id: int
+    token: str
+    kind: str
+    variant: int
+    workspace_id: int
+    team_id: str
+    user_id: str
+    language: str
+    dm_channel: str | None
+    today: date
+    actions: list[Action] = field(default_factory=list)
+    streak: int = 0
+    count: int = 0
+
+
+def claim(
+    session: Session,
+    clock: Clock,
+    *,
+    token: str,
+    limit: int,
+    skip_workspaces: frozenset[int] = frozenset(),
+) -> list[int]:
+    now = clock.now()
+    due = or_(
+        and_(Nudge.status == "planned", Nudge.due_at <= now),
+        and_(Nudge.status == "claimed", Nudge.claimed_until < now),  # a worker died holding it
+    )
+    query = select(Nudge.id).where(due)
+    if skip_workspaces:
+        query = query.where(Nudge.workspace_id.not_in(skip_workspaces))
+    query = query.order_by(Nudge.due_at).limit(limit).with_for_update(skip_locked=True)
+    ids = list(session.scalars(query))
+    if not ids:
+        return []
+    result = session.execute(
+        update(Nudge)
+        .where(Nudge.id.in_(ids), due)  # re-checked: on SQLite another worker may have been first
+        .values(status="claimed", claim_token=token, claimed_until=now + LEASE, attempts=Nudge.attempts + 1)
+        .returning(Nudge.id)
+    )
+    return [row[0] for row in result]
+
+
+def _mine(session: Session, nudge_id: int, token: str) -> Nudge | None:
+    row = session.get(Nudge, nudge_id, with_for_update=False)
+    if row is None or row.status != "claimed" or row.claim_token != token:
+        return None
+    return row
+
+
+def _finish(row: Nudge, status: str, reason: str | None = None) -> None:
+    row.status, row.error, row.claim_token, row.claimed_until = status, reason, None, None
+
+
+def _move(row: Nudge, week: WorkWeek, now: datetime, *, next_day: bool = False) -> None:
+    """Back to planned, at the next slot of its kind (tomorrow's at the earliest with next_day)."""
+    day = first_slot_day(week, row.kind, now)
+    if next_day and day <= week.local_date(now):
+        day = first_slot_day(week, row.kind, slot_moment(week, row.kind, day) + timedelta(minutes=1))
+    row.due_at, row.local_date = slot_moment(week, row.kind, day), day
+    _finish(row, "planned")
+
+
+def streak_of(session: Session, person: Person) -> int:
+    """Actions done on time in a row, most recent first."""
+    done = session.scalars(
+        select(Action)
+        .where(Action.owner_id == person.id, Action.status == "done")
+        .order_by(Action.done_at.desc())
+        .limit(50)
+    )
+    streak = 0
+    for action in done:
+        if action.done_at is None or action.done_at.date() > action.due_date:
+            break
+        streak += 1
+    return streak
+
+
+def prepare(session: Session, clock: Clock, nudge_id: int, token: str) -> Outgoing | None:
+    """Decide what a claimed row means now. None: nothing to send (cancelled, moved or internal)."""
+    rules = rules_of(session)
+    row = _mine(session, nudge_id, token)
+    if row is None:
+        return None
+    now = clock.now()
+    person = session.get(Person, row.person_id)
+    workspace = session.get(Workspace, row.workspace_id)
+    if person is None or workspace is None:
+        _finish(row, "cancelled", "gone")
+        return None
+    if workspace.disabled_reason or person.unreachable:
+        _finish(row, "cancelled", workspace.disabled_reason or person.unreachable)
+        return None
+    week = work_week_of(person, rules.default_timezone)
+    today = week.local_date(now)
+    actions = _open_actions(session, person, row) if row.kind != "celebration" else _actions(session, row)
+    if row.kind in NEEDS_ACTIONS and not actions:
+        _finish(row, "cancelled", "action closed")
+        return None
+    if row.kind == "attention":
+        _mark_attention(session, clock, person, row, actions)
+        return None
+    if row.kind != "celebration":
+        if week.is_paused(today):
+            _finish(row, "cancelled", "paused")
+            return None
+        if row.due_at < now - STALE_AFTER and row.kind in ("prep", "checkin", "weekplan", "tip", "progress", "summary"):
+            _finish(row, "cancelled", "stale")
+            session.flush()
+            replan(session, clock, person)  # merges what is still worth saying into the next slots
+            return None
+        if not week.within_hours(now):
+            _move(row, week, now)
+            return None
+        sent_today = list(
+            session.scalars(
+                select(Nudge).where(
+                    Nudge.person_id == person.id,
+                    Nudge.status == "sent",
+                    Nudge.local_date == today,
+                    Nudge.kind.not_in(UNCAPPED),
+                )
+            )
+        )
+        about = {a.id for a in actions}
+        if len(sent_today) >= rules.max_per_day or any(about & set(n.action_ids or []) for n in sent_today):
+            _move(row, week, now, next_day=True)
+            return None
+    row.action_ids = [a.id for a in actions] if row.kind != "summary" else row.action_ids
+    # Variants rotate: the n-th message of a kind uses the n-th wording.
+    sent_of_kind = (
+        session.scalar(
+            select(func.count())
+            .select_from(Nudge)
+            .where(Nudge.person_id == person.id, Nudge.kind == row.kind, Nudge.status == "sent")
+        )
+        or 0
+    )
+    row.variant = sent_of_kind
+    return Outgoing(
+        nudge_id=row.id,
+        token=token,
+        kind=row.kind,
+        variant=sent_of_kind,
+        workspace_id=workspace.id,
+        team_id=workspace.slack_team_id,
+        user_id=person.slack_user_id,
+        language=people.language_of(person, rules.default_language),
+        dm_channel=person.dm_channel_id,
+        today=today,
+        actions=actions,
+        streak=streak_of(session, person) if row.kind == "celebration" else 0,
+        count=len(actions),
+    )
+
+
+def _actions(session: Session, row: Nudge) -> list[Action]:
+    ids = list(row.action_ids or [])
+    if not ids:
+        return []
+    found = {
+        a.id: a
+        for a in session.scalars(select(Action).where(Action.id.in_(ids), Action.workspace_id == row.workspace_id))
+    }
+    return [found[i] for i in ids if i in found]
+
+
+def _open_actions(session: Session, person: Person, row: Nudge) -> list[Action]:
+    if row.kind == "summary":
+        return list(
+            session.scalars(
+                select(Action)
+                .where(Action.owner_id == person.id, Action.status == "open")
+                .order_by(Action.due_date, Action.id)
+            )
+        )
+    return [a for a in _actions(session, row) if a.status == "open" and a.owner_id == person.id]
+
+
+def _mark_attention(session: Session, clock: Clock, person: Person, row: Nudge, actions: list[Action]) -> None:
+    for action in actions:
+        if not action.needs_attention:
+            action.needs_attention = True
+            events.record(session, clock, workspace_id=action.workspace_id, kind="needs_attention", action_id=action.id)
+    _finish(row, "sent")
+    row.sent_at = clock.now()
+
+
+def mark_sent(session: Session, clock: Clock, nudge_id: int, token: str, channel: str, ts: str) -> bool:
+    """Record a post and plan what follows from it. False when the claim was lost (never expected)."""
+    rules = rules_of(session)
+    row = _mine(session, nudge_id, token)
+    if row is None:
+        return False
+    now = clock.now()
+    _finish(row, "sent")
+    row.sent_at, row.channel_id, row.message_ts = now, channel, ts
+    person = session.get(Person, row.person_id)
+    assert person is not None
+    person.dm_channel_id = channel
+    week = work_week_of(person, rules.default_timezone)
+    if row.kind == "checkin":
+        later = week.add_working_days(row.local_date, rules.followup_days)
+        kind = "attention" if person.rhythm == "fewer" else "followup"
+        plan_reaction(session, clock, person, kind, later, list(row.action_ids))
+    elif row.kind == "followup":
+        plan_reaction(
+            session,
+            clock,
+            person,
+            "attention",
+            week.add_working_days(row.local_date, rules.attention_days),
+            list(row.action_ids),
+        )
+    elif row.kind == "summary":
+        person.welcome_back_pending = False
+    if row.kind in CHECKING_KINDS:
+        _maybe_ask_rhythm(session, clock, person, week, now)
+    return True
+
+
+def _maybe_ask_rhythm(session: Session, clock: Clock, person: Person, week: WorkWeek, now: datetime) -> None:
+    """Several checking messages in a row without an answer: ask once whether the rhythm suits them."""
+    rules = rules_of(session)
+    if person.rhythm_asked_at is not None:
+        return
+    recent = list(
+        session.scalars(
+            select(Nudge)
+            .where(Nudge.person_id == person.id, Nudge.status == "sent", Nudge.kind.in_(CHECKING_KINDS))
+            .order_by(Nudge.sent_at.desc(), Nudge.id.desc())
+            .limit(rules.unanswered_before_rhythm)
+        )
+    )
+    if len(recent) == rules.unanswered_before_rhythm and all(n.answered_at is None for n in recent):
+        person.rhythm_asked_at = now
+        day = first_slot_day(week, "rhythm", now + timedelta(hours=1))
+        plan_reaction(session, clock, person, "rhythm", day, [])
+
+
+def release(session: Session, nudge_id: int, token: str, *, due_at: datetime | None = None) -> None:
+    """Give a claimed row back (rate limited, or a temporary error): it goes out on a later tick."""
+    row = _mine(session, nudge_id, token)
+    if row is not None:
+        _finish(row, "planned")
+        if due_at is not None:
+            row.due_at = due_at
+
+
+def fail(session: Session, clock: Clock, nudge_id: int, token: str, reason: str, *, scope: str | None = None) -> None:
+    """A send failed. Temporary errors retry with backoff up to MAX_ATTEMPTS; permanent ones stop messages
+    to the person (scope 'person') or to the whole workspace (scope 'workspace')."""
+    row = _mine(session, nudge_id, token)
+    if row is None:
+        return
+    if scope is None and row.attempts < MAX_ATTEMPTS:
+        _finish(row, "planned")
+        row.due_at = clock.now() + timedelta(minutes=2**row.attempts)
+        row.error = reason
+        return
+    _finish(row, "failed", reason)
+    if scope == "person":
+        person = session.get(Person, row.person_id)
+        if person is not None and not person.unreachable:
+            person.unreachable = reason
+            _cancel_planned(session, Nudge.person_id == person.id, reason)
+    elif scope == "workspace":
+        workspace = session.get(Workspace, row.workspace_id)
+        if workspace is not None and not workspace.disabled_reason:
+            workspace.disabled_reason = reason
+            _cancel_planned(session, Nudge.workspace_id == workspace.id, reason)
+
+
+def _cancel_planned(session: Session, condition, reason: str) -> None:  # type: ignore[no-untyped-def]
+    session.execute(update(Nudge).where(condition, Nudge.status == "planned").values(status="cancelled", error=reason))
+
+
+def due_preview(session: Session, clock: Clock, limit: int = 200) -> list[Nudge]:
+    """What a tick would consider now, without claiming anything (for --dry-run)."""
+    now = clock.now()
+    return list(
+        session.scalars(
+            select(Nudge).where(Nudge.status == "planned", Nudge.due_at <= now).order_by(Nudge.due_at).limit(limit)
+        )
+    )
+
+
+__all__ = ["CHECK", "Outgoing", "claim", "due_preview", "fail", "mark_sent", "prepare", "release"]

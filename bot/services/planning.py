@@ -1,0 +1,358 @@
+"""The planner: which messages a person gets, on which day, in which slot, keeping the 70/30 tone mix.
+
+`replan(session, clock, person)` rebuilds the person's planned rows from the state of their actions.
+It runs after every change to an action or a setting. Rows already sent are history; rows a worker has
+claimed are left alone; reactive rows (follow-ups, celebrations, the rhythm question) are kept while
+their actions are open.
+
+The tone mix: every message is inspiring or checking. Walking the days ahead with a 28-day window
+over what was sent and what is planned, the planner adds a preparation tip (inspiring) when the
+inspiring share would fall under the band, and a short progress check (checking) when it would rise
+above it. Bundling does the rest: all check-ins of a day are one message, and a week plan that already
+shows an action's preparation replaces that action's own prep message.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from bot.services.calendar import WorkWeek, work_week_of
+from bot.services.clock import Clock
+from bot.services.rules import PlanRules, rules_of
+from models import Action, Nudge, Person
+
+INSPIRE, CHECK, NONE = "inspire", "check", "none"
+TONE = {
+    "prep": INSPIRE,
+    "weekplan": INSPIRE,
+    "celebration": INSPIRE,
+    "summary": INSPIRE,
+    "tip": INSPIRE,
+    "rhythm": INSPIRE,
+    "checkin": CHECK,
+    "followup": CHECK,
+    "progress": CHECK,
+    "attention": NONE,
+}
+# Rebuilt on every replan; the others are reactions to something that happened and are kept.
+SCHEDULED = ("prep", "checkin", "weekplan", "tip", "progress", "summary")
+REACTIVE = ("followup", "attention", "rhythm", "celebration")
+# Celebrations answer a click; they do not count against the daily maximum.
+UNCAPPED = ("celebration", "attention")
+# Who gets the slot when a day is full: the conscience first, then what keeps the mix.
+PRIORITY = {"checkin": 0, "followup": 1, "summary": 2, "rhythm": 3, "weekplan": 4, "prep": 5, "progress": 6, "tip": 7}
+MORNING_KINDS = ("prep", "weekplan", "summary", "rhythm", "tip")
+# The mix is steered inside a narrower band than it is promised in, so reactions have room.
+STEER_MARGIN = 0.03
+MIN_MESSAGES_TO_STEER = 6
+HORIZON_AFTER_LAST = 7
+
+
+@dataclass
+class Item:
+    kind: str
+    day: date
+    action_ids: list[int] = field(default_factory=list)
+    deadline: date | None = None  # the last day it still makes sense (a prep before its check-in)
+    fixed: bool = False  # already a row (reactive, or history)
+
+    @property
+    def tone(self) -> str:
+        return TONE[self.kind]
+
+
+def _lock_person(session: Session, person: Person) -> None:
+    # Two processes replanning one person would each insert a full plan; the row lock serialises them.
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(select(Person.id).where(Person.id == person.id).with_for_update())
+
+
+def slot_moment(week: WorkWeek, item_kind: str, day: date) -> datetime:
+    return week.morning(day) if item_kind in MORNING_KINDS else week.checkin_at(day)
+
+
+def first_slot_day(week: WorkWeek, kind: str, now: datetime) -> date:
+    """The first day whose slot for this kind is still ahead."""
+    day = week.local_date(now)
+    if week.can_speak_on(day) and slot_moment(week, kind, day) > now:
+        return day
+    day = week.next_working_day(day)
+    while week.is_paused(day):
+        day = week.next_working_day(day)
+    return day
+
+
+def _checkin_covered(history: list[Nudge], action: Action) -> bool:
+    """A check-in (or follow-up) about this action was sent for its current due date."""
+    return any(
+        n.kind in ("checkin", "followup") and action.id in (n.action_ids or []) and n.local_date >= action.due_date
+        for n in history
+    )
+
+
+def base_items(
+    week: WorkWeek, actions: list[Action], history: list[Nudge], person: Person, now: datetime, rules: PlanRules
+) -> list[Item]:
+    today = week.local_date(now)
+    items: list[Item] = []
+    checkins: dict[date, list[int]] = {}
+    first_checkin = first_slot_day(week, "checkin", now)
+    first_morning = first_slot_day(week, "prep", now)
+    recent_prep = {
+        a for n in history if n.kind == "prep" and n.local_date >= today - timedelta(days=7) for a in n.action_ids or []
+    }
+    for action in actions:
+        if _checkin_covered(history, action):
+            continue
+        day = max(week.next_working_day(action.due_date, include=True), first_checkin)
+        while week.is_paused(day):
+            day = week.next_working_day(day)
+        checkins.setdefault(day, []).append(action.id)
+        if action.id in recent_prep:
+            continue
+        prep_day = max(week.add_working_days(day, -rules.prep_days), first_morning)
+        if prep_day < day:
+            items.append(Item("prep", prep_day, [action.id], deadline=week.add_working_days(day, -1)))
+    for day, ids in checkins.items():
+        items.append(Item("checkin", day, ids))
+    # Week plans: the first working day of each week that has check-ins, if its morning is still ahead.
+    weeks: dict[date, list[int]] = {}
+    for day, ids in checkins.items():
+        weeks.setdefault(day - timedelta(days=day.weekday()), []).extend(ids)
+    for monday, ids in weeks.items():
+        day = week.next_working_day(monday, include=True)
+        if day >= first_morning and day - monday < timedelta(days=7):
+            items.append(Item("weekplan", day, sorted(ids), deadline=day))
+    if person.welcome_back_pending:
+        items.append(Item("summary", first_morning, [a.id for a in actions]))
+    return items
+
+
+class Mix:
+    """Counts of inspiring and checking messages per day, for a sliding window."""
+
+    def __init__(self, window_days: int):
+        self.window = window_days
+        self.by_day: dict[date, Counter[str]] = {}
+
+    def add(self, day: date, tone: str, amount: int = 1) -> None:
+        if tone in (INSPIRE, CHECK):
+            self.by_day.setdefault(day, Counter())[tone] += amount
+
+    def window_counts(self, day: date) -> tuple[int, int]:
+        inspire = check = 0
+        for offset in range(self.window):
+            counts = self.by_day.get(day - timedelta(days=offset))
+            if counts:
+                inspire += counts[INSPIRE]
+                check += counts[CHECK]
+        return inspire, check
+
+
+def steer(
+    items_by_day: dict[date, list[Item]],
+    mix: Mix,
+    week: WorkWeek,
+    actions: list[Action],
+    start: date,
+    end: date,
+    rules: PlanRules,
+    sent_today: Counter[date],
+) -> None:
+    """Walk the days; add a tip or a progress check where the window's mix leaves the band."""
+    low, high = rules.inspire_share - STEER_MARGIN, rules.inspire_share + STEER_MARGIN
+    day = start
+    by_id = {a.id: a for a in actions}
+    while day <= end:
+        if week.can_speak_on(day):
+            today_items = items_by_day.setdefault(day, [])
+            used = sent_today[day] + sum(1 for i in today_items if i.kind not in UNCAPPED)
+            mentioned = {a for i in today_items for a in i.action_ids}
+            upcoming = sorted(
+                (a for a in actions if a.id not in mentioned and a.due_date >= day), key=lambda a: (a.due_date, a.id)
+            )
+            inspire, check = mix.window_counts(day)
+            total = inspire + check
+            if upcoming and used < rules.max_per_day and total >= MIN_MESSAGES_TO_STEER - 1:
+                if check and inspire / total < low and (inspire + 1) / (total + 1) <= high + STEER_MARGIN:
+                    target = upcoming[0]
+                    today_items.append(Item("tip", day, [target.id]))
+                    mix.add(day, INSPIRE)
+                elif inspire / total > high and inspire / (total + 1) >= low - STEER_MARGIN:
+                    later = [a for a in upcoming if a.due_date > day] or upcoming
+                    target = later[0]
+                    if by_id.get(target.id) is not None:
+                        today_items.append(Item("progress", day, [target.id]))
+                        mix.add(day, CHECK)
+        day += timedelta(days=1)
+
+
+def place(items: list[Item], week: WorkWeek, rules: PlanRules, sent_today: Counter[date]) -> dict[date, list[Item]]:
+    """Put items on days: at most max_per_day, never two about one action a day, the rest moves on."""
+    by_day: dict[date, list[Item]] = {}
+    queue = sorted(items, key=lambda i: (i.day, PRIORITY.get(i.kind, 9)))
+    while queue:
+        item = queue.pop(0)
+        day = item.day
+        while True:
+            if item.deadline is not None and day > item.deadline:
+                day = None
+                break
+            placed = by_day.setdefault(day, [])
+            capped = [i for i in placed if i.kind not in UNCAPPED]
+            overlap = {a for i in placed for a in i.action_ids} & set(item.action_ids)
+            if overlap and item.kind in ("weekplan", "summary"):
+                # Never two messages about one action a day: the overview leaves out what today's
+                # check-in asks about.
+                item.action_ids = [a for a in item.action_ids if a not in overlap]
+                overlap = set()
+                if not item.action_ids and item.kind == "weekplan":
+                    day = None
+                    break
+            if overlap and item.kind == "prep" and any(i.kind == "weekplan" for i in placed):
+                day = None  # the week plan of that morning carries this action's preparation
+                break
+            fits = item.kind in UNCAPPED or sent_today[day] + len(capped) < rules.max_per_day
+            if fits and not overlap and week.can_speak_on(day):
+                break
+            if item.kind == "checkin" and not item.fixed:
+                # A later day's check-in takes this one in: one message, not two.
+                later = next((i for i in by_day.get(week.next_working_day(day), []) if i.kind == "checkin"), None)
+                if later is not None and not later.fixed:
+                    later.action_ids = sorted(set(later.action_ids) | set(item.action_ids))
+                    day = None
+                    break
+            day = week.next_working_day(day)
+        if day is None:
+            continue
+        item.day = day
+        by_day[day].append(item)
+    return by_day
+
+
+def replan(session: Session, clock: Clock, person: Person) -> None:
+    """Rebuild the person's planned messages from their open actions and settings."""
+    rules = rules_of(session)
+    _lock_person(session, person)
+    now = clock.now()
+    week = work_week_of(person, rules.default_timezone)
+    today = week.local_date(now)
+    actions = list(
+        session.scalars(
+            select(Action)
+            .where(Action.workspace_id == person.workspace_id, Action.owner_id == person.id, Action.status == "open")
+            .order_by(Action.due_date, Action.id)
+        )
+    )
+    open_ids = {a.id for a in actions}
+    session.execute(
+        delete(Nudge).where(Nudge.person_id == person.id, Nudge.status == "planned", Nudge.kind.in_(SCHEDULED))
+    )
+    # Reactions about actions that are no longer open have lost their point.
+    reactive = list(
+        session.scalars(
+            select(Nudge).where(Nudge.person_id == person.id, Nudge.status == "planned", Nudge.kind.in_(REACTIVE))
+        )
+    )
+    for row in reactive:
+        if row.action_ids and not set(row.action_ids) & open_ids and row.kind != "celebration":
+            row.status, row.error = "cancelled", "action closed"
+    history = list(
+        session.scalars(
+            select(Nudge).where(
+                Nudge.person_id == person.id,
+                Nudge.status.in_(("sent", "claimed")),
+                Nudge.local_date >= today - timedelta(days=rules.window_days + 14),
+            )
+        )
+    )
+    if person.unreachable or week.days == frozenset():
+        return
+
+    mix = Mix(rules.window_days)
+    sent_today: Counter[date] = Counter()
+    for row in history:
+        mix.add(row.local_date, row.tone)
+        if row.kind not in UNCAPPED:
+            sent_today[row.local_date] += 1
+    fixed = [
+        Item(r.kind, r.local_date, list(r.action_ids or []), fixed=True) for r in reactive if r.status == "planned"
+    ]
+    for item in fixed:
+        mix.add(item.day, item.tone)
+        if item.kind not in UNCAPPED:
+            sent_today[item.day] += 1  # reactive rows keep their slot
+
+    items = base_items(week, actions, history, person, now, rules)
+    by_day = place(items, week, rules, sent_today)
+    for day, placed in by_day.items():
+        for item in placed:
+            mix.add(day, item.tone)
+    if actions:
+        last = max([a.due_date for a in actions] + list(by_day))
+        steer(by_day, mix, week, actions, today, last + timedelta(days=HORIZON_AFTER_LAST), rules, sent_today)
+
+    created = now
+    for day, placed in sorted(by_day.items()):
+        for item in placed:
+            session.add(
+                Nudge(
+                    workspace_id=person.workspace_id,
+                    person_id=person.id,
+                    action_id=item.action_ids[0] if len(item.action_ids) == 1 else None,
+                    kind=item.kind,
+                    tone=item.tone,
+                    due_at=slot_moment(week, item.kind, day),
+                    local_date=day,
+                    action_ids=item.action_ids,
+                    status="planned",
+                    created_at=created,
+                )
+            )
+
+
+def cancel_reactions(session: Session, person: Person, action_ids: set[int], kinds: tuple[str, ...]) -> None:
+    """An answer came: the follow-up (or attention mark) waiting for it is no longer needed."""
+    rows = session.scalars(
+        select(Nudge).where(Nudge.person_id == person.id, Nudge.status == "planned", Nudge.kind.in_(kinds))
+    )
+    for row in rows:
+        if set(row.action_ids or []) <= action_ids or (row.action_ids and set(row.action_ids) & action_ids):
+            remaining = [a for a in row.action_ids if a not in action_ids]
+            if remaining:
+                row.action_ids = remaining
+            else:
+                row.status, row.error = "cancelled", "answered"
+
+
+def plan_reaction(
+    session: Session,
+    clock: Clock,
+    person: Person,
+    kind: str,
+    day: date,
+    action_ids: list[int],
+    *,
+    due_at: datetime | None = None,
+) -> Nudge:
+    rules = rules_of(session)
+    week = work_week_of(person, rules.default_timezone)
+    row = Nudge(
+        workspace_id=person.workspace_id,
+        person_id=person.id,
+        action_id=action_ids[0] if len(action_ids) == 1 else None,
+        kind=kind,
+        tone=TONE[kind],
+        due_at=due_at or slot_moment(week, kind, day),
+        local_date=day,
+        action_ids=action_ids,
+        status="planned",
+        created_at=clock.now(),
+    )
+    session.add(row)
+    return row
