@@ -11,8 +11,20 @@ from sqlalchemy.orm import Mapped, mapped_column
 from models.base import Base
 
 TONES = ("inspire", "check", "none")
-# What a person can receive; "attention" is internal (marks actions, sends nothing).
-KINDS = ("prep", "checkin", "followup", "weekplan", "celebration", "rhythm", "summary", "tip", "progress", "attention")
+# What a person can receive; "attention" and "quiet" are internal (they change state, send nothing).
+KINDS = (
+    "prep",
+    "checkin",
+    "followup",
+    "weekplan",
+    "celebration",
+    "rhythm",
+    "summary",
+    "tip",
+    "progress",
+    "attention",
+    "quiet",
+)
 # planned -> claimed (by one worker, until claimed_until) -> sent | failed; or cancelled.
 STATUSES = ("planned", "claimed", "sent", "cancelled", "failed")
 

@@ -8,7 +8,20 @@ from bot.messages.blocks import context, header, section, to_dicts
 from bot.messages.catalogue import Catalogue, escape
 
 # Order in which commands are listed; each has `help.command.<name>` in every catalogue.
-COMMAND_KEYS = ("action", "actions", "propose", "help", "language")
+COMMAND_KEYS = (
+    "action",
+    "actions",
+    "propose",
+    "help",
+    "language",
+    "settings",
+    "hours",
+    "days",
+    "checkin",
+    "country",
+    "pause",
+    "resume",
+)
 
 
 def command_lines(cat: Catalogue) -> str:

@@ -26,6 +26,8 @@ STALE_AFTER = timedelta(hours=1)
 MAX_ATTEMPTS = 4
 CHECKING_KINDS = ("checkin", "followup", "progress")
 NEEDS_ACTIONS = ("prep", "checkin", "followup", "tip", "progress", "weekplan", "attention")
+# An unanswered rhythm question is taken as "fewer messages": the bot stops following up.
+QUIET_AFTER_DAYS = 2
 
 
 @dataclass
@@ -136,6 +138,9 @@ def prepare(session: Session, clock: Clock, nudge_id: int, token: str) -> Outgoi
     if row.kind == "attention":
         _mark_attention(session, clock, person, row, actions)
         return None
+    if row.kind == "quiet":
+        _assume_fewer(session, clock, person, row)
+        return None
     if row.kind != "celebration":
         if week.is_paused(today):
             _finish(row, "cancelled", "paused")
@@ -162,6 +167,9 @@ def prepare(session: Session, clock: Clock, nudge_id: int, token: str) -> Outgoi
         if len(sent_today) >= rules.max_per_day or any(about & set(n.action_ids or []) for n in sent_today):
             _move(row, week, now, next_day=True)
             return None
+    if row.kind in ("tip", "progress") and not _still_balancing(session, person, row, today):
+        _finish(row, "cancelled", "mix")
+        return None
     row.action_ids = [a.id for a in actions] if row.kind != "summary" else row.action_ids
     # Variants rotate: the n-th message of a kind uses the n-th wording.
     sent_of_kind = (
@@ -188,6 +196,25 @@ def prepare(session: Session, clock: Clock, nudge_id: int, token: str) -> Outgoi
         streak=streak_of(session, person) if row.kind == "celebration" else 0,
         count=len(actions),
     )
+
+
+def _still_balancing(session: Session, person: Person, row: Nudge, today: date) -> bool:
+    """Tips and progress checks exist for the mix; one that the real last 4 weeks no longer need is dropped."""
+    rules = rules_of(session)
+    start = today - timedelta(days=rules.window_days - 1)
+    tones = list(
+        session.scalars(
+            select(Nudge.tone).where(Nudge.person_id == person.id, Nudge.status == "sent", Nudge.local_date >= start)
+        )
+    )
+    inspire, check = tones.count("inspire"), tones.count("check")
+    total = inspire + check
+    if total < 4:
+        return True
+    share = inspire / total
+    if row.kind == "tip":
+        return share < rules.inspire_share + 0.01
+    return share > rules.inspire_share - 0.01
 
 
 def _actions(session: Session, row: Nudge) -> list[Action]:
@@ -222,6 +249,29 @@ def _mark_attention(session: Session, clock: Clock, person: Person, row: Nudge, 
     row.sent_at = clock.now()
 
 
+def _assume_fewer(session: Session, clock: Clock, person: Person, row: Nudge) -> None:
+    question = session.scalar(
+        select(Nudge)
+        .where(Nudge.person_id == person.id, Nudge.kind == "rhythm", Nudge.status == "sent")
+        .order_by(Nudge.id.desc())
+        .limit(1)
+    )
+    _finish(row, "sent")
+    row.sent_at = clock.now()
+    if question is not None and question.answered_at is None and person.rhythm == "normal":
+        person.rhythm = "fewer"
+        events.record(
+            session, clock, workspace_id=person.workspace_id, kind="rhythm_assumed", actor_id=None, rhythm="fewer"
+        )
+        session.execute(
+            update(Nudge)
+            .where(Nudge.person_id == person.id, Nudge.status == "planned", Nudge.kind == "followup")
+            .values(status="cancelled", error="fewer")
+        )
+        session.flush()
+        replan(session, clock, person)
+
+
 def mark_sent(session: Session, clock: Clock, nudge_id: int, token: str, channel: str, ts: str) -> bool:
     """Record a post and plan what follows from it. False when the claim was lost (never expected)."""
     rules = rules_of(session)
@@ -250,6 +300,8 @@ def mark_sent(session: Session, clock: Clock, nudge_id: int, token: str, channel
         )
     elif row.kind == "summary":
         person.welcome_back_pending = False
+    elif row.kind == "rhythm":
+        plan_reaction(session, clock, person, "quiet", week.add_working_days(row.local_date, QUIET_AFTER_DAYS), [])
     if row.kind in CHECKING_KINDS:
         _maybe_ask_rhythm(session, clock, person, week, now)
     return True

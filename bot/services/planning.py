@@ -38,18 +38,19 @@ TONE = {
     "followup": CHECK,
     "progress": CHECK,
     "attention": NONE,
+    "quiet": NONE,
 }
 # Rebuilt on every replan; the others are reactions to something that happened and are kept.
 SCHEDULED = ("prep", "checkin", "weekplan", "tip", "progress", "summary")
-REACTIVE = ("followup", "attention", "rhythm", "celebration")
-# Celebrations answer a click; they do not count against the daily maximum.
-UNCAPPED = ("celebration", "attention")
+REACTIVE = ("followup", "attention", "rhythm", "celebration", "quiet")
+# Celebrations answer a click; they do not count against the daily maximum. Internal kinds send nothing.
+UNCAPPED = ("celebration", "attention", "quiet")
 # Who gets the slot when a day is full: the conscience first, then what keeps the mix.
 PRIORITY = {"checkin": 0, "followup": 1, "summary": 2, "rhythm": 3, "weekplan": 4, "prep": 5, "progress": 6, "tip": 7}
 MORNING_KINDS = ("prep", "weekplan", "summary", "rhythm", "tip")
-# The mix is steered inside a narrower band than it is promised in, so reactions have room.
-STEER_MARGIN = 0.03
-MIN_MESSAGES_TO_STEER = 6
+# The mix is steered towards its target, so reactions (a follow-up, a celebration) have room either way.
+STEER_MARGIN = 0.02
+MIN_MESSAGES_TO_STEER = 4
 HORIZON_AFTER_LAST = 7
 
 
@@ -95,6 +96,28 @@ def _checkin_covered(history: list[Nudge], action: Action) -> bool:
     )
 
 
+def pair_checkins(week: WorkWeek, checkins: dict[date, list[int]]) -> dict[date, list[int]]:
+    """Check-ins on two working days in a row become one, on the second day.
+
+    A busy week then has at most three check-in messages, which leaves room for the encouragement
+    and preparation that keep the mix; a check-in comes at most one working day late.
+    """
+    paired: dict[date, list[int]] = {}
+    days = sorted(checkins)
+    skip = False
+    for index, day in enumerate(days):
+        if skip:
+            skip = False
+            continue
+        following = days[index + 1] if index + 1 < len(days) else None
+        if following is not None and week.next_working_day(day) == following:
+            paired[following] = sorted(checkins[day] + checkins[following])
+            skip = True
+        else:
+            paired[day] = checkins[day]
+    return paired
+
+
 def base_items(
     week: WorkWeek, actions: list[Action], history: list[Nudge], person: Person, now: datetime, rules: PlanRules
 ) -> list[Item]:
@@ -118,7 +141,7 @@ def base_items(
         prep_day = max(week.add_working_days(day, -rules.prep_days), first_morning)
         if prep_day < day:
             items.append(Item("prep", prep_day, [action.id], deadline=week.add_working_days(day, -1)))
-    for day, ids in checkins.items():
+    for day, ids in pair_checkins(week, checkins).items():
         items.append(Item("checkin", day, ids))
     # Week plans: the first working day of each week that has check-ins, if its morning is still ahead.
     weeks: dict[date, list[int]] = {}
@@ -165,9 +188,8 @@ def steer(
     sent_today: Counter[date],
 ) -> None:
     """Walk the days; add a tip or a progress check where the window's mix leaves the band."""
-    low, high = rules.inspire_share - STEER_MARGIN, rules.inspire_share + STEER_MARGIN
+    target = rules.inspire_share
     day = start
-    by_id = {a.id: a for a in actions}
     while day <= end:
         if week.can_speak_on(day):
             today_items = items_by_day.setdefault(day, [])
@@ -179,16 +201,14 @@ def steer(
             inspire, check = mix.window_counts(day)
             total = inspire + check
             if upcoming and used < rules.max_per_day and total >= MIN_MESSAGES_TO_STEER - 1:
-                if check and inspire / total < low and (inspire + 1) / (total + 1) <= high + STEER_MARGIN:
-                    target = upcoming[0]
-                    today_items.append(Item("tip", day, [target.id]))
+                share = inspire / total if total else 1.0
+                if share < target - STEER_MARGIN and (inspire + 1) / (total + 1) <= target + 2 * STEER_MARGIN:
+                    today_items.append(Item("tip", day, [upcoming[0].id]))
                     mix.add(day, INSPIRE)
-                elif inspire / total > high and inspire / (total + 1) >= low - STEER_MARGIN:
+                elif share > target + STEER_MARGIN and inspire / (total + 1) >= target - 2 * STEER_MARGIN:
                     later = [a for a in upcoming if a.due_date > day] or upcoming
-                    target = later[0]
-                    if by_id.get(target.id) is not None:
-                        today_items.append(Item("progress", day, [target.id]))
-                        mix.add(day, CHECK)
+                    today_items.append(Item("progress", day, [later[0].id]))
+                    mix.add(day, CHECK)
         day += timedelta(days=1)
 
 
@@ -220,13 +240,6 @@ def place(items: list[Item], week: WorkWeek, rules: PlanRules, sent_today: Count
             fits = item.kind in UNCAPPED or sent_today[day] + len(capped) < rules.max_per_day
             if fits and not overlap and week.can_speak_on(day):
                 break
-            if item.kind == "checkin" and not item.fixed:
-                # A later day's check-in takes this one in: one message, not two.
-                later = next((i for i in by_day.get(week.next_working_day(day), []) if i.kind == "checkin"), None)
-                if later is not None and not later.fixed:
-                    later.action_ids = sorted(set(later.action_ids) | set(item.action_ids))
-                    day = None
-                    break
             day = week.next_working_day(day)
         if day is None:
             continue

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import functools
 from collections.abc import Callable
 from typing import Any
 
@@ -10,10 +11,13 @@ from slack_bolt import Ack, App
 from sqlalchemy.orm import Session
 
 from bot.deps import Deps
-from bot.listeners.edge import Caller, caller, cat_for, deps_of, person_for, refresh_profile
+from bot.listeners.edge import Caller, caller, cat_for, deps_of, language, person_for, refresh_profile, today_of
 from bot.messages import help as help_messages
+from bot.messages import settings as settings_messages
 from bot.messages.catalogue import catalogue
-from bot.services import people
+from bot.messages.dates import format_day
+from bot.services import people, personal_settings
+from bot.services.personal_settings import SettingError
 from models import Person
 
 Handler = Callable[[Session, Deps, Person, str], dict[str, Any]]
@@ -33,9 +37,90 @@ def _language(session: Session, deps: Deps, person: Person, rest: str) -> dict[s
     return help_messages.text_message(catalogue(choice).t("language.set"))
 
 
+def _settings(session: Session, deps: Deps, person: Person, rest: str) -> dict[str, Any]:
+    return settings_messages.overview(
+        cat_for(deps, person), person, deps.settings.default_timezone, today_of(deps, person)
+    )
+
+
+def _setting(handler: Handler) -> Handler:
+    """A settings command: no argument shows the overview; a SettingError answers with the format hint."""
+
+    @functools.wraps(handler)
+    def wrapped(session: Session, deps: Deps, person: Person, rest: str) -> dict[str, Any]:
+        if not rest.strip():
+            return _settings(session, deps, person, rest)
+        try:
+            return handler(session, deps, person, rest.strip())
+        except SettingError as exc:
+            return settings_messages.error_message(cat_for(deps, person), exc.code, exc.params)
+
+    return wrapped
+
+
+@_setting
+def _hours(session: Session, deps: Deps, person: Person, rest: str) -> dict[str, Any]:
+    start, end = personal_settings.parse_hours(rest)
+    moved = personal_settings.set_hours(session, deps.clock, person, start, end)
+    cat = cat_for(deps, person)
+    text = cat.t("settings.saved.hours", start=settings_messages.hhmm(start), end=settings_messages.hhmm(end))
+    if moved is not None:
+        text += " " + cat.t("settings.saved.hours_checkin_moved", checkin=settings_messages.hhmm(moved))
+    return help_messages.text_message(text)
+
+
+@_setting
+def _days(session: Session, deps: Deps, person: Person, rest: str) -> dict[str, Any]:
+    days = personal_settings.parse_days(rest)
+    personal_settings.set_days(session, deps.clock, person, days)
+    cat = cat_for(deps, person)
+    return help_messages.text_message(cat.t("settings.saved.days", days=settings_messages.days_text(cat, days)))
+
+
+@_setting
+def _checkin(session: Session, deps: Deps, person: Person, rest: str) -> dict[str, Any]:
+    at = personal_settings.parse_checkin(rest)
+    personal_settings.set_checkin(session, deps.clock, person, at)
+    return help_messages.text_message(
+        cat_for(deps, person).t("settings.saved.checkin", time=settings_messages.hhmm(at))
+    )
+
+
+@_setting
+def _country(session: Session, deps: Deps, person: Person, rest: str) -> dict[str, Any]:
+    code = personal_settings.parse_country(rest)
+    personal_settings.set_country(session, deps.clock, person, code)
+    return help_messages.text_message(cat_for(deps, person).t("settings.saved.country", country=code))
+
+
+def _pause(session: Session, deps: Deps, person: Person, rest: str) -> dict[str, Any]:
+    cat = cat_for(deps, person)
+    today = today_of(deps, person)
+    try:
+        until = personal_settings.parse_pause(rest, today, language(deps, person))
+        personal_settings.pause(session, deps.clock, person, until, today)
+    except SettingError as exc:
+        return settings_messages.error_message(cat, exc.code, exc.params)
+    return help_messages.text_message(cat.t("settings.saved.pause", date=format_day(cat, until, today)))
+
+
+def _resume(session: Session, deps: Deps, person: Person, rest: str) -> dict[str, Any]:
+    cat = cat_for(deps, person)
+    if not personal_settings.resume(session, deps.clock, person, today_of(deps, person)):
+        return help_messages.text_message(cat.t("settings.saved.not_paused"))
+    return help_messages.text_message(cat.t("settings.saved.resume"))
+
+
 SUBCOMMANDS: dict[str, Handler] = {
     "help": _help,
     "language": _language,
+    "settings": _settings,
+    "hours": _hours,
+    "days": _days,
+    "checkin": _checkin,
+    "country": _country,
+    "pause": _pause,
+    "resume": _resume,
 }
 
 
