@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import logging
 import threading
-import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -20,7 +19,8 @@ from sqlalchemy import select, update
 from bot.deps import Deps
 from bot.messages.catalogue import catalogue
 from bot.messages.nudges import NudgeView, render
-from bot.services import dispatch
+from bot.services import dispatch, people
+from bot.services.clock import Clock
 from bot.slack import SlackError
 from models import Nudge
 
@@ -40,18 +40,25 @@ class TickReport:
 
 
 class RateLimits:
-    """Workspaces that Slack asked to slow down, until when (per process)."""
+    """Workspaces that Slack asked to slow down, and until when (per process, on the deps' clock)."""
 
-    def __init__(self) -> None:
-        self._until: dict[int, float] = {}
+    def __init__(self, clock: Clock) -> None:
+        self._clock = clock
+        self._until: dict[int, datetime] = {}
         self._lock = threading.Lock()
 
-    def pause(self, workspace_id: int, seconds: float) -> None:
+    def pause(self, workspace_id: int, seconds: float) -> datetime:
+        until = self._clock.now() + timedelta(seconds=seconds)
         with self._lock:
-            self._until[workspace_id] = max(self._until.get(workspace_id, 0), time.monotonic() + seconds)
+            self._until[workspace_id] = max(self._until.get(workspace_id, until), until)
+            return self._until[workspace_id]
+
+    def until(self, workspace_id: int) -> datetime | None:
+        with self._lock:
+            return self._until.get(workspace_id)
 
     def limited(self) -> frozenset[int]:
-        now = time.monotonic()
+        now = self._clock.now()
         with self._lock:
             return frozenset(w for w, until in self._until.items() if until > now)
 
@@ -59,7 +66,7 @@ class RateLimits:
 class Delivery:
     def __init__(self, deps: Deps, threads: int = SEND_THREADS):
         self.deps = deps
-        self.limits = RateLimits()
+        self.limits = RateLimits(deps.clock)
         self.pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="send")
 
     def tick(self) -> TickReport:
@@ -106,6 +113,12 @@ class Delivery:
                 out = dispatch.prepare(session, deps.clock, nudge_id, token)
             if out is None:
                 return "skipped"
+            if out.workspace_id in self.limits.limited():  # Slack asked this workspace to wait
+                with deps.transaction() as session:
+                    dispatch.release(session, nudge_id, token, due_at=self.limits.until(out.workspace_id))
+                return "skipped"
+            if out.refresh_profile:
+                self._refresh_profile(out.team_id, out.user_id)
             view = NudgeView(
                 nudge_id=out.nudge_id,
                 kind=out.kind,
@@ -128,6 +141,18 @@ class Delivery:
             dispatch.mark_sent(session, deps.clock, nudge_id, token, channel, ts)
         return "sent"
 
+    def _refresh_profile(self, team_id: str, user_id: str) -> None:
+        try:
+            user = self.deps.gateway.user_info(user_id)
+        except SlackError as error:
+            log.warning("users.info failed: %s", error.error, extra={"workspace": team_id, "user": user_id})
+            with self.deps.transaction() as session:
+                dispatch.profile_unavailable(session, self.deps.clock, team_id, user_id)
+            return
+        with self.deps.transaction() as session:
+            dispatch.store_profile(session, self.deps.clock, team_id, user_id,
+                                   people.Profile(name=user.name, timezone=user.timezone, locale=user.locale))
+
     def _failed(self, nudge_id: int, token: str, error: SlackError) -> str:
         deps = self.deps
         with deps.transaction() as session:
@@ -135,8 +160,7 @@ class Delivery:
             workspace_id = row.workspace_id if row else 0
             if error.rate_limited:
                 wait = error.retry_after or 30
-                self.limits.pause(workspace_id, wait)
-                due: datetime = deps.clock.now() + timedelta(seconds=wait)
+                due = self.limits.pause(workspace_id, wait)
                 dispatch.release(session, nudge_id, token, due_at=due)
                 log.warning("rate limited for %ss", wait, extra={"workspace": workspace_id, "what": "deliver"})
                 return "skipped"

@@ -12,6 +12,7 @@ import json
 import threading
 import time
 from collections import defaultdict, deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -33,6 +34,7 @@ class Canned:
     status: int = 200
     body: dict[str, Any] | None = None
     headers: dict[str, str] = field(default_factory=dict)
+    match: Callable[[dict[str, Any]], bool] | None = None  # only calls whose params match
 
 
 class FakeSlack:
@@ -131,13 +133,15 @@ class FakeSlack:
         status: int = 200,
         error: str | None = None,
         retry_after: int | None = None,
+        match: Callable[[dict[str, Any]], bool] | None = None,
     ) -> None:
-        """Make the next `times` calls to method fail: HTTP status and/or Slack error code."""
+        """Make the next `times` calls to method (those whose params satisfy `match`) fail: HTTP status
+        and/or Slack error code."""
         headers = {"Retry-After": str(retry_after)} if retry_after is not None else {}
         body = {"ok": False, "error": error or ("ratelimited" if status == 429 else "fatal_error")}
         with self._lock:
             for _ in range(times):
-                self._queued[method].append(Canned(status=status, body=body, headers=headers))
+                self._queued[method].append(Canned(status=status, body=body, headers=headers, match=match))
 
     def slow(self, method: str, seconds: float) -> None:
         self._delays[method] = seconds
@@ -170,7 +174,9 @@ class FakeSlack:
             time.sleep(delay)
         with self._lock:
             self.calls.append(Call(method, params, headers))
-            canned = self._queued[method].popleft() if self._queued[method] else None
+            canned = next((c for c in self._queued[method] if c.match is None or c.match(params)), None)
+            if canned is not None:
+                self._queued[method].remove(canned)
             self._lock.notify_all()
         if canned is not None:
             return canned.status, canned.body or {"ok": False}, canned.headers

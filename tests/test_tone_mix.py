@@ -6,7 +6,7 @@ import random
 from collections import Counter
 from datetime import date, datetime, timedelta
 
-import pytest
+import holidays
 from sqlalchemy import select
 
 from bot.delivery import Delivery
@@ -87,9 +87,8 @@ def react(deps, persona: Persona, nudge: Nudge) -> None:
 def simulate(deps, clock) -> dict[str, list[Nudge]]:
     rng = random.Random(7)
     for persona in PERSONAS:
-        people_row = None
         with deps.transaction() as session:
-            people_row, _ = people.ensure_person(session, deps.clock, "T1", persona.user_id)
+            people.ensure_person(session, deps.clock, "T1", persona.user_id)
     delivery = Delivery(deps, threads=1)
     clock.set(START)
     end = START + timedelta(weeks=WEEKS)
@@ -138,11 +137,6 @@ def session_people(deps) -> list[Person]:
         return list(session.scalars(select(Person)))
 
 
-@pytest.fixture(scope="module")
-def transcript(request):
-    return {}
-
-
 def windows(sent: list[Nudge]) -> list[tuple[date, int, int]]:
     """(last day, inspiring, checking) for every 28-day window that lies inside the 12 weeks."""
     days = [START.date() + timedelta(days=i) for i in range(27, WEEKS * 7)]
@@ -154,8 +148,14 @@ def windows(sent: list[Nudge]) -> list[tuple[date, int, int]]:
     return out
 
 
-def test_every_kind_of_person_gets_about_70_percent_inspiring_messages(deps, clock, fake_slack):
+def test_twelve_weeks_keep_the_mix_and_the_rules_of_when_the_bot_may_speak(deps, clock, fake_slack):
+    """One simulation, two promises: the 70/30 mix for every kind of person, and the speaking rules."""
     sent = simulate(deps, clock)
+    assert_mix(sent)
+    assert_speaking_rules(sent)
+
+
+def assert_mix(sent: dict[str, list[Nudge]]) -> None:
     report = []
     for persona in PERSONAS:
         messages = sent[persona.user_id]
@@ -164,6 +164,25 @@ def test_every_kind_of_person_gets_about_70_percent_inspiring_messages(deps, clo
         assert counted, f"{persona.user_id}: too few messages to judge ({kinds})"
         bad = [(d, i, c, round(i / (i + c), 2)) for d, i, c in counted if not BAND[0] <= i / (i + c) <= BAND[1]]
         report.append((persona.user_id, dict(kinds), bad[:5]))
-    for line in report:
-        print(line)
     assert all(not bad for _, _, bad in report), report
+
+
+def assert_speaking_rules(sent: dict[str, list[Nudge]]) -> None:
+    nl_holidays = holidays.country_holidays("NL", years=[2026, 2027])
+    for persona in PERSONAS:
+        per_day: Counter[date] = Counter()
+        about: dict[date, list[int]] = {}
+        for nudge in sent[persona.user_id]:
+            local = nudge.sent_at.astimezone(AMSTERDAM)
+            if nudge.kind == "celebration":
+                continue  # the answer to the person's own click, whenever they click
+            assert local.weekday() < 5 and local.date() not in nl_holidays, (persona.user_id, nudge.kind, local)
+            assert "09:00" <= local.strftime("%H:%M") <= "17:30", (persona.user_id, nudge.kind, local)
+            per_day[local.date()] += 1
+            seen = about.setdefault(local.date(), [])
+            for action_id in nudge.action_ids or []:
+                assert action_id not in seen, (persona.user_id, local.date(), nudge.kind)
+            seen.extend(nudge.action_ids or [])
+        assert max(per_day.values()) <= 2, persona.user_id
+    kinds = {n.kind for messages in sent.values() for n in messages}
+    assert {"prep", "checkin", "followup", "weekplan", "celebration", "rhythm", "tip", "progress"} <= kinds

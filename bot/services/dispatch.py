@@ -21,6 +21,7 @@ from bot.services.rules import rules_of
 from models import Action, Nudge, Person, Workspace
 
 LEASE = timedelta(minutes=5)
+PROFILE_MAX_AGE = timedelta(days=7)
 # A scheduled message this late has lost its moment: the planner rebuilds the plan instead.
 STALE_AFTER = timedelta(hours=1)
 MAX_ATTEMPTS = 4
@@ -47,6 +48,7 @@ class Outgoing:
     actions: list[Action] = field(default_factory=list)
     streak: int = 0
     count: int = 0
+    refresh_profile: bool = False  # the time zone from Slack is over a week old
 
 
 def claim(
@@ -195,6 +197,7 @@ def prepare(session: Session, clock: Clock, nudge_id: int, token: str) -> Outgoi
         actions=actions,
         streak=streak_of(session, person) if row.kind == "celebration" else 0,
         count=len(actions),
+        refresh_profile=person.timezone_checked_at is None or now - person.timezone_checked_at > PROFILE_MAX_AGE,
     )
 
 
@@ -324,6 +327,25 @@ def _maybe_ask_rhythm(session: Session, clock: Clock, person: Person, week: Work
         person.rhythm_asked_at = now
         day = first_slot_day(week, "rhythm", now + timedelta(hours=1))
         plan_reaction(session, clock, person, "rhythm", day, [])
+
+
+def profile_unavailable(session: Session, clock: Clock, team_id: str, user_id: str) -> None:
+    """users.info failed: keep the time zone we have and ask Slack again in a day, not every message."""
+    person = people.find_person(session, team_id, user_id)
+    if person is not None:
+        person.timezone_checked_at = clock.now() - PROFILE_MAX_AGE + timedelta(days=1)
+
+
+def store_profile(session: Session, clock: Clock, team_id: str, user_id: str, profile: people.Profile) -> None:
+    """A fresh time zone from Slack; a changed one re-plans, so the next messages follow the person."""
+    person = people.find_person(session, team_id, user_id)
+    if person is None:
+        return
+    before = person.timezone
+    people.apply_profile(session, clock, person, profile)
+    if person.timezone != before:
+        session.flush()
+        replan(session, clock, person)
 
 
 def release(session: Session, nudge_id: int, token: str, *, due_at: datetime | None = None) -> None:

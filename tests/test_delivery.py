@@ -1,0 +1,212 @@
+"""Delivery: exactly once with two workers, nothing lost when a worker dies, Slack's errors, downtime."""
+
+from __future__ import annotations
+
+import threading
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import select
+
+from bot.delivery import Delivery
+from bot.deps import build_deps
+from bot.services import dispatch
+from models import Action, Nudge, Person, Workspace
+from models.db import make_engine
+from tests.conftest import AMSTERDAM
+from tests.scenario import text_of
+
+NOW = datetime(2026, 11, 26, 10, 0, tzinfo=AMSTERDAM)  # Thursday, inside working hours
+
+
+def due_messages(deps, count: int, *, team: str = "T1", kind: str = "prep", prefix: str = "U") -> list[int]:
+    """`count` people, each with one open action and one message due a minute ago."""
+    with deps.transaction() as session:
+        workspace = session.scalar(select(Workspace).where(Workspace.slack_team_id == team))
+        if workspace is None:
+            workspace = Workspace(slack_team_id=team, created_at=NOW)
+            session.add(workspace)
+            session.flush()
+        people = [Person(workspace_id=workspace.id, slack_user_id=f"{prefix}{i}", created_at=NOW, updated_at=NOW,
+                         timezone="Europe/Amsterdam", timezone_checked_at=NOW) for i in range(count)]
+        session.add_all(people)
+        session.flush()
+        actions = [Action(workspace_id=workspace.id, owner_id=p.id, created_by_id=p.id, title=f"Call client {i}",
+                          due_date=date(2026, 12, 4), created_at=NOW, updated_at=NOW)
+                   for i, p in enumerate(people)]
+        session.add_all(actions)
+        session.flush()
+        rows = [Nudge(workspace_id=workspace.id, person_id=p.id, action_id=a.id, action_ids=[a.id], kind=kind,
+                      tone="inspire" if kind != "checkin" else "check", due_at=NOW - timedelta(minutes=1),
+                      local_date=NOW.date(), created_at=NOW)
+                for p, a in zip(people, actions, strict=True)]
+        session.add_all(rows)
+        session.flush()
+        return [r.id for r in rows]
+
+
+def statuses(deps) -> dict[str, int]:
+    with deps.sessions() as session:
+        found: dict[str, int] = {}
+        for status in session.scalars(select(Nudge.status)):
+            found[status] = found.get(status, 0) + 1
+        return found
+
+
+def test_two_workers_ticking_together_post_each_message_exactly_once(deps, settings, fake_slack, clock,
+                                                                     database_url_for_tests):
+    clock.set(NOW)
+    due_messages(deps, 1000)
+    workers = []
+    for _ in range(2):  # two workers, each with its own connection pool, as two processes would have
+        own = build_deps(settings, clock=clock, engine=make_engine(database_url_for_tests))
+        workers.append(Delivery(own, threads=8))
+    start = threading.Barrier(2)
+    reports = []
+
+    def run(worker: Delivery) -> None:
+        start.wait()
+        while True:
+            report = worker.tick()
+            reports.append(report)
+            if report.claimed == 0:
+                return
+
+    threads = [threading.Thread(target=run, args=(w,)) for w in workers]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=300)
+    for worker in workers:
+        worker.close()
+        worker.deps.engine.dispose()
+    posts = fake_slack.calls_to("chat.postMessage")
+    assert len(posts) == 1000
+    assert len({p.params["channel"] for p in posts}) == 1000
+    assert statuses(deps) == {"sent": 1000}
+    assert sum(r.sent for r in reports) == 1000
+
+
+def test_a_worker_that_dies_after_claiming_loses_nothing(deps, fake_slack, clock):
+    clock.set(NOW)
+    ids = due_messages(deps, 3)
+    with deps.transaction() as session:  # a worker claims, then dies before posting
+        assert sorted(dispatch.claim(session, clock, token="dead-worker", limit=10)) == sorted(ids)
+    delivery = Delivery(deps)
+    assert delivery.tick().sent == 0  # the claim still holds
+    clock.advance(dispatch.LEASE + timedelta(seconds=1))
+    assert delivery.tick().sent == 3
+    assert delivery.tick().sent == 0
+    delivery.close()
+    assert len(fake_slack.calls_to("chat.postMessage")) == 3
+
+
+def test_a_429_pauses_only_that_workspace_for_retry_after(deps, fake_slack, clock):
+    clock.set(NOW)
+    due_messages(deps, 2, team="T1", prefix="UA")
+    due_messages(deps, 2, team="T2", prefix="UB")
+    fake_slack.fail("chat.postMessage", status=429, retry_after=30, match=lambda p: p.get("channel") == "DUA0")
+    delivery = Delivery(deps, threads=1)
+
+    assert delivery.tick().sent == 2
+    sent = [c.params["channel"] for c in fake_slack.calls_to("chat.postMessage")]
+    assert sent == ["DUA0", "DUB0", "DUB1"]  # T1's 429, then only the other workspace
+    clock.advance(timedelta(seconds=10))
+    assert delivery.tick().sent == 0  # still inside Retry-After
+    clock.advance(timedelta(seconds=25))
+    assert delivery.tick().sent == 2
+    delivery.close()
+    assert [c.params["channel"] for c in fake_slack.calls_to("chat.postMessage")][3:] == ["DUA0", "DUA1"]
+    assert statuses(deps) == {"sent": 4}
+
+
+def test_server_errors_retry_with_backoff_then_fail_with_the_reason(deps, fake_slack, clock):
+    clock.set(NOW)
+    [nudge_id] = due_messages(deps, 1)
+    fake_slack.fail("chat.postMessage", status=500, times=50)
+    delivery = Delivery(deps, threads=1)
+    for _ in range(dispatch.MAX_ATTEMPTS + 1):
+        delivery.tick()
+        clock.advance(timedelta(minutes=20))
+    delivery.close()
+    with deps.sessions() as session:
+        row = session.get(Nudge, nudge_id)
+        assert (row.status, row.attempts) == ("failed", dispatch.MAX_ATTEMPTS)
+        assert row.error == "fatal_error"
+
+
+def test_a_person_slack_cannot_reach_gets_nothing_more_and_others_carry_on(deps, fake_slack, clock, caplog):
+    clock.set(NOW)
+    due_messages(deps, 2)
+    fake_slack.fail("chat.postMessage", error="account_inactive", match=lambda p: p.get("channel") == "DU0")
+    delivery = Delivery(deps, threads=1)
+    delivery.tick()
+    delivery.close()
+    with deps.sessions() as session:
+        gone = session.scalar(select(Person).where(Person.slack_user_id == "U0"))
+        assert gone.unreachable == "account_inactive"
+        assert session.scalar(select(Person).where(Person.slack_user_id == "U1")).unreachable is None
+    assert "DU1" in [c.params["channel"] for c in fake_slack.calls_to("chat.postMessage")]
+    assert sum("account_inactive" in r.getMessage() for r in caplog.records) == 1
+
+
+def test_a_revoked_token_stops_the_workspace(deps, fake_slack, clock):
+    clock.set(NOW)
+    due_messages(deps, 3)
+    fake_slack.fail("chat.postMessage", error="token_revoked", times=1)
+    delivery = Delivery(deps, threads=1)
+    delivery.tick()
+    delivery.tick()
+    delivery.close()
+    with deps.sessions() as session:
+        assert session.scalar(select(Workspace.disabled_reason)) == "token_revoked"
+    assert len(fake_slack.calls_to("chat.postMessage")) <= 3
+    assert statuses(deps).get("sent", 0) < 3
+    assert "planned" not in statuses(deps)
+
+
+def test_the_time_zone_is_refreshed_from_slack_when_a_week_old(deps, fake_slack, clock):
+    clock.set(NOW)
+    due_messages(deps, 1)
+    with deps.transaction() as session:
+        session.scalar(select(Person)).timezone_checked_at = NOW - timedelta(days=8)
+    fake_slack.add_user("U0", tz="Europe/London")
+    delivery = Delivery(deps, threads=1)
+    delivery.tick()
+    delivery.close()
+    assert [c.params["user"] for c in fake_slack.calls_to("users.info")] == ["U0"]
+    with deps.sessions() as session:
+        assert session.scalar(select(Person.timezone)) == "Europe/London"
+
+
+def test_dry_run_prints_what_would_be_sent_and_sends_nothing(deps, fake_slack, clock):
+    from bot.worker import dry_run
+
+    clock.set(NOW)
+    due_messages(deps, 2)
+    lines = dry_run(deps)
+    assert len(lines) == 2 and "U0" in lines[0] and "prep (inspire)" in lines[0] and "Call client 0" in lines[0]
+    assert fake_slack.calls_to("chat.postMessage") == []
+    assert statuses(deps) == {"planned": 2}
+
+
+def test_a_message_whose_action_closed_is_cancelled_not_sent(deps, fake_slack, clock):
+    clock.set(NOW)
+    due_messages(deps, 1)
+    with deps.transaction() as session:
+        session.scalar(select(Action)).status = "done"
+    delivery = Delivery(deps, threads=1)
+    delivery.tick()
+    delivery.close()
+    assert fake_slack.calls_to("chat.postMessage") == []
+    assert statuses(deps) == {"cancelled": 1}
+
+
+def test_rendered_prep_reads_well(deps, fake_slack, clock):
+    clock.set(NOW)
+    due_messages(deps, 1)
+    delivery = Delivery(deps, threads=1)
+    delivery.tick()
+    delivery.close()
+    post = fake_slack.calls_to("chat.postMessage")[0].params
+    assert "Call client 0" in text_of(post["blocks"])
+    assert "Fri 4 December" in text_of(post["blocks"]) or "4 December" in text_of(post["blocks"])
