@@ -1,0 +1,173 @@
+"""Answering nudges in one click, through signed requests: the message changes in place, once."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+import pytest
+from sqlalchemy import select
+
+from bot.delivery import Delivery
+from bot.services import actions
+from models import Action, Event, Nudge, Person
+from tests.conftest import AMSTERDAM
+from tests.scenario import buttons, person, text_of
+
+MONDAY = datetime(2026, 11, 30, 8, 0, tzinfo=AMSTERDAM)
+
+
+@pytest.fixture
+def delivery(deps):
+    d = Delivery(deps, threads=2)
+    yield d
+    d.close()
+
+
+def add(deps, title: str, due: date, contacts=("Jan",)) -> int:
+    owner = person(deps)
+    with deps.transaction() as session:
+        owner = session.merge(owner)
+        data = actions.ActionInput(title=title, due=due, contacts=list(contacts), kind="aftercare")
+        return actions.create(session, deps.clock, owner=owner, actor=owner, data=data, today=MONDAY.date())[0].id
+
+
+def deliver_at(deps, clock, delivery, moment: datetime) -> Nudge:
+    clock.set(moment)
+    delivery.tick()
+    with deps.sessions() as session:
+        return session.scalars(select(Nudge).where(Nudge.status == "sent").order_by(Nudge.sent_at.desc(),
+                                                                                    Nudge.id.desc())).first()
+
+
+def checkin(deps, clock, delivery) -> Nudge:
+    clock.set(MONDAY)
+    a = add(deps, "Call Jan", date(2026, 12, 2))
+    b = add(deps, "Call Jan, Piet and Klaas", date(2026, 12, 2), contacts=("Jan", "Piet", "Klaas"))
+    nudge = deliver_at(deps, clock, delivery, datetime(2026, 12, 2, 16, 0, 30, tzinfo=AMSTERDAM))
+    assert nudge.kind == "checkin" and sorted(nudge.action_ids) == sorted([a, b])
+    return nudge
+
+
+def click(slack, running, action_id: str, value: str | None = None, **kwargs):
+    answer = slack.block_action(action_id, value, container={"type": "message", "channel_id": "DU1",
+                                                              "message_ts": "1.0"}, **kwargs)
+    assert answer.status == 200
+    running.settle()
+
+
+def updates(fake_slack) -> list[dict]:
+    return [c.params for c in fake_slack.calls_to("chat.update")]
+
+
+def test_all_actions_due_that_day_come_in_one_check_in(deps, clock, delivery, fake_slack):
+    nudge = checkin(deps, clock, delivery)
+    [post] = [c.params for c in fake_slack.calls_to("chat.postMessage") if "Did you" in text_of(c.params)]
+    found = buttons(post)
+    assert len(found["nudge_answer"]) == 2 * 4  # Done, Partly, help, Drop for each of the two actions
+    assert len(found["nudge_date"]) == 2  # Not yet: pick a new date
+    assert len(found["nudge_contact"]) == 3  # tick Jan, Piet and Klaas one by one
+    assert post["channel"] == "DU1" and nudge.message_ts
+
+
+def test_done_updates_the_message_celebrates_and_a_second_click_does_nothing(
+        deps, clock, delivery, fake_slack, slack, running):
+    nudge = checkin(deps, clock, delivery)
+    first = nudge.action_ids[0]
+    for _ in range(2):
+        click(slack, running, "nudge_answer", f"{nudge.id}:{first}:done")
+    update = updates(fake_slack)[-1]
+    assert (update["channel"], update["ts"]) == (nudge.channel_id, nudge.message_ts)
+    assert "Change my answer" in text_of(update)
+    with deps.sessions() as session:
+        assert session.get(Action, first).status == "done"
+        assert len(list(session.scalars(select(Event).where(Event.kind == "done")))) == 1
+        followups = session.scalars(select(Nudge).where(Nudge.kind == "followup", Nudge.status == "planned"))
+        assert all(first not in f.action_ids for f in followups)
+    celebrations = [c for c in fake_slack.calls_to("chat.postMessage") if "🎉" in text_of(c.params)
+                    or "done" in c.params["text"].lower()]
+    assert len([c for c in fake_slack.calls_to("chat.postMessage")]) == 2  # the check-in and one celebration
+    assert celebrations
+
+
+def test_not_yet_picks_a_new_date_and_the_message_says_so(deps, clock, delivery, fake_slack, slack, running):
+    nudge = checkin(deps, clock, delivery)
+    first = nudge.action_ids[0]
+    click(slack, running, "nudge_date", block_id=f"nd:{nudge.id}:{first}:not_yet", selected_date="2026-12-09")
+    with deps.sessions() as session:
+        assert session.get(Action, first).due_date == date(2026, 12, 9)
+    assert "9 December" in text_of(updates(fake_slack)[-1])
+
+
+def test_an_answer_can_be_changed_afterwards(deps, clock, delivery, fake_slack, slack, running):
+    nudge = checkin(deps, clock, delivery)
+    first = nudge.action_ids[0]
+    click(slack, running, "nudge_answer", f"{nudge.id}:{first}:done")
+    click(slack, running, "nudge_change", f"{nudge.id}:{first}")
+    with deps.sessions() as session:
+        assert session.get(Action, first).status == "open"
+    assert f"{nudge.id}:{first}:done" in buttons(updates(fake_slack)[-1])["nudge_answer"]
+
+
+def test_contacts_are_ticked_in_the_check_in(deps, clock, delivery, fake_slack, slack, running):
+    nudge = checkin(deps, clock, delivery)
+    with deps.sessions() as session:
+        multi = next(session.get(Action, a) for a in nudge.action_ids if len(session.get(Action, a).contacts) == 3)
+        contact = multi.contacts[1]
+    slack.interactive({
+        "type": "block_actions", "team": {"id": "T1"}, "user": {"id": "U1", "team_id": "T1"}, "trigger_id": "t",
+        "container": {"type": "message", "channel_id": "DU1", "message_ts": "1.0"},
+        "actions": [{"action_id": "nudge_contact", "block_id": "x", "type": "overflow",
+                     "selected_option": {"value": f"{nudge.id}:{multi.id}:{contact.id}:voicemail"}}],
+    })
+    running.settle()
+    with deps.sessions() as session:
+        assert session.get(Action, multi.id).contacts[1].status == "voicemail"
+    assert "Piet: voicemail" in text_of(updates(fake_slack)[-1])
+
+
+def test_a_late_answer_still_counts(deps, clock, delivery, fake_slack, slack, running):
+    nudge = checkin(deps, clock, delivery)
+    first = nudge.action_ids[0]
+    # No answer; the follow-up goes out two working days later; then the answer comes.
+    followup = deliver_at(deps, clock, delivery, datetime(2026, 12, 4, 16, 0, 30, tzinfo=AMSTERDAM))
+    assert followup.kind == "followup"
+    click(slack, running, "nudge_answer", f"{nudge.id}:{first}:done")
+    with deps.sessions() as session:
+        assert session.get(Action, first).status == "done"
+        attention = session.scalars(select(Nudge).where(Nudge.kind == "attention", Nudge.status == "planned"))
+        assert all(first not in a.action_ids for a in attention)
+
+
+def test_prep_ready_shows_in_place(deps, clock, delivery, fake_slack, slack, running):
+    clock.set(MONDAY)
+    action_id = add(deps, "Call Jan", date(2026, 12, 4))
+    prep = deliver_at(deps, clock, delivery, datetime(2026, 12, 2, 9, 31, tzinfo=AMSTERDAM))
+    assert prep.kind == "prep"
+    click(slack, running, "nudge_answer", f"{prep.id}:{action_id}:ready")
+    assert "ready" in text_of(updates(fake_slack)[-1]).lower()
+    assert "nudge_answer" not in buttons(updates(fake_slack)[-1])
+
+
+def test_the_rhythm_question_offers_fewer_messages_or_a_pause(deps, clock, slack, running, fake_slack):
+    owner = person(deps)
+    clock.set(MONDAY)
+    with deps.transaction() as session:
+        rhythm = Nudge(workspace_id=owner.workspace_id, person_id=owner.id, kind="rhythm", tone="inspire",
+                       due_at=MONDAY, local_date=MONDAY.date(), action_ids=[], status="sent", created_at=MONDAY,
+                       sent_at=MONDAY, channel_id="DU1", message_ts="5.0")
+        session.add(rhythm)
+        session.flush()
+        rhythm_id = rhythm.id
+    click(slack, running, "nudge_answer", f"{rhythm_id}:0:pause")
+    with deps.sessions() as session:
+        person_row = session.scalar(select(Person))
+        assert person_row.paused_until == MONDAY.date() + timedelta(days=14)
+    assert "14 December" in text_of(updates(fake_slack)[-1])
+
+
+def test_nobody_answers_someone_elses_nudge(deps, clock, delivery, fake_slack, slack, running):
+    nudge = checkin(deps, clock, delivery)
+    first = nudge.action_ids[0]
+    click(slack, running, "nudge_answer", f"{nudge.id}:{first}:done", user="U2")
+    with deps.sessions() as session:
+        assert session.get(Action, first).status == "open"
