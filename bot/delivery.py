@@ -67,6 +67,7 @@ class Delivery:
     def __init__(self, deps: Deps, threads: int = SEND_THREADS):
         self.deps = deps
         self.limits = RateLimits(deps.clock)
+        self.threads = threads
         self.pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="send")
 
     def tick(self) -> TickReport:
@@ -80,7 +81,9 @@ class Delivery:
             if not ids:
                 break
             report.claimed += len(ids)
-            for outcome in self.pool.map(lambda nudge_id: self._deliver(nudge_id, token), ids):
+            send = (lambda nudge_id: self._deliver(nudge_id, token))  # noqa: E731
+            outcomes = map(send, ids) if self.threads == 1 else self.pool.map(send, ids)
+            for outcome in outcomes:
                 if outcome == "sent":
                     report.sent += 1
                 elif outcome == "failed":

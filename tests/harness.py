@@ -44,7 +44,7 @@ class RunningApp:
         self.executor = TrackingExecutor()
         self.bolt = create_app(deps, listener_executor=self.executor)
         self.server = serve(make_wsgi_app(self.bolt, deps.engine), "127.0.0.1", 0)
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
         self.thread.start()
         host, port = self.server.server_address[:2]
         self.base_url = f"http://{host}:{port}"

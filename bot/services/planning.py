@@ -186,12 +186,14 @@ def steer(
     end: date,
     rules: PlanRules,
     sent_today: Counter[date],
+    now: datetime,
 ) -> None:
     """Walk the days; add a tip or a progress check where the window's mix leaves the band."""
     target = rules.inspire_share
     day = start
     while day <= end:
-        if week.can_speak_on(day):
+        # Today counts only while its slots are still ahead (a tip is a morning message).
+        if week.can_speak_on(day) and slot_moment(week, "tip", day) > now:
             today_items = items_by_day.setdefault(day, [])
             used = sent_today[day] + sum(1 for i in today_items if i.kind not in UNCAPPED)
             mentioned = {a for i in today_items for a in i.action_ids}
@@ -308,7 +310,7 @@ def replan(session: Session, clock: Clock, person: Person) -> None:
             mix.add(day, item.tone)
     if actions:
         last = max([a.due_date for a in actions] + list(by_day))
-        steer(by_day, mix, week, actions, today, last + timedelta(days=HORIZON_AFTER_LAST), rules, sent_today)
+        steer(by_day, mix, week, actions, today, last + timedelta(days=HORIZON_AFTER_LAST), rules, sent_today, now)
 
     created = now
     for day, placed in sorted(by_day.items()):
