@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.language_cache import LanguageCache
 from bot.services import rules as plan_rules
 from bot.services.clock import Clock, SystemClock
 from bot.slack import SlackGateway
@@ -23,6 +24,7 @@ class Deps:
     sessions: sessionmaker[Session]
     gateway: SlackGateway
     clock: Clock
+    languages: LanguageCache = field(default_factory=LanguageCache)
 
     @property
     def rules(self) -> plan_rules.PlanRules:

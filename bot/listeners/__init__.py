@@ -6,7 +6,8 @@ from bot.listeners import actions, commands, events, views
 
 
 def register(app: App) -> None:
-    actions.register(app)
+    # Bolt tries listeners in order; slash commands are the most frequent, so they go first.
     commands.register(app)
-    events.register(app)
+    actions.register(app)
     views.register(app)
+    events.register(app)

@@ -54,6 +54,7 @@ def refresh_profile(deps: Deps, who: Caller) -> None:
     except SlackError as exc:
         log.warning("users.info failed: %s", exc.error, extra={"workspace": who.team_id, "user": who.user_id})
         return
+    deps.languages.forget(who.team_id, who.user_id)  # the Slack locale may decide the language
     with deps.transaction() as session:
         person = people.find_person(session, who.team_id, who.user_id)
         if person is not None:

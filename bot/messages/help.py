@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+from functools import lru_cache
 from typing import Any
 
 from bot.messages.blocks import context, header, section, to_dicts
@@ -28,7 +30,18 @@ def command_lines(cat: Catalogue) -> str:
     return "\n".join(f"• {cat.t(f'help.command.{name}')}" for name in COMMAND_KEYS)
 
 
+@lru_cache(maxsize=8)
+def _plain_help(language: str) -> str:
+    return json.dumps(_build(Catalogue(language), None, None))
+
+
 def help_message(cat: Catalogue, unknown: str | None = None, suggestion: str | None = None) -> dict[str, Any]:
+    if unknown is None:  # the same for everyone who speaks the language: built once
+        return json.loads(_plain_help(cat.language))
+    return _build(cat, unknown, suggestion)
+
+
+def _build(cat: Catalogue, unknown: str | None, suggestion: str | None) -> dict[str, Any]:
     blocks = []
     if unknown is not None:
         note = cat.t("help.unknown", given=escape(unknown))

@@ -133,13 +133,26 @@ def handle(ack: Ack, body: dict[str, Any], context: dict[str, Any]) -> None:
     deps = deps_of(context)
     who: Caller = caller(body)
     sub, _, rest = (body.get("text") or "").strip().partition(" ")
+    handler = SUBCOMMANDS.get(sub.lower() or "help")
+    known = deps.languages.get(who.team_id, who.user_id)
+    if known is not None and handler in (None, _help):
+        # The most common request answers from memory: no database work before the ack.
+        cat = catalogue(known)
+        ack(
+            **(
+                help_messages.help_message(cat)
+                if handler
+                else help_messages.help_message(cat, unknown=sub, suggestion=closest(sub))
+            )
+        )
+        return
     with deps.transaction() as session:
         person, created = person_for(session, deps, who)
-        handler = SUBCOMMANDS.get(sub.lower() or "help")
         if handler is None:
             payload = help_messages.help_message(cat_for(deps, person), unknown=sub, suggestion=closest(sub))
         else:
             payload = handler(session, deps, person, rest)
+        deps.languages.put(who.team_id, who.user_id, language(deps, person))
     ack(**payload)
     if created:
         refresh_profile(deps, who)
