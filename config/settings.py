@@ -61,6 +61,30 @@ def _env(environ: Mapping[str, str], name: str) -> str | None:
     return value or None
 
 
+def _number(
+    environ: Mapping[str, str],
+    name: str,
+    default: float,
+    kind: type,
+    low: float,
+    high: float,
+    described: str,
+    problems: list[str],
+) -> float:
+    """A bounded number from the environment; a bad one is added to problems and the default returned."""
+    text = _env(environ, name)
+    if text is None:
+        return default
+    try:
+        value = kind(text)
+    except ValueError:
+        value = None
+    if value is None or not low <= value <= high:
+        problems.append(f"{name} must be {described}, got {text!r}")
+        return default
+    return value
+
+
 def database_url(environ: Mapping[str, str] | None = None) -> str:
     """The database URL alone: migrations need it without any Slack credentials."""
     if environ is None:
@@ -137,32 +161,9 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
     if log_format not in LOG_FORMATS:
         problems.append(f"LOG_FORMAT must be one of {', '.join(LOG_FORMATS)}, got {log_format!r}")
 
-    share_text = _env(environ, "INSPIRE_SHARE") or "0.7"
-    share = 0.7
-    try:
-        share = float(share_text)
-        if not 0.5 <= share <= 0.9:
-            raise ValueError
-    except ValueError:
-        problems.append(f"INSPIRE_SHARE must be a number between 0.5 and 0.9, got {share_text!r}")
-
-    max_text = _env(environ, "MAX_MESSAGES_PER_DAY") or "2"
-    max_per_day = 2
-    try:
-        max_per_day = int(max_text)
-        if not 1 <= max_per_day <= 10:
-            raise ValueError
-    except ValueError:
-        problems.append(f"MAX_MESSAGES_PER_DAY must be a whole number from 1 to 10, got {max_text!r}")
-
-    prep_text = _env(environ, "PREP_WORKING_DAYS") or "2"
-    prep_days = 2
-    try:
-        prep_days = int(prep_text)
-        if not 1 <= prep_days <= 10:
-            raise ValueError
-    except ValueError:
-        problems.append(f"PREP_WORKING_DAYS must be a whole number from 1 to 10, got {prep_text!r}")
+    share = _number(environ, "INSPIRE_SHARE", 0.7, float, 0.5, 0.9, "a number between 0.5 and 0.9", problems)
+    max_per_day = int(_number(environ, "MAX_MESSAGES_PER_DAY", 2, int, 1, 10, "a whole number from 1 to 10", problems))
+    prep_days = int(_number(environ, "PREP_WORKING_DAYS", 2, int, 1, 10, "a whole number from 1 to 10", problems))
 
     if problems:
         raise ConfigError(problems)

@@ -58,3 +58,12 @@ def test_app_without_environment_exits_2_naming_the_missing_variables(tmp_path: 
     assert result.returncode == 2
     assert "SLACK_BOT_TOKEN" in result.stderr and "SLACK_SIGNING_SECRET" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_the_planning_settings_are_bounded_numbers() -> None:
+    settings = load_settings({**GOOD, "INSPIRE_SHARE": "0.65", "MAX_MESSAGES_PER_DAY": "3", "PREP_WORKING_DAYS": "1"})
+    assert (settings.inspire_share, settings.max_messages_per_day, settings.prep_working_days) == (0.65, 3, 1)
+    with pytest.raises(ConfigError) as error:
+        load_settings({**GOOD, "INSPIRE_SHARE": "1.5", "MAX_MESSAGES_PER_DAY": "two", "PREP_WORKING_DAYS": "0"})
+    for name in ("INSPIRE_SHARE", "MAX_MESSAGES_PER_DAY", "PREP_WORKING_DAYS"):
+        assert name in str(error.value)
