@@ -129,15 +129,29 @@ def closest(given: str) -> str | None:
     return matches[0] if matches else None
 
 
+def _help_language(deps: Deps, who: Caller) -> tuple[str, bool]:
+    """The caller's language for help, read without writing: (language, known person)."""
+    remembered = deps.languages.get(who.team_id, who.user_id)
+    if remembered is not None:
+        return remembered, True
+    with deps.sessions() as session:
+        person = people.find_person(session, who.team_id, who.user_id)
+        spoken = language(deps, person)
+    if person is not None:
+        deps.languages.put(who.team_id, who.user_id, spoken)
+    return spoken, person is not None
+
+
 def handle(ack: Ack, body: dict[str, Any], context: dict[str, Any]) -> None:
     deps = deps_of(context)
     who: Caller = caller(body)
     sub, _, rest = (body.get("text") or "").strip().partition(" ")
     handler = SUBCOMMANDS.get(sub.lower() or "help")
-    known = deps.languages.get(who.team_id, who.user_id)
-    if known is not None and handler in (None, _help):
-        # The most common request answers from memory: no database work before the ack.
-        cat = catalogue(known)
+    if handler in (None, _help):
+        # The most common request: answered before any database write (from memory when possible);
+        # a newcomer's row is made after the ack.
+        spoken, known = _help_language(deps, who)
+        cat = catalogue(spoken)
         ack(
             **(
                 help_messages.help_message(cat)
@@ -145,13 +159,14 @@ def handle(ack: Ack, body: dict[str, Any], context: dict[str, Any]) -> None:
                 else help_messages.help_message(cat, unknown=sub, suggestion=closest(sub))
             )
         )
+        if not known:
+            with deps.transaction() as session:
+                person_for(session, deps, who)
+            refresh_profile(deps, who)
         return
     with deps.transaction() as session:
         person, created = person_for(session, deps, who)
-        if handler is None:
-            payload = help_messages.help_message(cat_for(deps, person), unknown=sub, suggestion=closest(sub))
-        else:
-            payload = handler(session, deps, person, rest)
+        payload = handler(session, deps, person, rest)
         deps.languages.put(who.team_id, who.user_id, language(deps, person))
     ack(**payload)
     if created:
