@@ -7,17 +7,24 @@ What is measured, on one database, one workspace and N people with 5 open action
    `actions.create(...)` path, which replans the owner after each action (5 replans per person). With
    `--plan replan` (the default, because the create path is too slow for 10,000 people within a few
    minutes, see bench/README.md) the actions are inserted in bulk and `planning.replan(session, clock,
-   person)` is timed for every person, committing every 200 people. Figures: people/s and the
+   person)` is timed for every person, committing every 200 people. Figures: people/s (and the rate
+   of every 2,000, to show a slowdown as `nudges` fills), CPU of this process a person, and the
    planned rows (`select count(*) from nudges where status = 'planned'`).
+   Statistics: a server with autovacuum off (as the local development cluster) never analyses the
+   fresh tables, and psycopg's server-side prepared statements then keep plans made for an empty
+   `nudges` (a scan of every planned row per replan). The benchmark applies autovacuum's default
+   ANALYZE rule itself after every batch, inside the timed part (class Statistics); `--no-analyze`
+   leaves the statistics alone to show the difference.
 2. A tick with nothing due: the clock is moved to Sunday 07:00 Amsterdam, before every planned row,
    and `Delivery(deps).tick()` runs 20 times. Figures: median and max milliseconds per tick and the
    SQL statements per tick (a `before_cursor_execute` listener on the engine). Target: under 50 ms.
 3. Dispatch throughput: the fake Slack answers chat.postMessage and conversations.open after 50 ms
    each. The clock is set to Monday 09:15 Amsterdam, inside working hours and before the first
-   planned slot (09:30), and one planned 'prep' or 'tip' row of each of 2,000 people (open actions,
-   nothing sent yet, so the daily maximum and the mix guard let them through) is moved to 09:14.
-   Ticks run until one claims nothing. Figures: claimed/sent/failed/skipped, wall time, messages a
-   second (sent / seconds), the Slack calls the fake saw, SQL statements per message.
+   planned slot (09:30; any later moment would make everything planned before it due as well), and
+   one planned 'prep' or 'tip' row of each of 2,000 people (open actions, nothing sent yet, so the
+   daily maximum and the mix guard let them through) is moved to 09:14. Ticks run until one claims
+   nothing. Figures: claimed/sent/failed/skipped, wall time, messages a second (sent / seconds), the
+   Slack calls the fake saw, SQL statements and CPU of this process a message.
    Target: at least 100 messages a second, which needs overlapping sends (each message costs
    conversations.open + chat.postMessage, 100 ms of Slack latency, on first contact).
 4. Peak memory of the process: resource.getrusage(RUSAGE_SELF).ru_maxrss.
@@ -38,6 +45,7 @@ nothing (a crash exits 1, Ctrl-C 130).
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import resource
 import statistics
@@ -78,6 +86,10 @@ DUE_AT = DISPATCH_AT - timedelta(minutes=1)
 TEAM = "TBENCH"
 ACTIONS_PER_PERSON = 5
 COMMIT_EVERY = 200
+PROGRESS_EVERY = 2000
+# Autovacuum's default rule for ANALYZE: 50 rows plus 10% of the table changed since the last one.
+ANALYZE_THRESHOLD = 50
+ANALYZE_SCALE = 0.1
 IDLE_TICKS = 20
 DUE_ROWS = 2000
 SLACK_LATENCY = 0.05
@@ -100,8 +112,18 @@ TITLES = (
     "Ask {contact} how the first quarter went",
 )
 CONTACTS = (
-    "Anna de Vries", "Pieter Jansen", "Sophie Bakker", "Daan Visser", "Emma Smit", "Lucas Meijer",
-    "Julia de Boer", "Thomas Mulder", "Sara de Groot", "Bram Bos", "Lotte Vos", "Ruben Peters",
+    "Anna de Vries",
+    "Pieter Jansen",
+    "Sophie Bakker",
+    "Daan Visser",
+    "Emma Smit",
+    "Lucas Meijer",
+    "Julia de Boer",
+    "Thomas Mulder",
+    "Sara de Groot",
+    "Bram Bos",
+    "Lotte Vos",
+    "Ruben Peters",
 )
 KINDS = ("buying_signal", "aftercare", "top_client", "networking", "other")
 
@@ -143,6 +165,48 @@ def reset_schema(engine: Engine, url: str) -> None:
     upgrade_to_head(url)
 
 
+class Statistics:
+    """Keeps the planner's statistics fresh the way autovacuum would, on a server where it is off.
+
+    Without statistics PostgreSQL plans `nudges` as an empty table, and psycopg's server-side prepared
+    statements (after 5 executions) then keep a generic plan that reads every planned row through
+    ix_nudges_status_due_at instead of the person's index: each replan gets slower as the table fills.
+    Production runs autovacuum, so after each batch this applies autovacuum's default rule (ANALYZE a
+    table once 50 rows + 10% of it changed) on pg_stat_user_tables. `--no-analyze` shows the difference.
+    """
+
+    RULE = text(
+        "select s.relname from pg_stat_user_tables s join pg_class c on c.oid = s.relid "
+        "where s.n_mod_since_analyze > :threshold + :scale * greatest(c.reltuples, 0)"
+    )
+
+    def __init__(self, engine: Engine, wanted: bool) -> None:
+        self.engine = engine
+        self.runs = 0
+        self.seconds = 0.0
+        self.enabled = wanted and engine.dialect.name == "postgresql" and not self._autovacuum_on()
+
+    def _autovacuum_on(self) -> bool:
+        with self.engine.connect() as connection:
+            return connection.scalar(text("show autovacuum")) == "on"
+
+    def maybe_analyze(self) -> None:
+        if not self.enabled:
+            return
+        started = time.perf_counter()
+        with self.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            params = {"threshold": ANALYZE_THRESHOLD, "scale": ANALYZE_SCALE}
+            for table in connection.scalars(self.RULE, params).all():
+                connection.execute(text(f'analyze "{table}"'))
+                self.runs += 1
+        self.seconds += time.perf_counter() - started
+
+    def describe(self) -> str:
+        if not self.enabled:
+            return "statistics: left to the server (autovacuum on, or --no-analyze, or not PostgreSQL)"
+        return f"statistics: autovacuum is off, the benchmark ran ANALYZE {self.runs}x ({self.seconds:.1f} s)"
+
+
 class StatementCounter:
     """Counts SQL statements sent through the engine (all threads)."""
 
@@ -170,6 +234,7 @@ class Figures:
     people: int = 0
     plan_mode: str = ""
     plan_seconds: float = 0.0
+    plan_cpu_ms: float = 0.0
     planned_rows: int = 0
     setup_seconds: float = 0.0
     idle_ms: list[float] = field(default_factory=list)
@@ -182,6 +247,7 @@ class Figures:
     ticks: int = 0
     dispatch_seconds: float = 0.0
     dispatch_statements: int = 0
+    dispatch_cpu_ms: float = 0.0
     slack_calls: dict[str, int] = field(default_factory=dict)
     peak_mb: float = 0.0
 
@@ -279,22 +345,48 @@ def insert_actions(deps: Deps, person_ids: list[int], rng: random.Random) -> Non
                     session.add(action)
 
 
-def replan_everyone(deps: Deps, person_ids: list[int]) -> None:
+def replan_everyone(deps: Deps, person_ids: list[int], stats: Statistics) -> None:
     """planning.replan for every person, committing every COMMIT_EVERY people."""
+    progress = Progress(len(person_ids))
     for batch in chunks(person_ids, COMMIT_EVERY):
         with deps.transaction() as session:
             for person in session.scalars(select(Person).where(Person.id.in_(batch)).order_by(Person.id)):
                 planning.replan(session, deps.clock, person)
+        stats.maybe_analyze()
+        progress.done(len(batch))
 
 
-def create_through_actions(deps: Deps, person_ids: list[int], rng: random.Random) -> None:
+def create_through_actions(deps: Deps, person_ids: list[int], rng: random.Random, stats: Statistics) -> None:
     """actions.create for every action (each replans its owner), committing every COMMIT_EVERY people."""
     today = PLAN_AT.date()
+    progress = Progress(len(person_ids))
     for batch in chunks(person_ids, COMMIT_EVERY):
         with deps.transaction() as session:
             for person in session.scalars(select(Person).where(Person.id.in_(batch)).order_by(Person.id)):
                 for data in action_inputs(rng, today):
                     actions.create(session, deps.clock, owner=person, actor=person, data=data, today=today)
+        stats.maybe_analyze()
+        progress.done(len(batch))
+
+
+class Progress:
+    """Prints the rate every PROGRESS_EVERY people, so a slowdown as the tables fill shows."""
+
+    def __init__(self, total: int) -> None:
+        self.total = total
+        self.count = 0
+        self.started = self.last_time = time.perf_counter()
+        self.last_count = 0
+
+    def done(self, people: int) -> None:
+        self.count += people
+        if self.count - self.last_count < PROGRESS_EVERY and self.count < self.total:
+            return
+        now = time.perf_counter()
+        recent = (self.count - self.last_count) / (now - self.last_time)
+        step = self.count - self.last_count
+        print(f"    {self.count:>6} people, {now - self.started:6.1f} s; the last {step}: {recent:.0f} people/s")
+        self.last_time, self.last_count = now, self.count
 
 
 def count_planned(deps: Deps) -> int:
@@ -302,26 +394,34 @@ def count_planned(deps: Deps) -> int:
         return session.scalar(select(func.count()).select_from(Nudge).where(Nudge.status == "planned")) or 0
 
 
-def plan(deps: Deps, figures: Figures, mode: str) -> None:
+def plan(deps: Deps, figures: Figures, mode: str, stats: Statistics) -> None:
     deps.clock.set(PLAN_AT)  # type: ignore[attr-defined]
     rng = random.Random(20261130)
     person_ids, people_seconds = timed(lambda: create_people(deps, figures.people))
     print(f"  {len(person_ids)} people through people.ensure_person in {people_seconds:.1f} s")
-    if mode == "create":
-        _, figures.plan_seconds = timed(lambda: create_through_actions(deps, person_ids, rng))
-        what = f"{len(person_ids) * ACTIONS_PER_PERSON} actions through actions.create (5 replans a person)"
-    else:
+    if mode == "replan":
         _, bulk_seconds = timed(lambda: insert_actions(deps, person_ids, rng))
         count = len(person_ids) * ACTIONS_PER_PERSON
         print(f"  {count} actions with contacts inserted in bulk in {bulk_seconds:.1f} s")
-        _, figures.plan_seconds = timed(lambda: replan_everyone(deps, person_ids))
+    stats.maybe_analyze()
+    cpu = time.process_time()
+    if mode == "create":
+        _, figures.plan_seconds = timed(lambda: create_through_actions(deps, person_ids, rng, stats))
+        what = f"{len(person_ids) * ACTIONS_PER_PERSON} actions through actions.create (5 replans a person)"
+    else:
+        _, figures.plan_seconds = timed(lambda: replan_everyone(deps, person_ids, stats))
         what = "planning.replan for every person"
+    figures.plan_cpu_ms = (time.process_time() - cpu) * 1000 / max(1, figures.people)
     figures.planned_rows = count_planned(deps)
     print(
         f"  {what}: {figures.plan_seconds:.1f} s, {figures.people_per_second:.0f} people/s, "
-        f"{figures.planned_rows} planned rows ({figures.planned_rows / max(1, figures.people):.1f} a person)"
+        f"{figures.plan_cpu_ms:.1f} ms CPU of this process a person"
     )
-    print(f"  planned rows by kind: {planned_by_kind(deps)}")
+    print(
+        f"  {figures.planned_rows} planned rows ({figures.planned_rows / max(1, figures.people):.1f} a person): "
+        f"{planned_by_kind(deps)}"
+    )
+    print(f"  {stats.describe()}")
 
 
 def planned_by_kind(deps: Deps) -> str:
@@ -367,12 +467,13 @@ def make_due(deps: Deps, count: int) -> int:
             )
         )
         for batch in chunks(ids, 1000):
-            session.execute(
-                update(Nudge).where(Nudge.id.in_(batch)).values(due_at=DUE_AT, local_date=DUE_AT.date())
+            session.execute(update(Nudge).where(Nudge.id.in_(batch)).values(due_at=DUE_AT, local_date=DUE_AT.date()))
+        return (
+            session.scalar(
+                select(func.count()).select_from(Nudge).where(Nudge.status == "planned", Nudge.due_at <= DISPATCH_AT)
             )
-        return session.scalar(
-            select(func.count()).select_from(Nudge).where(Nudge.status == "planned", Nudge.due_at <= DISPATCH_AT)
-        ) or 0
+            or 0
+        )
 
 
 def dispatch_run(deps: Deps, delivery: Delivery, counter: StatementCounter, fake: FakeSlack, figures: Figures) -> None:
@@ -381,6 +482,7 @@ def dispatch_run(deps: Deps, delivery: Delivery, counter: StatementCounter, fake
     print(f"  {figures.due_rows} rows due at {DISPATCH_AT:%a %H:%M} Amsterdam ({DUE_ROWS} asked for)")
     before = {m: len(fake.calls_to(m)) for m in SEEN_METHODS}
     counter.take()
+    cpu = time.process_time()
     started = time.perf_counter()
     while True:
         report = delivery.tick()
@@ -392,6 +494,7 @@ def dispatch_run(deps: Deps, delivery: Delivery, counter: StatementCounter, fake
         if report.claimed == 0:
             break
     figures.dispatch_seconds = time.perf_counter() - started
+    figures.dispatch_cpu_ms = (time.process_time() - cpu) * 1000 / max(1, figures.claimed)
     figures.dispatch_statements = counter.take()
     figures.slack_calls = {m: len(fake.calls_to(m)) - before[m] for m in SEEN_METHODS}
     per_message = figures.dispatch_statements / max(1, figures.claimed)
@@ -400,7 +503,11 @@ def dispatch_run(deps: Deps, delivery: Delivery, counter: StatementCounter, fake
         f"failed {figures.failed}, skipped {figures.skipped}; {figures.per_second:.0f} messages/s"
     )
     calls = ", ".join(f"{m} {n}" for m, n in figures.slack_calls.items())
-    print(f"  fake Slack saw: {calls}; {figures.dispatch_statements} SQL statements ({per_message:.1f} a message)")
+    print(f"  fake Slack saw: {calls}")
+    print(
+        f"  a message costs {per_message:.1f} SQL statements and {figures.dispatch_cpu_ms:.1f} ms CPU of this process "
+        f"(the in-process fake Slack included); one GIL allows at most {1000 / max(0.1, figures.dispatch_cpu_ms):.0f}/s"
+    )
 
 
 # -- summary --------------------------------------------------------------------------------------
@@ -451,6 +558,11 @@ def fake_slack() -> Iterator[FakeSlack]:
         fake.stop()
 
 
+def load() -> str:
+    one, five, _ = os.getloadavg()
+    return f"load average {one:.1f} (1 min), {five:.1f} (5 min) on {os.cpu_count()} CPUs"
+
+
 def benchmark(args: argparse.Namespace) -> Figures:
     url = database_url({"DATABASE_URL": args.database_url})
     figures = Figures(people=args.people, plan_mode=args.plan)
@@ -463,9 +575,11 @@ def benchmark(args: argparse.Namespace) -> Figures:
         )
         deps = build_deps(settings, clock=FixedClock(PLAN_AT), engine=engine)
         counter = StatementCounter(engine)
+        stats = Statistics(engine, wanted=not args.no_analyze)
         print(f"{describe_database(url)}, {args.people} people x {ACTIONS_PER_PERSON} actions, plan mode {args.plan}")
+        print(f"{load()} at the start")
         print("1. time to plan all messages")
-        plan(deps, figures, args.plan)
+        plan(deps, figures, args.plan, stats)
         delivery = Delivery(deps)
         try:
             print("2. a tick with nothing due")
@@ -477,6 +591,7 @@ def benchmark(args: argparse.Namespace) -> Figures:
     engine.dispose()
     figures.peak_mb = peak_memory_mb()
     print(f"4. peak memory (ru_maxrss): {figures.peak_mb:.0f} MB")
+    print(f"{load()} at the end")
     return figures
 
 
@@ -490,6 +605,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         default="replan",
         help="replan: bulk actions, then time planning.replan per person (default); "
         "create: time every action through actions.create",
+    )
+    parser.add_argument(
+        "--no-analyze",
+        action="store_true",
+        help="never ANALYZE, even when the server's autovacuum is off (shows what stale statistics cost)",
     )
     args = parser.parse_args(argv)
     if args.people < 1:
