@@ -17,6 +17,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select, update
 
 from bot.deps import Deps
+from bot.digests import DigestReport, Digests
 from bot.messages.catalogue import catalogue
 from bot.messages.nudges import NudgeView, render
 from bot.services import dispatch, people
@@ -36,6 +37,7 @@ class TickReport:
     sent: int = 0
     failed: int = 0
     skipped: int = 0
+    digests: DigestReport = field(default_factory=DigestReport)
     lines: list[str] = field(default_factory=list)
 
 
@@ -69,6 +71,7 @@ class Delivery:
         self.limits = RateLimits(deps.clock)
         self.threads = threads
         self.pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="send")
+        self.digests = Digests(deps)
 
     def tick(self) -> TickReport:
         report = TickReport()
@@ -92,6 +95,10 @@ class Delivery:
                     report.skipped += 1
             if len(ids) < BATCH:
                 break
+        try:
+            report.digests = self.digests.tick()
+        except Exception:  # a digest bug must not stop the nudges; the next tick tries again
+            log.exception("digest tick failed", extra={"what": "digest"})
         return report
 
     def send_now(self, nudge_id: int) -> None:

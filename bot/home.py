@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 from bot.deps import Deps
 from bot.messages.catalogue import catalogue
 from bot.messages.home import home_view
-from bot.services import actions, people
+from bot.services import actions, digest, people, teams
 from bot.slack import SlackError
 
 log = logging.getLogger(__name__)
@@ -20,13 +20,15 @@ def publish(deps: Deps, team_id: str, user_id: str) -> None:
         person = people.find_person(session, team_id, user_id)
         language = people.language_of(person, deps.settings.default_language)
         today = people.today_for(person, deps.clock, deps.settings.default_timezone)
-        open_list, done = [], []
+        open_list, done, managed = [], [], []
         if person is not None:
             zone = ZoneInfo(person.timezone or deps.settings.default_timezone)
             month_start = datetime.combine(today.replace(day=1), time(0), zone)
             open_list = actions.open_actions(session, person)
             done = actions.done_since(session, person, month_start)
-        view = home_view(catalogue(language), open_list, done, today)
+            # A manager's Home shows their teams: counts per member and a Review button (this week's digest data).
+            managed = [digest.for_team(session, deps.clock, t) for t in teams.teams_of(session, person, "manager")]
+        view = home_view(catalogue(language), open_list, done, today, managed)
     try:
         deps.gateway.publish_home(user_id, view)
     except SlackError as exc:

@@ -8,7 +8,18 @@ import sys
 from datetime import UTC, datetime
 
 # Fields passed with `extra=` that belong in the structured line.
-FIELDS = ("workspace", "user", "what", "outcome", "duration_ms", "sent", "failed", "claimed")
+FIELDS = (
+    "workspace",
+    "user",
+    "what",
+    "outcome",
+    "duration_ms",
+    "sent",
+    "failed",
+    "claimed",
+    "digests_posted",
+    "digests_updated",
+)
 
 
 class JsonFormatter(logging.Formatter):

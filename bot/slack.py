@@ -148,19 +148,35 @@ class SlackGateway:
         return str(data["channel"]["id"])
 
     def post_message(
-        self, channel: str, text: str, blocks: list[dict[str, Any]] | None = None, *, client: str = "background"
+        self,
+        channel: str,
+        text: str,
+        blocks: list[dict[str, Any]] | None = None,
+        *,
+        client: str = "background",
+        thread_ts: str | None = None,
     ) -> str:
         params: dict[str, Any] = {"channel": channel, "text": text}
         if blocks is not None:
             params["blocks"] = blocks
+        if thread_ts is not None:
+            params["thread_ts"] = thread_ts
         data = self._call(self._client(client), "chat.postMessage", **params)
         return str(data.get("ts", ""))
 
-    def update_message(self, channel: str, ts: str, text: str, blocks: list[dict[str, Any]] | None = None) -> None:
+    def update_message(
+        self,
+        channel: str,
+        ts: str,
+        text: str,
+        blocks: list[dict[str, Any]] | None = None,
+        *,
+        client: str = "interactive",
+    ) -> None:
         params: dict[str, Any] = {"channel": channel, "ts": ts, "text": text}
         if blocks is not None:
             params["blocks"] = blocks
-        self._call(self.interactive, "chat.update", **params)
+        self._call(self._client(client), "chat.update", **params)
 
     def post_ephemeral(self, channel: str, user: str, text: str, blocks: list[dict[str, Any]] | None = None) -> None:
         params: dict[str, Any] = {"channel": channel, "user": user, "text": text}
@@ -178,6 +194,13 @@ class SlackGateway:
             raise SlackError("response_url", f"connection_error: {type(exc).__name__}") from None
         if answer.status_code >= 400:
             raise SlackError("response_url", f"http_{answer.status_code}", status=answer.status_code)
+
+    # -- channels -----------------------------------------------------------------------
+
+    def join_channel(self, channel: str, *, client: str = "background") -> None:
+        """Join a public channel (scope channels:join). A private one answers method_not_supported_for_channel_type
+        or channel_not_found: only a member can invite the bot there."""
+        self._call(self._client(client), "conversations.join", channel=channel)
 
     # -- surfaces -----------------------------------------------------------------------
 

@@ -37,6 +37,8 @@ def tick(deps: Deps, delivery: Delivery) -> TickReport:
             "claimed": report.claimed,
             "sent": report.sent,
             "failed": report.failed,
+            "digests_posted": report.digests.posted,
+            "digests_updated": report.digests.updated,
             "duration_ms": round((time.perf_counter() - started) * 1000, 1),
         },
     )

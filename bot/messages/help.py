@@ -23,6 +23,9 @@ COMMAND_KEYS = (
     "country",
     "pause",
     "resume",
+    "team",
+    "digest",
+    "review",
 )
 
 

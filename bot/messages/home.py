@@ -12,11 +12,41 @@ from bot.messages.action_form import starter_buttons
 from bot.messages.actions import cards
 from bot.messages.blocks import MAX_VIEW_BLOCKS, actions, button, context, divider, header, section
 from bot.messages.catalogue import Catalogue, escape
+from bot.messages.digest import name_of
 from bot.messages.help import command_lines
+from bot.services.digest import DigestData
 from models import Action
 
+MAX_TEAM_BLOCKS = 30
+MEMBERS_WITH_BUTTONS = 8
 
-def home_view(cat: Catalogue, open_actions: list[Action], done_this_month: list[Action], today: date) -> dict[str, Any]:
+
+def team_blocks(cat: Catalogue, teams: list[DigestData]) -> list[Block]:
+    """The manager's section: each team, a line per member with a Review button (the first few per team)."""
+    if not teams:
+        return []
+    found: list[Block] = [divider(), section(f"*{cat.t('home.teams_header')}*")]
+    for data in teams:
+        found.append(section(cat.t("home.team_line", team=escape(data.team_name), done=data.totals.done,
+                                   open=data.open, overdue=data.overdue, attention=data.attention)))
+        for line in data.members[:MEMBERS_WITH_BUTTONS]:
+            text = cat.t("home.member_line", name=name_of(line), done=line.wins.done, open=line.open,
+                         overdue=line.overdue, attention=line.attention)
+            found.append(section(text, accessory=button(cat.t("home.review"), "review_open", line.user_id)))
+        if len(data.members) > MEMBERS_WITH_BUTTONS:
+            found.append(context(cat.t("home.more_members", count=len(data.members) - MEMBERS_WITH_BUTTONS)))
+    if len(found) > MAX_TEAM_BLOCKS:
+        found = found[: MAX_TEAM_BLOCKS - 1] + [context(cat.t("home.more_teams"))]
+    return found
+
+
+def home_view(
+    cat: Catalogue,
+    open_actions: list[Action],
+    done_this_month: list[Action],
+    today: date,
+    teams: list[DigestData] | None = None,
+) -> dict[str, Any]:
     top: list[Block] = [
         header(cat.t("home.title")),
         section(cat.t("home.idea")),
@@ -27,6 +57,7 @@ def home_view(cat: Catalogue, open_actions: list[Action], done_this_month: list[
     done_lines = "\n".join(f"• {escape(a.title)}" for a in done_this_month[:20]) or cat.t("plan.done_empty")
     bottom: list[Block] = [
         section(cat.t("plan.done_header") + "\n" + done_lines),
+        *team_blocks(cat, teams or []),
         divider(),
         section(f"*{cat.t('starter.header')}*\n{cat.t('starter.intro')}"),
         starter_buttons(cat, "home_starter"),

@@ -30,6 +30,13 @@ def get_workspace(session: Session, slack_team_id: str) -> Workspace | None:
     return session.scalar(select(Workspace).where(Workspace.slack_team_id == slack_team_id))
 
 
+def get_workspace_by_id(session: Session, workspace_id: int) -> Workspace:
+    workspace = session.get(Workspace, workspace_id)
+    if workspace is None:
+        raise LookupError(f"no workspace {workspace_id}")
+    return workspace
+
+
 def ensure_workspace(session: Session, clock: Clock, slack_team_id: str) -> Workspace:
     workspace = get_workspace(session, slack_team_id)
     if workspace is not None:

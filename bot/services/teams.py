@@ -1,11 +1,54 @@
-"""Who manages whom. Team setup itself comes with the teams issue; this is what action planning needs."""
+"""Teams: who is in them, who manages them, and where and when their digest goes.
+
+Rights are decided here from the database (a team's own managers); whether someone is a workspace
+admin or owner comes from Slack, so the edge asks and passes it in.
+"""
 
 from __future__ import annotations
 
-from sqlalchemy import select
+import re
+from dataclasses import dataclass
+from datetime import time
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased
 
-from models import Membership, Person
+from bot.services import events, people
+from bot.services.clock import Clock
+from models import Membership, Person, Team
+from models.team import PRIVACY_LEVELS, ROLES
+
+NAME_LIMIT = 80
+USER_MENTION = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>")
+CHANNEL_MENTION = re.compile(r"<#([CG][A-Z0-9]+)(?:\|[^>]*)?>")
+
+
+class TeamError(Exception):
+    """A request the domain refuses; `code` names a catalogue text `team.error.<code>`."""
+
+    def __init__(self, code: str, **params: Any):
+        super().__init__(code)
+        self.code = code
+        self.params = params
+
+
+@dataclass
+class Parsed:
+    """A team command's arguments: free text (a team name), mentioned people, a mentioned channel."""
+
+    text: str
+    user_ids: list[str]
+    channel_id: str | None
+
+
+def parse_arguments(text: str) -> Parsed:
+    """Split `Sales <#C1|sales> <@U1|anna> <@U2>` into its parts (Slack escapes mentions like this)."""
+    user_ids = list(dict.fromkeys(USER_MENTION.findall(text)))
+    channel = CHANNEL_MENTION.search(text)
+    rest = CHANNEL_MENTION.sub(" ", USER_MENTION.sub(" ", text))
+    return Parsed(text=" ".join(rest.split()), user_ids=user_ids, channel_id=channel.group(1) if channel else None)
 
 
 def is_manager_of(session: Session, manager: Person, member: Person) -> bool:
@@ -27,3 +70,191 @@ def is_manager_of(session: Session, manager: Person, member: Person) -> bool:
         .limit(1)
     )
     return found is not None
+
+
+def manages(session: Session, person: Person, team: Team) -> bool:
+    if person.workspace_id != team.workspace_id:
+        return False
+    found = session.scalar(
+        select(Membership.id).where(
+            Membership.team_id == team.id, Membership.person_id == person.id, Membership.role == "manager"
+        )
+    )
+    return found is not None
+
+
+def get_team(session: Session, workspace_id: int, team_id: int) -> Team | None:
+    return session.scalar(select(Team).where(Team.workspace_id == workspace_id, Team.id == team_id))
+
+
+def find_team(session: Session, workspace_id: int, name: str) -> Team | None:
+    return session.scalar(
+        select(Team).where(Team.workspace_id == workspace_id, func.lower(Team.name) == name.strip().lower())
+    )
+
+
+def all_teams(session: Session, workspace_id: int) -> list[Team]:
+    return list(session.scalars(select(Team).where(Team.workspace_id == workspace_id).order_by(Team.name)))
+
+
+def teams_of(session: Session, person: Person, role: str | None = None) -> list[Team]:
+    """The teams a person belongs to (as member or manager), or only those in one role."""
+    query = (
+        select(Team)
+        .join(Membership, Membership.team_id == Team.id)
+        .where(Membership.workspace_id == person.workspace_id, Membership.person_id == person.id)
+    )
+    if role is not None:
+        query = query.where(Membership.role == role)
+    return list(session.scalars(query.distinct().order_by(Team.name)))
+
+
+def pick(
+    session: Session, person: Person, name: str, *, channel_id: str | None = None, is_admin: bool = False
+) -> Team:
+    """The team a command is about: named, else the one of the channel it was typed in, else the only one.
+
+    Raises TeamError("not_found") for an unknown name and TeamError("which") when it is ambiguous.
+    """
+    if name:
+        team = find_team(session, person.workspace_id, name)
+        if team is None:
+            raise TeamError("not_found", name=name)
+        return team
+    candidates = all_teams(session, person.workspace_id) if is_admin else teams_of(session, person, "manager")
+    if channel_id:
+        in_channel = [t for t in candidates if t.channel_id == channel_id]
+        if len(in_channel) == 1:
+            return in_channel[0]
+    if len(candidates) == 1:
+        return candidates[0]
+    if not candidates:
+        raise TeamError("none")
+    raise TeamError("which", teams=[t.name for t in candidates])
+
+
+def create(
+    session: Session, clock: Clock, *, workspace_id: int, actor: Person, name: str, channel_id: str | None
+) -> Team:
+    name = " ".join(name.split())
+    if not name:
+        raise TeamError("name_missing")
+    if len(name) > NAME_LIMIT:
+        raise TeamError("name_long")
+    if find_team(session, workspace_id, name) is not None:
+        raise TeamError("exists", name=name)
+    team = Team(workspace_id=workspace_id, name=name, channel_id=channel_id, created_at=clock.now())
+    try:
+        with session.begin_nested():
+            session.add(team)
+            session.flush()
+    except IntegrityError:  # someone created it a moment ago
+        raise TeamError("exists", name=name) from None
+    events.record(session, clock, workspace_id=workspace_id, kind="team_created", actor_id=actor.id, team=team.id)
+    return team
+
+
+def add(
+    session: Session, clock: Clock, team: Team, actor: Person, user_ids: list[str], *, role: str = "member"
+) -> tuple[list[str], list[str]]:
+    """Add people in a role. Returns (added, already there), as Slack user ids."""
+    if role not in ROLES:
+        raise ValueError(role)
+    workspace = people.get_workspace_by_id(session, team.workspace_id)
+    added, present = [], []
+    for user_id in user_ids:
+        member, _ = people.ensure_person(session, clock, workspace.slack_team_id, user_id)
+        exists = session.scalar(
+            select(Membership.id).where(
+                Membership.team_id == team.id, Membership.person_id == member.id, Membership.role == role
+            )
+        )
+        if exists is not None:
+            present.append(user_id)
+            continue
+        session.add(
+            Membership(
+                workspace_id=team.workspace_id, team_id=team.id, person_id=member.id, role=role, created_at=clock.now()
+            )
+        )
+        events.record(
+            session, clock, workspace_id=team.workspace_id, kind="team_joined", actor_id=actor.id,
+            team=team.id, person=member.id, role=role,
+        )
+        added.append(user_id)
+    session.flush()
+    return added, present
+
+
+def remove(session: Session, clock: Clock, team: Team, actor: Person, user_ids: list[str]) -> list[str]:
+    """Take people out of the team (every role). Returns the user ids that were in it."""
+    removed = []
+    for user_id in user_ids:
+        rows = list(
+            session.scalars(
+                select(Membership)
+                .join(Person, Person.id == Membership.person_id)
+                .where(Membership.team_id == team.id, Person.slack_user_id == user_id)
+            )
+        )
+        for row in rows:
+            session.delete(row)
+        if rows:
+            events.record(
+                session, clock, workspace_id=team.workspace_id, kind="team_left", actor_id=actor.id,
+                team=team.id, person=rows[0].person_id,
+            )
+            removed.append(user_id)
+    session.flush()
+    return removed
+
+
+def roster(session: Session, team: Team) -> list[tuple[Person, str]]:
+    """(person, role) for everyone in the team, managers first."""
+    rows = session.execute(
+        select(Person, Membership.role)
+        .join(Membership, Membership.person_id == Person.id)
+        .where(Membership.workspace_id == team.workspace_id, Membership.team_id == team.id)
+        .order_by(Membership.role, Person.display_name, Person.slack_user_id)
+    )
+    return [(p, role) for p, role in rows]
+
+
+def manager_user_ids(session: Session, team: Team) -> list[str]:
+    return [p.slack_user_id for p, role in roster(session, team) if role == "manager"]
+
+
+@dataclass
+class TeamSettings:
+    weekday: int
+    at: time
+    timezone: str
+    privacy: str
+    language: str | None
+
+
+def update_settings(session: Session, clock: Clock, team: Team, actor: Person, chosen: TeamSettings) -> None:
+    if not 0 <= chosen.weekday <= 6:
+        raise TeamError("weekday")
+    if people.valid_timezone(chosen.timezone) is None:
+        raise TeamError("timezone", timezone=chosen.timezone)
+    if chosen.privacy not in PRIVACY_LEVELS:
+        raise TeamError("privacy")
+    if chosen.language not in (None, *people.LANGUAGES):
+        raise TeamError("language")
+    team.digest_weekday = chosen.weekday
+    team.digest_time = chosen.at.replace(second=0, microsecond=0)
+    team.timezone = chosen.timezone
+    team.privacy = chosen.privacy
+    team.language = chosen.language
+    events.record(
+        session, clock, workspace_id=team.workspace_id, kind="team_settings", actor_id=actor.id, team=team.id,
+        weekday=chosen.weekday, at=chosen.at.strftime("%H:%M"), timezone=chosen.timezone, privacy=chosen.privacy,
+    )
+
+
+def set_channel_problem(session: Session, team: Team, problem: str | None) -> bool:
+    """Remember why the channel refuses the bot; True when this is news (so the managers hear it once)."""
+    news = team.channel_problem != problem
+    team.channel_problem = problem
+    return news

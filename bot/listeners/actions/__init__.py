@@ -1,6 +1,6 @@
 from slack_bolt import App
 
-from bot.listeners.actions import form, nudges, plan, proposals
+from bot.listeners.actions import form, manager, nudges, plan, proposals
 
 
 def register(app: App) -> None:
@@ -8,3 +8,4 @@ def register(app: App) -> None:
     nudges.register(app)
     plan.register(app)
     proposals.register(app)
+    manager.register(app)

@@ -11,6 +11,7 @@ from slack_bolt import Ack, App
 from sqlalchemy.orm import Session
 
 from bot.deps import Deps
+from bot.listeners.commands import team as team_commands
 from bot.listeners.edge import Caller, caller, cat_for, deps_of, language, person_for, refresh_profile, today_of
 from bot.messages import help as help_messages
 from bot.messages import settings as settings_messages
@@ -125,7 +126,8 @@ SUBCOMMANDS: dict[str, Handler] = {
 
 
 def closest(given: str) -> str | None:
-    matches = difflib.get_close_matches(given.lower(), list(SUBCOMMANDS), n=1, cutoff=0.5)
+    known = list(SUBCOMMANDS) + list(team_commands.DEFERRED)
+    matches = difflib.get_close_matches(given.lower(), known, n=1, cutoff=0.5)
     return matches[0] if matches else None
 
 
@@ -146,6 +148,11 @@ def handle(ack: Ack, body: dict[str, Any], context: dict[str, Any]) -> None:
     deps = deps_of(context)
     who: Caller = caller(body)
     sub, _, rest = (body.get("text") or "").strip().partition(" ")
+    deferred = team_commands.DEFERRED.get(sub.lower())
+    if deferred is not None:  # team setup and the manager's view talk to Slack: ack first, answer after
+        ack()
+        deferred(deps, body, rest)
+        return
     handler = SUBCOMMANDS.get(sub.lower() or "help")
     if handler in (None, _help):
         # The most common request: answered before any database write (from memory when possible);

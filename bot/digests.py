@@ -1,0 +1,224 @@
+"""The weekly digest, the Slack half: post due digests to team channels, and keep live ones up to date.
+
+Runs inside the worker's tick (Delivery.tick). The database decides what is due and who posts it
+(services/digest.py); this module renders, posts (the headline in the channel, the member lines in
+its thread), records the ts, and edits a live digest in place when its content changed.
+A channel that refuses the bot is reported to the team's managers by direct message, once, and
+retried every hour; nothing is skipped silently.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from dataclasses import dataclass, field
+from typing import Any
+
+from bot import notify
+from bot.deps import Deps
+from bot.messages import digest as digest_messages
+from bot.messages.catalogue import catalogue, escape
+from bot.messages.help import text_message
+from bot.services import digest, people, teams
+from bot.slack import SlackError
+from models import Digest, Team, Workspace
+
+log = logging.getLogger("conscience.digest")
+# Answers meaning "the bot may not post here"; the managers hear it and the row waits for a fix.
+CHANNEL_ERRORS = frozenset(
+    {"not_in_channel", "channel_not_found", "is_archived", "method_not_supported_for_channel_type", "restricted_action"}
+)
+
+
+@dataclass
+class Rendered:
+    digest_id: int
+    team_id: int
+    workspace_id: int
+    channel: str
+    main: dict[str, Any]
+    thread: list[dict[str, Any]]
+    language: str
+    message_ts: str | None = None
+    thread_ts: list[str] = field(default_factory=list)
+    fingerprint: str | None = None
+
+    @property
+    def mark(self) -> str:
+        return digest_messages.fingerprint([self.main, *self.thread])
+
+
+@dataclass
+class DigestReport:
+    posted: int = 0
+    blocked: int = 0
+    updated: int = 0
+
+
+def render(deps: Deps, session: Any, team: Team, row: Digest) -> Rendered:
+    language = team.language or deps.settings.default_language
+    cat = catalogue(language)
+    period = digest.period_at(team, row.slot_at)
+    data = digest.build(session, team, period, deps.clock.now(), late=row.late)
+    return Rendered(
+        digest_id=row.id,
+        team_id=team.id,
+        workspace_id=team.workspace_id,
+        channel=row.channel_id or team.channel_id or "",
+        main=digest_messages.channel_message(cat, data),
+        thread=digest_messages.thread_messages(cat, data),
+        language=language,
+        message_ts=row.message_ts,
+        thread_ts=list(row.thread_ts or []),
+        fingerprint=row.fingerprint,
+    )
+
+
+class Digests:
+    def __init__(self, deps: Deps):
+        self.deps = deps
+
+    def tick(self) -> DigestReport:
+        report = DigestReport()
+        with self.deps.transaction() as session:
+            jobs = digest.due(session, self.deps.clock)
+        for job in jobs:
+            token = str(uuid.uuid4())
+            with self.deps.transaction() as session:
+                digest_id = digest.claim(session, self.deps.clock, job, token)
+            if digest_id is None:
+                continue
+            outcome = self.post(digest_id, token)
+            if outcome == "posted":
+                report.posted += 1
+            elif outcome == "blocked":
+                report.blocked += 1
+        report.updated = self.refresh()
+        return report
+
+    def post(self, digest_id: int, token: str) -> str:
+        """Post a claimed digest: "posted", "blocked" (the channel refused) or "retry"."""
+        deps = self.deps
+        with deps.transaction() as session:
+            row = digest.mine(session, digest_id, token)
+            team = session.get(Team, row.team_id) if row else None
+            if row is None or team is None or not team.channel_id:
+                return "retry"
+            out = render(deps, session, team, row)
+        try:
+            ts = self._post_joining(out.channel, out.main)
+        except SlackError as error:
+            return self._failed(out, token, error)
+        thread: list[str] = []
+        try:
+            for message in out.thread:
+                thread.append(deps.gateway.post_message(out.channel, message["text"], message["blocks"],
+                                                        client="dispatch", thread_ts=ts))
+            mark = out.mark
+        except SlackError as error:  # the headline is out: record it; the next tick completes the thread
+            log.warning("digest thread incomplete: %s", error.error, extra={"workspace": out.workspace_id})
+            mark = ""
+        with deps.transaction() as session:
+            digest.mark_posted(session, deps.clock, digest_id, token, out.channel, ts, thread, mark)
+            team = session.get(Team, out.team_id)
+            if team is not None:
+                teams.set_channel_problem(session, team, None)
+        log.info("digest posted", extra={"workspace": out.workspace_id, "what": "digest", "outcome": "posted"})
+        return "posted"
+
+    def _post_joining(self, channel: str, message: dict[str, Any]) -> str:
+        gateway = self.deps.gateway
+        try:
+            return gateway.post_message(channel, message["text"], message["blocks"], client="dispatch")
+        except SlackError as error:
+            if error.error != "not_in_channel":
+                raise
+        gateway.join_channel(channel)  # a public channel the bot left: join it again and post
+        return gateway.post_message(channel, message["text"], message["blocks"], client="dispatch")
+
+    def _failed(self, out: Rendered, token: str, error: SlackError) -> str:
+        deps = self.deps
+        if error.error not in CHANNEL_ERRORS:
+            with deps.transaction() as session:
+                digest.release(session, deps.clock, out.digest_id, token, error.error, wait=error.retry_after or 60)
+            log.warning("digest not posted: %s", error.error, extra={"workspace": out.workspace_id})
+            return "retry"
+        with deps.transaction() as session:
+            digest.mark_blocked(session, deps.clock, out.digest_id, token, error.error)
+            team = session.get(Team, out.team_id)
+            news = team is not None and teams.set_channel_problem(session, team, error.error)
+            managers = teams.manager_user_ids(session, team) if team is not None and news else []
+            name = team.name if team is not None else ""
+            workspace = team.workspace_id if team is not None else 0
+        log.error("digest blocked: %s", error.error, extra={"workspace": workspace, "what": "digest"})
+        if news:
+            self.report_problem(workspace, managers, name, out.channel, error.error)
+        return "blocked"
+
+    def report_problem(self, workspace_id: int, managers: list[str], team_name: str, channel: str, error: str) -> None:
+        """Tell the team's managers, in their own language, that the channel refuses the bot."""
+        with self.deps.transaction() as session:
+            workspace = session.get(Workspace, workspace_id)
+            team_id = workspace.slack_team_id if workspace else ""
+            languages = {
+                user_id: people.language_of(people.find_person(session, team_id, user_id),
+                                            self.deps.settings.default_language)
+                for user_id in managers
+            }
+        for user_id in managers:
+            cat = catalogue(languages[user_id])
+            text = cat.t("team.channel_blocked", team=escape(team_name), channel=f"<#{channel}>",
+                         fix=cat.t(f"team.channel_fix.{fix_key(error)}"))
+            notify.dm(self.deps, team_id, user_id, text_message(text))
+
+    def refresh(self) -> int:
+        """Rebuild live digests with news since they were compared; edit those that read differently."""
+        deps = self.deps
+        with deps.transaction() as session:
+            ids = digest.live(session, deps.clock)
+        updated = 0
+        for digest_id in ids:
+            with deps.transaction() as session:
+                row = digest.lock_for_refresh(session, deps.clock, digest_id)
+                team = session.get(Team, row.team_id) if row else None
+                if row is None or team is None:
+                    continue
+                out = render(deps, session, team, row)
+            if out.mark == out.fingerprint or not out.message_ts:
+                with deps.transaction() as session:
+                    digest.refreshed(session, deps.clock, digest_id, mark=None, thread=None)
+                continue
+            try:
+                thread = self._edit(out)
+                mark: str | None = out.mark
+            except SlackError as error:
+                log.warning("digest edit failed: %s", error.error, extra={"workspace": out.workspace_id})
+                thread, mark = None, None
+            with deps.transaction() as session:
+                digest.refreshed(session, deps.clock, digest_id, mark=mark, thread=thread)
+            updated += mark is not None
+        return updated
+
+    def _edit(self, out: Rendered) -> list[str]:
+        gateway = self.deps.gateway
+        assert out.message_ts
+        gateway.update_message(out.channel, out.message_ts, out.main["text"], out.main["blocks"], client="dispatch")
+        thread = list(out.thread_ts)
+        for i, message in enumerate(out.thread):
+            if i < len(thread):
+                gateway.update_message(out.channel, thread[i], message["text"], message["blocks"], client="dispatch")
+            else:
+                thread.append(gateway.post_message(out.channel, message["text"], message["blocks"],
+                                                   client="dispatch", thread_ts=out.message_ts))
+        cat = catalogue(out.language)
+        for ts in thread[len(out.thread):]:  # the thread got shorter: empty the messages left over
+            gateway.update_message(out.channel, ts, cat.t("digest.thread_moved"), None, client="dispatch")
+        return thread
+
+
+def fix_key(error: str) -> str:
+    if error == "is_archived":
+        return "archived"
+    if error in ("method_not_supported_for_channel_type", "channel_not_found", "not_in_channel"):
+        return "invite"
+    return "other"

@@ -1,0 +1,77 @@
+"""The manager's buttons: pick a team's digest, post it, open a member's review, propose from the review."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt import Ack, App
+
+from bot import notify
+from bot.listeners.commands.team import review_modal, run_digest
+from bot.listeners.edge import caller, cat_for, deps_of, origin_of, person_for
+from bot.messages import teams as team_messages
+from bot.messages.action_form import FormState, action_form
+from bot.slack import SlackError
+
+
+def _value(body: dict[str, Any]) -> str:
+    action = (body.get("actions") or [{}])[0]
+    return str((action.get("selected_option") or {}).get("value") or action.get("value") or "")
+
+
+def on_digest_pick(ack: Ack, body: dict[str, Any], context: dict[str, Any]) -> None:
+    ack()
+    deps, who = deps_of(context), caller(body)
+    mode, _, team_id = _value(body).partition(":")
+    if not team_id.isdigit():
+        return
+    payload = run_digest(deps, who, int(team_id), "post" if mode == "post" else "preview")
+    notify.respond(deps, who.team_id, body.get("response_url"), {**payload, "replace_original": True})
+
+
+def on_digest_post(ack: Ack, body: dict[str, Any], context: dict[str, Any]) -> None:
+    ack()
+    deps, who = deps_of(context), caller(body)
+    team_id = _value(body)
+    if not team_id.isdigit():
+        return
+    payload = run_digest(deps, who, int(team_id), "post")
+    notify.respond(deps, who.team_id, body.get("response_url"), {**payload, "replace_original": True})
+
+
+def on_review_open(ack: Ack, body: dict[str, Any], context: dict[str, Any]) -> None:
+    """From the App Home: the review in a modal (the Home has no place for an ephemeral answer)."""
+    ack()
+    deps, who = deps_of(context), caller(body)
+    view = review_modal(deps, who, _value(body))
+    if view is None:
+        return
+    try:
+        deps.gateway.open_view(body["trigger_id"], view)
+    except SlackError:
+        pass
+
+
+def on_review_propose(ack: Ack, body: dict[str, Any], context: dict[str, Any]) -> None:
+    """The action form with the member filled in; saving it sends the proposal (the rights are checked then)."""
+    ack()
+    deps, who = deps_of(context), caller(body)
+    with deps.transaction() as session:
+        person, _ = person_for(session, deps, who)
+        cat = cat_for(deps, person)
+    state = FormState(owner_user_id=_value(body), origin=origin_of(body))
+    view = action_form(cat, state)
+    try:
+        if (body.get("container") or {}).get("type") == "view":
+            deps.gateway.push_view(body["trigger_id"], view)  # over the review modal
+        else:
+            deps.gateway.open_view(body["trigger_id"], view)
+    except SlackError:
+        notify.respond(deps, who.team_id, body.get("response_url"), team_messages.message(cat.t("error.slack_busy")))
+
+
+def register(app: App) -> None:
+    app.action("digest_pick")(on_digest_pick)
+    app.action("digest_post")(on_digest_post)
+    app.action("review_open")(on_review_open)
+    app.action("review_propose")(on_review_propose)

@@ -1,0 +1,134 @@
+"""Team setup: answers of `/conscience team ...`, the team list, the settings modal, the team picker."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from slack_sdk.models.blocks import (
+    ActionsBlock,
+    Block,
+    InputBlock,
+    Option,
+    PlainTextInputElement,
+    StaticSelectElement,
+    TimePickerElement,
+)
+from slack_sdk.models.views import View
+
+from bot.messages.blocks import clip, section, to_dicts
+from bot.messages.catalogue import Catalogue, escape
+from models import Person, Team
+from models.team import PRIVACY_LEVELS
+
+SETTINGS_CALLBACK = "team_settings"
+
+
+def schedule_text(cat: Catalogue, team: Team) -> str:
+    return cat.t(
+        "team.schedule",
+        weekday=cat.raw("team.weekdays")[team.digest_weekday],
+        time=team.digest_time.strftime("%H:%M"),
+        timezone=team.timezone,
+    )
+
+
+def channel_text(cat: Catalogue, team: Team) -> str:
+    return f"<#{team.channel_id}>" if team.channel_id else cat.t("team.no_channel")
+
+
+def mentions(user_ids: list[str]) -> str:
+    return ", ".join(f"<@{u}>" for u in user_ids)
+
+
+def team_list(cat: Catalogue, found: list[tuple[Team, list[tuple[Person, str]]]]) -> dict[str, Any]:
+    if not found:
+        return message(cat.t("team.list_empty"))
+    parts = []
+    for team, roster in found:
+        managers = [p.slack_user_id for p, role in roster if role == "manager"]
+        members = [p.slack_user_id for p, role in roster if role == "member"]
+        line = cat.t(
+            "team.list_line",
+            team=escape(team.name),
+            channel=channel_text(cat, team),
+            schedule=schedule_text(cat, team),
+            privacy=cat.t(f"team.privacy.{team.privacy}"),
+            managers=mentions(managers) or "–",
+            count=len(members),
+        )
+        if team.channel_problem:
+            line += "\n" + cat.t("team.list_problem", problem=team.channel_problem)
+        parts.append(line)
+    blocks = [section(cat.t("team.list_header"))] + [section(clip(p, 2900)) for p in parts[:45]]
+    return {"response_type": "ephemeral", "text": cat.t("team.list_header"), "blocks": to_dicts(blocks)}
+
+
+def message(text: str) -> dict[str, Any]:
+    return {"response_type": "ephemeral", "text": text, "blocks": to_dicts([section(text)])}
+
+
+def picker(cat: Catalogue, teams: list[Team], mode: str) -> dict[str, Any]:
+    """Several teams: which one? (`mode` is preview or post)."""
+    options = [Option(value=f"{mode}:{t.id}", text=clip(t.name, 75)) for t in teams[:100]]
+    select = StaticSelectElement(action_id="digest_pick", placeholder=cat.t("digest.pick_placeholder"), options=options)
+    blocks: list[Block] = [section(cat.t("digest.pick")), ActionsBlock(elements=[select], block_id="digest_pick")]
+    return {"response_type": "ephemeral", "text": cat.t("digest.pick"), "blocks": to_dicts(blocks)}
+
+
+def settings_modal(cat: Catalogue, team: Team, response_url: str | None) -> dict[str, Any]:
+    weekdays = cat.raw("team.weekdays")
+    day_options = [Option(value=str(i), text=weekdays[i]) for i in range(7)]
+    privacy_options = [Option(value=p, text=cat.t(f"team.privacy.{p}")) for p in PRIVACY_LEVELS]
+    language_options = [Option(value=code, text=cat.t(f"team.language.{code}")) for code in ("en", "nl")]
+    language = team.language or cat.language
+    blocks: list[Block] = [
+        section(cat.t("team.settings_intro", team=escape(team.name))),
+        InputBlock(
+            block_id="weekday",
+            label=cat.t("team.settings_weekday"),
+            element=StaticSelectElement(
+                action_id="value", options=day_options, initial_option=day_options[team.digest_weekday]
+            ),
+        ),
+        InputBlock(
+            block_id="time",
+            label=cat.t("team.settings_time"),
+            element=TimePickerElement(action_id="value", initial_time=team.digest_time.strftime("%H:%M")),
+        ),
+        InputBlock(
+            block_id="timezone",
+            label=cat.t("team.settings_timezone"),
+            hint=cat.t("team.settings_timezone_hint"),
+            element=PlainTextInputElement(action_id="value", initial_value=team.timezone, max_length=64),
+        ),
+        InputBlock(
+            block_id="privacy",
+            label=cat.t("team.settings_privacy"),
+            hint=cat.t("team.settings_privacy_hint"),
+            element=StaticSelectElement(
+                action_id="value",
+                options=privacy_options,
+                initial_option=privacy_options[PRIVACY_LEVELS.index(team.privacy)],
+            ),
+        ),
+        InputBlock(
+            block_id="language",
+            label=cat.t("team.settings_language"),
+            element=StaticSelectElement(
+                action_id="value",
+                options=language_options,
+                initial_option=language_options[0 if language == "en" else 1],
+            ),
+        ),
+    ]
+    meta = {"team_id": team.id, "response_url": response_url or ""}
+    return View(
+        type="modal",
+        callback_id=SETTINGS_CALLBACK,
+        title=clip(cat.t("team.settings_title"), 24),
+        submit=cat.t("team.settings_save"),
+        close=cat.t("team.settings_cancel"),
+        private_metadata=json.dumps(meta),
+        blocks=blocks,
+    ).to_dict()

@@ -1,0 +1,425 @@
+"""The weekly team digest, the domain half: when it is due, one claim per team and period, what it says.
+
+A digest is due at the team's day and time in the team's time zone and covers the seven days before it.
+Claiming inserts the (team, period) row: the unique constraint lets exactly one worker win, however
+many tick at once and however often they restart. After downtime only the latest missed period is
+posted, once, marked late. A posted digest stays "live" until the next one is due: when anything
+changes in the workspace it is rebuilt and, if it reads differently, edited in place.
+
+Attribution, so a late answer is neither lost nor counted twice: an action done in a week counts in
+that week's digest, except when it was due in the week before and finished after that week's digest
+went out; then it counts there (the live digest is edited), not in the next one.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import and_, exists, or_, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from bot.services.clock import Clock
+from models import Action, ActionContact, Digest, Event, Membership, Person, Team, Workspace
+
+LEASE = timedelta(minutes=5)
+LATE_AFTER = timedelta(hours=1)
+BLOCKED_RETRY = timedelta(hours=1)
+WEEK = timedelta(days=7)
+STREAK_LOOKBACK = timedelta(days=91)
+MAX_TITLES = 5
+
+
+# -- when -------------------------------------------------------------------------------------
+
+
+def last_slot(team: Team, now: datetime) -> datetime:
+    """The latest moment at or before now that is the team's digest day and time (aware, UTC)."""
+    zone = ZoneInfo(team.timezone)
+    local = now.astimezone(zone)
+    day = local.date() - timedelta(days=(local.weekday() - team.digest_weekday) % 7)
+    slot = datetime.combine(day, team.digest_time, zone)
+    if slot > local:
+        slot = datetime.combine(day - timedelta(days=7), team.digest_time, zone)
+    return slot.astimezone(now.tzinfo)
+
+
+@dataclass(frozen=True)
+class Period:
+    """The week a digest covers: [start, end) in the team's dates; slot is when it is due."""
+
+    start: date
+    end: date
+    slot: datetime
+    zone: ZoneInfo
+
+    @property
+    def starts_at(self) -> datetime:
+        return datetime.combine(self.start, self.slot.astimezone(self.zone).timetz().replace(tzinfo=None), self.zone)
+
+    @property
+    def previous(self) -> Period:
+        return Period(self.start - timedelta(days=7), self.start, self.slot - WEEK, self.zone)
+
+
+def period_at(team: Team, slot: datetime) -> Period:
+    zone = ZoneInfo(team.timezone)
+    end = slot.astimezone(zone).date()
+    return Period(end - timedelta(days=7), end, slot, zone)
+
+
+def current_period(team: Team, now: datetime) -> Period:
+    return period_at(team, last_slot(team, now))
+
+
+# -- claiming ---------------------------------------------------------------------------------
+
+
+@dataclass
+class Due:
+    team_id: int
+    slot: datetime
+    digest_id: int | None = None  # an existing row to take over (a dead worker's, or a blocked channel)
+
+
+def due(session: Session, clock: Clock) -> list[Due]:
+    """Teams whose latest digest has not gone out yet, and rows whose claim or retry time ran out."""
+    now = clock.now()
+    teams = list(
+        session.scalars(
+            select(Team)
+            .join(Workspace, Workspace.id == Team.workspace_id)
+            .where(Team.channel_id.is_not(None), Workspace.disabled_reason.is_(None))
+        )
+    )
+    if not teams:
+        return []
+    slots = {t.id: last_slot(t, now) for t in teams}
+    periods = {t.id: period_at(t, slots[t.id]).start for t in teams}
+    rows = {
+        d.team_id: d
+        for d in session.scalars(
+            select(Digest).where(
+                Digest.team_id.in_(list(slots)), Digest.period_start.in_(set(periods.values()))
+            )
+        )
+        if d.period_start == periods[d.team_id]
+    }
+    found = []
+    for team in teams:
+        slot, row = slots[team.id], rows.get(team.id)
+        if row is None:
+            if slot >= team.created_at:  # a new team's first digest is the first slot after it was made
+                found.append(Due(team.id, slot))
+        elif row.status in ("claimed", "blocked") and row.claimed_until is not None and row.claimed_until < now:
+            found.append(Due(team.id, slot, row.id))
+    return found
+
+
+def claim(session: Session, clock: Clock, job: Due, token: str) -> int | None:
+    """Take the job: insert the period's row, or take over an expired one. None when another worker won."""
+    now = clock.now()
+    if job.digest_id is not None:
+        taken = session.execute(
+            update(Digest)
+            .where(
+                Digest.id == job.digest_id,
+                Digest.status.in_(("claimed", "blocked")),
+                Digest.claimed_until < now,
+            )
+            .values(status="claimed", claim_token=token, claimed_until=now + LEASE, attempts=Digest.attempts + 1)
+        ).rowcount
+        return job.digest_id if taken else None
+    team = session.get(Team, job.team_id)
+    if team is None:
+        return None
+    period = period_at(team, job.slot)
+    row = Digest(
+        workspace_id=team.workspace_id,
+        team_id=team.id,
+        period_start=period.start,
+        period_end=period.end,
+        slot_at=job.slot,
+        status="claimed",
+        claim_token=token,
+        claimed_until=now + LEASE,
+        attempts=1,
+        thread_ts=[],
+        late=now - job.slot > LATE_AFTER,
+        created_at=now,
+    )
+    try:
+        with session.begin_nested():
+            session.add(row)
+            session.flush()
+    except IntegrityError:  # another worker inserted it first: theirs to post
+        return None
+    return row.id
+
+
+def claim_now(session: Session, clock: Clock, team: Team, token: str) -> int | None:
+    """`/conscience digest post`: this period's row for posting now, unless it went out already."""
+    slot = last_slot(team, clock.now())
+    existing = session.scalar(
+        select(Digest).where(Digest.team_id == team.id, Digest.period_start == period_at(team, slot).start)
+    )
+    if existing is not None:
+        if existing.status == "posted":
+            return None
+        # Posting now is what the manager asked: take it over even if a retry was planned for later.
+        existing.claimed_until = clock.now() - timedelta(seconds=1)
+        session.flush()
+        return claim(session, clock, Due(team.id, slot, existing.id), token)
+    row_id = claim(session, clock, Due(team.id, slot), token)
+    if row_id is not None:
+        session.get(Digest, row_id).late = False  # asked for now, so not late
+    return row_id
+
+
+def mine(session: Session, digest_id: int, token: str) -> Digest | None:
+    row = session.get(Digest, digest_id)
+    if row is None or row.status != "claimed" or row.claim_token != token:
+        return None
+    return row
+
+
+def mark_posted(
+    session: Session, clock: Clock, digest_id: int, token: str, channel: str, ts: str, thread: list[str], mark: str
+) -> None:
+    row = mine(session, digest_id, token)
+    if row is None:
+        return
+    now = clock.now()
+    row.status, row.claim_token, row.claimed_until, row.error = "posted", None, None, None
+    row.channel_id, row.message_ts, row.thread_ts, row.fingerprint = channel, ts, thread, mark
+    row.posted_at = row.refreshed_at = now
+
+
+def mark_blocked(session: Session, clock: Clock, digest_id: int, token: str, reason: str) -> None:
+    row = mine(session, digest_id, token)
+    if row is None:
+        return
+    row.status, row.claim_token, row.claimed_until, row.error = "blocked", None, clock.now() + BLOCKED_RETRY, reason
+
+
+def release(session: Session, clock: Clock, digest_id: int, token: str, reason: str, wait: float = 60) -> None:
+    """A passing failure (rate limit, Slack down): the claim runs out soon and a later tick retries."""
+    row = mine(session, digest_id, token)
+    if row is not None:
+        row.claimed_until, row.error = clock.now() + timedelta(seconds=wait), reason
+
+
+def live(session: Session, clock: Clock) -> list[int]:
+    """Posted digests still current (their next one is not due yet) with news since they were compared."""
+    now = clock.now()
+    news = exists().where(
+        Event.workspace_id == Digest.workspace_id,
+        or_(Digest.refreshed_at.is_(None), Event.created_at > Digest.refreshed_at),
+    )
+    return list(
+        session.scalars(
+            select(Digest.id).where(
+                Digest.status == "posted",
+                Digest.slot_at > now - WEEK,
+                or_(Digest.claimed_until.is_(None), Digest.claimed_until < now),
+                news,
+            )
+        )
+    )
+
+
+def lock_for_refresh(session: Session, clock: Clock, digest_id: int) -> Digest | None:
+    """One worker at a time edits a digest (the lease doubles as the edit lock)."""
+    now = clock.now()
+    taken = session.execute(
+        update(Digest)
+        .where(
+            Digest.id == digest_id,
+            Digest.status == "posted",
+            or_(Digest.claimed_until.is_(None), Digest.claimed_until < now),
+        )
+        .values(claimed_until=now + LEASE)
+    ).rowcount
+    return session.get(Digest, digest_id) if taken else None
+
+
+def refreshed(session: Session, clock: Clock, digest_id: int, *, mark: str | None, thread: list[str] | None) -> None:
+    row = session.get(Digest, digest_id)
+    if row is None:
+        return
+    row.claimed_until, row.refreshed_at = None, clock.now()
+    if mark is not None:
+        row.fingerprint = mark
+    if thread is not None:
+        row.thread_ts = thread
+
+
+# -- what it says -----------------------------------------------------------------------------
+
+
+@dataclass
+class Wins:
+    done: int = 0
+    meetings: int = 0
+    signals: int = 0
+
+
+@dataclass
+class MemberLine:
+    user_id: str
+    name: str | None
+    wins: Wins = field(default_factory=Wins)
+    streak: int = 0
+    open: int = 0
+    overdue: int = 0
+    attention: int = 0
+    done_titles: list[str] = field(default_factory=list)
+    overdue_titles: list[str] = field(default_factory=list)
+    attention_titles: list[str] = field(default_factory=list)
+
+
+@dataclass
+class DigestData:
+    team_name: str
+    channel_id: str | None
+    privacy: str
+    language: str | None
+    period: Period
+    today: date
+    late: bool = False
+    members: list[MemberLine] = field(default_factory=list)
+    totals: Wins = field(default_factory=Wins)
+    previous: Wins = field(default_factory=Wins)
+
+    @property
+    def open(self) -> int:
+        return sum(m.open for m in self.members)
+
+    @property
+    def overdue(self) -> int:
+        return sum(m.overdue for m in self.members)
+
+    @property
+    def attention(self) -> int:
+        return sum(m.attention for m in self.members)
+
+    @property
+    def streaks(self) -> list[MemberLine]:
+        return sorted((m for m in self.members if m.streak >= 2 and m.wins.done), key=lambda m: -m.streak)
+
+
+def counts_in(period: Period, done_at: datetime, due: date) -> bool:
+    """Whether an action done at done_at (due on due) counts in period's digest (see the module doc)."""
+    done_day = done_at.astimezone(period.zone).date()
+    prev = period.previous
+    if period.start <= done_day < period.end:
+        # Due the week before and finished after that digest went out: counted there.
+        return not (prev.start <= due < prev.end and done_at >= period.slot - WEEK)
+    after = period.end <= done_day < period.end + timedelta(days=7)
+    return after and period.start <= due < period.end and done_at >= period.slot
+
+
+def build(session: Session, team: Team, period: Period, now: datetime, *, late: bool = False) -> DigestData:
+    """Everything the digest shows, in a fixed number of queries however large the team."""
+    zone = period.zone
+    data = DigestData(
+        team_name=team.name,
+        channel_id=team.channel_id,
+        privacy=team.privacy,
+        language=team.language,
+        period=period,
+        today=now.astimezone(zone).date(),
+        late=late,
+    )
+    members = session.execute(
+        select(Person.id, Person.slack_user_id, Person.display_name)
+        .join(Membership, Membership.person_id == Person.id)
+        .where(Membership.workspace_id == team.workspace_id, Membership.team_id == team.id, Membership.role == "member")
+        .order_by(Person.display_name, Person.slack_user_id)
+    ).all()
+    lines = {pid: MemberLine(user_id=uid, name=name) for pid, uid, name in members}
+    data.members = list(lines.values())
+    if not lines:
+        return data
+    owners = list(lines)
+    since = period.previous.starts_at - STREAK_LOOKBACK
+    rows = session.execute(
+        select(
+            Action.id, Action.owner_id, Action.title, Action.kind, Action.status, Action.due_date,
+            Action.done_at, Action.outcomes, Action.needs_attention,
+        )
+        .where(
+            Action.workspace_id == team.workspace_id,
+            Action.owner_id.in_(owners),
+            or_(Action.status == "open", and_(Action.status == "done", Action.done_at >= since)),
+        )
+        .order_by(Action.owner_id, Action.done_at.desc(), Action.due_date)
+    ).all()
+    booked = session.execute(
+        select(ActionContact.action_id, ActionContact.updated_at, Action.owner_id, Action.due_date)
+        .join(Action, Action.id == ActionContact.action_id)
+        .where(
+            ActionContact.workspace_id == team.workspace_id,
+            Action.owner_id.in_(owners),
+            or_(ActionContact.status == "booked", ActionContact.appointment_on.is_not(None)),
+            ActionContact.updated_at >= period.previous.starts_at,
+        )
+    ).all()
+    booked_by_action: dict[int, int] = defaultdict(int)
+    for action_id, at, owner_id, due in booked:
+        booked_by_action[action_id] += 1
+        for target, wins in ((period, lines[owner_id].wins), (period.previous, data.previous)):
+            if counts_in(target, at, due):
+                wins.meetings += 1
+    streak_open: dict[int, bool] = {}
+    for action_id, owner_id, title, kind, status, due, done_at, outcomes, attention in rows:
+        line = lines[owner_id]
+        if status == "open":
+            line.open += 1
+            if due < data.today:
+                line.overdue += 1
+                line.overdue_titles.append(title)
+            if attention:
+                line.attention += 1
+                line.attention_titles.append(title)
+            continue
+        # done, newest first: the streak of on-time finishes runs until the first late one.
+        if streak_open.setdefault(owner_id, True):
+            if done_at.astimezone(zone).date() <= due:
+                line.streak += 1
+            else:
+                streak_open[owner_id] = False
+        chosen = (outcomes or "").split(",")
+        for target, wins, mine_ in ((period, line.wins, True), (period.previous, data.previous, False)):
+            if not counts_in(target, done_at, due):
+                continue
+            wins.done += 1
+            if kind == "buying_signal" or "buying_signal" in chosen:
+                wins.signals += 1
+            if "meeting" in chosen and not booked_by_action.get(action_id):
+                wins.meetings += 1
+            if mine_:
+                line.done_titles.append(title)
+    for line in data.members:
+        data.totals.done += line.wins.done
+        data.totals.meetings += line.wins.meetings
+        data.totals.signals += line.wins.signals
+        for titles in (line.done_titles, line.overdue_titles, line.attention_titles):
+            del titles[MAX_TITLES:]
+    return data
+
+
+def for_team(session: Session, clock: Clock, team: Team) -> DigestData:
+    """The digest of the team's current period as it stands now (the preview, and what gets posted)."""
+    now = clock.now()
+    return build(session, team, current_period(team, now), now)
+
+
+def is_posted(session: Session, team: Team, now: datetime) -> bool:
+    """Whether the team's current period went out already (the preview says so)."""
+    start = current_period(team, now).start
+    status = session.scalar(select(Digest.status).where(Digest.team_id == team.id, Digest.period_start == start))
+    return status == "posted"

@@ -1,0 +1,324 @@
+"""The weekly digest: posted by the worker's tick on the team's day and time, exactly once per period,
+late after downtime, edited in place when answers come in, within Slack's limits; and /conscience digest."""
+
+from __future__ import annotations
+
+import json
+import threading
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import select
+
+from bot.delivery import Delivery
+from bot.deps import build_deps
+from bot.services import actions as action_service
+from bot.services import people
+from models import Action, ActionContact, Digest, Membership, Team
+from models.db import make_engine
+from tests.conftest import AMSTERDAM
+from tests.scenario import event_kinds, last_response, text_of
+
+MANAGER, ANNA, BRAM = "UMAN", "UANNA", "UBRAM"
+CHANNEL = "CADV"
+MONDAY = datetime(2026, 11, 30, 9, 0, 30, tzinfo=AMSTERDAM)  # the first digest slot after TEST_NOW
+
+
+def make_team(deps, *, privacy="summary", language=None, members=(ANNA, BRAM), name="Advisory", channel=CHANNEL):
+    now = deps.clock.now()
+    with deps.transaction() as session:
+        manager, _ = people.ensure_person(session, deps.clock, "T1", MANAGER)
+        team = Team(workspace_id=manager.workspace_id, name=name, channel_id=channel, privacy=privacy,
+                    language=language, created_at=now)
+        session.add(team)
+        session.flush()
+        session.add(Membership(workspace_id=team.workspace_id, team_id=team.id, person_id=manager.id,
+                               role="manager", created_at=now))
+        for user_id in members:
+            member, _ = people.ensure_person(session, deps.clock, "T1", user_id)
+            member.display_name = user_id[1:].title()
+            session.add(Membership(workspace_id=team.workspace_id, team_id=team.id, person_id=member.id,
+                                   role="member", created_at=now))
+        return team.id
+
+
+def add_action(deps, user_id, title, *, due, status="open", done_at=None, outcomes=None, attention=False,
+               booked=False, opening="Hi Jan, SECRET OPENING", notes="SECRET NOTE"):
+    now = deps.clock.now()
+    with deps.transaction() as session:
+        owner = people.find_person(session, "T1", user_id)
+        action = Action(workspace_id=owner.workspace_id, owner_id=owner.id, created_by_id=owner.id, title=title,
+                        due_date=due, status=status, done_at=done_at, outcomes=outcomes, needs_attention=attention,
+                        opening_line=opening, voicemail_plan="SECRET VOICEMAIL", notes=notes,
+                        created_at=now, updated_at=now)
+        action.contacts = [ActionContact(workspace_id=owner.workspace_id, name="Jan Client", position=0,
+                                         status="booked" if booked else "todo", updated_at=done_at or now)]
+        session.add(action)
+        session.flush()
+        return action.id
+
+
+def week_of_work(deps):
+    """Anna: two done last week (one with a meeting), one open overdue needing attention. Bram: one open."""
+    add_action(deps, ANNA, "Call Jan Client about the audit", due=date(2026, 11, 25), status="done",
+               done_at=datetime(2026, 11, 25, 11, tzinfo=AMSTERDAM), outcomes="meeting")
+    add_action(deps, ANNA, "Aftercare Acme", due=date(2026, 11, 27), status="done",
+               done_at=datetime(2026, 11, 26, 15, tzinfo=AMSTERDAM), outcomes="buying_signal")
+    add_action(deps, ANNA, "Lunch with Piet", due=date(2026, 11, 27), attention=True)
+    add_action(deps, BRAM, "Visit Klaas", due=date(2026, 12, 10))
+
+
+def tick(deps):
+    delivery = Delivery(deps, threads=1)
+    try:
+        return delivery.tick()
+    finally:
+        delivery.close()
+
+
+def channel_posts(fake_slack):
+    return [c.params for c in fake_slack.calls_to("chat.postMessage") if c.params["channel"] == CHANNEL]
+
+
+def test_nothing_before_the_teams_day_and_time(deps, fake_slack, clock):
+    make_team(deps)
+    week_of_work(deps)
+    clock.set(MONDAY - timedelta(minutes=1))
+    tick(deps)
+    assert channel_posts(fake_slack) == []
+
+
+def test_the_worker_posts_headline_in_channel_and_member_lines_in_thread(deps, fake_slack, clock):
+    make_team(deps)
+    week_of_work(deps)
+    clock.set(MONDAY)
+    report = tick(deps)
+    assert report.digests.posted == 1
+    main, thread = channel_posts(fake_slack)
+    assert "thread_ts" not in main and thread["thread_ts"]
+    headline = text_of(main)
+    assert "Advisory: week of 23 November to 29 November" in headline
+    assert headline.index("Wins") < headline.index("Still to do")  # wins first: 70/30
+    assert "*2* actions done (+2 on last week)" in headline
+    assert "*1* meetings booked" in headline and "*1* buying signals" in headline
+    assert "2 open · 1 overdue · 1 need attention" in headline
+    lines = text_of(thread)
+    assert "*Anna*: :white_check_mark: 2 done" in lines and "*Bram*: no wins yet this week · 1 open" in lines
+    # summary privacy: no titles, no client names; never an opening line, voicemail plan or note.
+    for secret in ("Jan Client", "Acme", "Lunch with Piet", "SECRET"):
+        assert secret not in headline + lines
+    with deps.sessions() as session:
+        row = session.scalar(select(Digest))
+        assert (row.status, row.channel_id, row.period_start, row.late) == ("posted", CHANNEL, date(2026, 11, 23),
+                                                                            False)
+        assert row.message_ts == thread["thread_ts"] and len(row.thread_ts) == 1
+    tick(deps)  # the next tick: the same period, nothing new
+    assert len(channel_posts(fake_slack)) == 2
+
+
+def test_detailed_privacy_in_dutch_shows_titles_but_never_preparation(deps, fake_slack, clock):
+    make_team(deps, privacy="detailed", language="nl")
+    week_of_work(deps)
+    clock.set(MONDAY)
+    tick(deps)
+    main, thread = channel_posts(fake_slack)
+    assert "Advisory: week van 23 november t/m 29 november" in text_of(main)
+    assert "*2* acties gedaan (+2 t.o.v. vorige week)" in text_of(main)
+    lines = text_of(thread)
+    assert "_Call Jan Client about the audit_" in lines and "vraagt aandacht: _Lunch with Piet_" in lines
+    assert "SECRET" not in text_of(main) + lines
+
+
+def test_user_text_in_titles_and_names_is_escaped(deps, fake_slack, clock):
+    make_team(deps, privacy="detailed", name="<!channel> team")
+    add_action(deps, ANNA, "Ping <!channel> <https://evil.example|here>", due=date(2026, 11, 25), status="done",
+               done_at=datetime(2026, 11, 25, 11, tzinfo=AMSTERDAM))
+    clock.set(MONDAY)
+    tick(deps)
+    everything = text_of(channel_posts(fake_slack))
+    assert "<!channel>" not in everything.replace('"text": "<!channel> team', "")
+    assert "&lt;!channel&gt;" in everything and "<https://evil" not in everything
+
+
+def test_exactly_one_digest_with_two_workers(deps, settings, fake_slack, clock, database_url_for_tests):
+    for i in range(5):
+        make_team(deps, name=f"Team {i}", channel=f"C{i}", members=(f"UM{i}",))
+    clock.set(MONDAY)
+    workers = [Delivery(build_deps(settings, clock=clock, engine=make_engine(database_url_for_tests)), threads=2)
+               for _ in range(2)]
+    start = threading.Barrier(2)
+
+    def run(worker):
+        start.wait()
+        for _ in range(3):
+            worker.tick()
+
+    threads = [threading.Thread(target=run, args=(w,)) for w in workers]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    for worker in workers:
+        worker.close()
+        worker.deps.engine.dispose()
+    heads = [c.params["channel"] for c in fake_slack.calls_to("chat.postMessage") if "thread_ts" not in c.params]
+    assert sorted(heads) == [f"C{i}" for i in range(5)]
+    with deps.sessions() as session:
+        assert session.scalars(select(Digest.status)).all() == ["posted"] * 5
+
+
+def test_a_missed_digest_is_posted_late_once_and_says_which_week(deps, fake_slack, clock):
+    make_team(deps)
+    week_of_work(deps)
+    clock.set(datetime(2026, 12, 2, 15, 0, tzinfo=AMSTERDAM))  # the worker was down from Sunday to Wednesday
+    tick(deps)
+    tick(deps)
+    [main, _] = channel_posts(fake_slack)
+    assert "Posted late" in text_of(main) and "covers the week of 23 November to 29 November" in text_of(main)
+    # Down for two more weeks: only the latest missed week comes, once.
+    clock.set(datetime(2026, 12, 16, 11, 0, tzinfo=AMSTERDAM))
+    tick(deps)
+    tick(deps)
+    heads = [p for p in channel_posts(fake_slack) if "thread_ts" not in p]
+    assert len(heads) == 2 and "week of 7 December to 13 December" in text_of(heads[-1])
+
+
+def test_a_restarted_worker_takes_over_a_dead_workers_claim(deps, fake_slack, clock):
+    make_team(deps)
+    clock.set(MONDAY)
+    from bot.services import digest as digest_service
+
+    with deps.transaction() as session:  # a worker claims, then dies before posting
+        [job] = digest_service.due(session, clock)
+        assert digest_service.claim(session, clock, job, "dead-worker") is not None
+    tick(deps)
+    assert channel_posts(fake_slack) == []
+    clock.advance(digest_service.LEASE + timedelta(seconds=1))
+    tick(deps)
+    assert len([p for p in channel_posts(fake_slack) if "thread_ts" not in p]) == 1
+
+
+def test_answers_after_posting_edit_the_digest_in_place(deps, fake_slack, clock):
+    make_team(deps)
+    week_of_work(deps)
+    clock.set(MONDAY)
+    tick(deps)
+    clock.advance(timedelta(hours=2))
+    with deps.transaction() as session:  # Bram answers a late check-in: the action he had is done
+        bram = people.find_person(session, "T1", BRAM)
+        action = session.scalar(select(Action).where(Action.owner_id == bram.id))
+        action.due_date = date(2026, 11, 27)
+        action_service.complete(session, clock, action, bram, outcomes=["meeting"])
+    tick(deps)
+    updates = [c.params for c in fake_slack.calls_to("chat.update") if c.params["channel"] == CHANNEL]
+    with deps.sessions() as session:
+        row = session.scalar(select(Digest))
+    assert [u["ts"] for u in updates] == [row.message_ts, *row.thread_ts]  # edited in place, nothing new posted
+    assert "*3* actions done" in text_of(updates[0])
+    assert "*Bram*: :white_check_mark: 1 done" in text_of(updates[-1])
+    count = len(fake_slack.calls_to("chat.update"))
+    tick(deps)  # nothing new: no edit
+    assert len(fake_slack.calls_to("chat.update")) == count
+    # And next week's digest does not count Bram's late answer a second time.
+    clock.set(MONDAY + timedelta(days=7))
+    tick(deps)
+    heads = [p for p in channel_posts(fake_slack) if "thread_ts" not in p]
+    assert "*0* actions done (−3 on last week)" in text_of(heads[-1])
+
+
+def test_a_channel_that_refuses_is_reported_to_the_managers_once_and_retried(deps, fake_slack, clock):
+    make_team(deps)
+    clock.set(MONDAY)
+    fake_slack.fail("chat.postMessage", error="channel_not_found", match=lambda p: p.get("channel") == CHANNEL)
+    tick(deps)
+    tick(deps)
+    dms = [c.params for c in fake_slack.calls_to("chat.postMessage") if c.params["channel"] == f"D{MANAGER}"]
+    assert len(dms) == 1 and "/invite @Conscience" in text_of(dms[0])
+    with deps.sessions() as session:
+        assert session.scalar(select(Digest.status)) == "blocked"
+        assert session.scalar(select(Team.channel_problem)) == "channel_not_found"
+    clock.advance(timedelta(hours=1, minutes=1))  # the manager invited the bot; the hourly retry posts
+    tick(deps)
+    assert len([p for p in channel_posts(fake_slack) if "thread_ts" not in p]) == 2  # refused, then posted
+    with deps.sessions() as session:
+        assert session.scalar(select(Digest.status)) == "posted"
+    with deps.sessions() as session:
+        assert session.scalar(select(Team.channel_problem)) is None
+
+
+def test_a_large_team_fits_slacks_limits(deps, fake_slack, clock):
+    members = tuple(f"UM{i:03d}" for i in range(200))
+    make_team(deps, privacy="detailed", members=members)
+    long_title = "Call the whole partner group of a very large client about the renewal " * 3
+    for user_id in members:
+        for day in (24, 25, 26):
+            add_action(deps, user_id, long_title, due=date(2026, 11, day), status="done",
+                       done_at=datetime(2026, 11, day, 11, tzinfo=AMSTERDAM))
+        add_action(deps, user_id, long_title, due=date(2026, 11, 20), attention=True)
+    clock.set(MONDAY)
+    tick(deps)
+    posts = channel_posts(fake_slack)
+    assert len(posts) >= 3  # the headline and a thread split over several messages
+    for post in posts:
+        assert len(post["blocks"]) <= 50
+        for block in post["blocks"]:
+            assert len((block.get("text") or {}).get("text", "")) <= 3000
+    assert "*600* actions done" in text_of(posts[0])
+
+
+# -- /conscience digest -----------------------------------------------------------------------
+
+
+def test_a_manager_previews_the_digest_ephemerally_and_posts_it(slack, running, fake_slack, deps, clock):
+    make_team(deps)
+    week_of_work(deps)
+    clock.set(MONDAY)  # the digest is due and the worker has not ticked yet
+    slack.command("/conscience", "digest", user=MANAGER)
+    running.settle()
+    preview = last_response(fake_slack)
+    assert preview["response_type"] == "ephemeral"
+    assert "*2* actions done" in text_of(preview) and "*Anna*" in text_of(preview)
+    assert "digest_viewed" in event_kinds(deps)
+    assert channel_posts(fake_slack) == []
+    slack.command("/conscience", "digest post", user=MANAGER)
+    running.settle()
+    assert "is in <#CADV>" in text_of(last_response(fake_slack, 2))
+    assert len([p for p in channel_posts(fake_slack) if "thread_ts" not in p]) == 1
+    slack.command("/conscience", "digest post", user=MANAGER)
+    running.settle()
+    assert "already" in text_of(last_response(fake_slack, 3))
+    tick(deps)  # the worker does not post the same period again
+    assert len([p for p in channel_posts(fake_slack) if "thread_ts" not in p]) == 1
+
+
+def test_a_manager_of_several_teams_picks_one(slack, running, fake_slack, deps):
+    make_team(deps)
+    make_team(deps, name="Tax", channel="CTAX", members=("UTOM",))
+    slack.command("/conscience", "digest", user=MANAGER)
+    running.settle()
+    picker = last_response(fake_slack)
+    options = [o["value"] for b in picker["blocks"] for e in b.get("elements", []) for o in e.get("options", [])]
+    assert len(options) == 2 and all(o.startswith("preview:") for o in options)
+    slack.interactive({
+        "type": "block_actions", "team": {"id": "T1"}, "user": {"id": MANAGER, "team_id": "T1"},
+        "api_app_id": "A1", "trigger_id": "t", "response_url": slack.response_url,
+        "container": {"type": "message"},
+        "actions": [{"action_id": "digest_pick", "block_id": "digest_pick", "type": "static_select",
+                     "selected_option": {"value": options[1]}}],
+    })
+    running.settle()
+    assert "Tax: week of" in text_of(last_response(fake_slack, 2))
+    slack.command("/conscience", "digest Advisory", user=MANAGER)
+    running.settle()
+    assert "Advisory: week of" in text_of(last_response(fake_slack, 3))
+
+
+def test_a_member_gets_no_digest(slack, running, fake_slack, deps):
+    make_team(deps)
+    slack.command("/conscience", "digest", user=ANNA)
+    running.settle()
+    assert "You don't manage a team" in text_of(last_response(fake_slack))
+    slack.command("/conscience", "digest post Advisory", user=ANNA)
+    running.settle()
+    assert "You don't manage a team called *Advisory*" in text_of(last_response(fake_slack, 2))
+    assert channel_posts(fake_slack) == []
+    assert json.dumps(event_kinds(deps)).count("digest_viewed") == 0

@@ -1,0 +1,157 @@
+"""Team setup through signed requests: who may, joining the channel, members and managers, the settings modal."""
+
+from __future__ import annotations
+
+from datetime import time
+
+from sqlalchemy import select
+
+from models import Membership, Person, Team
+from tests.scenario import event_kinds, last_response, opened_view, text_of
+
+ADMIN, MANAGER, ANNA, BRAM, OTHER = "UADMIN", "UMAN", "UANNA", "UBRAM", "UOTHER"
+
+
+def command(slack, running, fake_slack, text, user, count=None, channel="C1"):
+    before = len(fake_slack.calls_to("response_url"))
+    slack.command("/conscience", text, user=user, channel=channel)
+    running.settle()
+    return text_of(last_response(fake_slack, count or before + 1))
+
+
+def roles(deps, name="Advisory") -> dict[str, set[str]]:
+    with deps.sessions() as session:
+        team = session.scalar(select(Team).where(Team.name == name))
+        rows = session.execute(
+            select(Person.slack_user_id, Membership.role)
+            .join(Membership, Membership.person_id == Person.id)
+            .where(Membership.team_id == team.id)
+        )
+        found: dict[str, set[str]] = {}
+        for user_id, role in rows:
+            found.setdefault(role, set()).add(user_id)
+        return found
+
+
+def setup_team(slack, running, fake_slack, deps):
+    fake_slack.add_user(ADMIN, is_admin=True)
+    command(slack, running, fake_slack, "team create Advisory <#CADV|advisory>", ADMIN)
+    command(slack, running, fake_slack, f"team managers add Advisory <@{MANAGER}|man>", ADMIN)
+    command(slack, running, fake_slack, f"team add Advisory <@{ANNA}|anna> <@{BRAM}|bram>", ADMIN)
+
+
+def test_an_admin_creates_a_team_the_bot_joins_its_channel(slack, running, fake_slack, deps):
+    fake_slack.add_user(ADMIN, is_admin=True)
+    answer = command(slack, running, fake_slack, "team create Advisory <#CADV|advisory>", ADMIN)
+    assert "Team *Advisory* is set up" in answer and "<#CADV>" in answer
+    assert "every Monday at 09:00 (Europe/Amsterdam)" in answer
+    assert fake_slack.calls_to("conversations.join")[-1].params["channel"] == "CADV"
+    with deps.sessions() as session:
+        team = session.scalar(select(Team))
+        assert (team.name, team.channel_id, team.channel_problem) == ("Advisory", "CADV", None)
+    assert "team_created" in event_kinds(deps)
+
+
+def test_an_owner_may_create_too_and_a_plain_member_is_refused(slack, running, fake_slack, deps):
+    fake_slack.add_user(ADMIN, is_owner=True)
+    fake_slack.add_user(OTHER)
+    answer = command(slack, running, fake_slack, "team create Sales <#CS|sales>", OTHER)
+    assert "Only workspace admins and owners can create teams" in answer
+    assert "Team *Sales* is set up" in command(slack, running, fake_slack, "team create Sales <#CS|sales>", ADMIN)
+    with deps.sessions() as session:
+        assert session.scalars(select(Team.name)).all() == ["Sales"]
+
+
+def test_a_private_channel_gets_an_invite_explanation(slack, running, fake_slack, deps):
+    fake_slack.add_user(ADMIN, is_admin=True)
+    fake_slack.fail("conversations.join", error="method_not_supported_for_channel_type")
+    answer = command(slack, running, fake_slack, "team create Legal <#GPRIV|legal>", ADMIN)
+    assert "I can't post in <#GPRIV> yet" in answer and "/invite @Conscience" in answer
+    with deps.sessions() as session:
+        assert session.scalar(select(Team.channel_problem)) == "method_not_supported_for_channel_type"
+
+
+def test_members_and_managers_are_added_and_the_manager_may_then_change_the_team(slack, running, fake_slack, deps):
+    setup_team(slack, running, fake_slack, deps)
+    assert roles(deps) == {"manager": {MANAGER}, "member": {ANNA, BRAM}}
+    # The manager manages one team: no name needed, and no users.info call is needed to allow it.
+    info_calls = len(fake_slack.calls_to("users.info"))
+    answer = command(slack, running, fake_slack, f"team remove <@{BRAM}|bram>", MANAGER)
+    assert f"Removed from *Advisory*: <@{BRAM}>" in answer
+    assert len(fake_slack.calls_to("users.info")) == info_calls
+    answer = command(slack, running, fake_slack, f"team add <@{ANNA}|anna> <@{OTHER}|o>", MANAGER)
+    assert f"Added to *Advisory*: <@{OTHER}>" in answer and f"Already in *Advisory*: <@{ANNA}>" in answer
+    assert roles(deps) == {"manager": {MANAGER}, "member": {ANNA, OTHER}}
+
+
+def test_a_member_cannot_change_the_team(slack, running, fake_slack, deps):
+    setup_team(slack, running, fake_slack, deps)
+    fake_slack.add_user(ANNA)
+    answer = command(slack, running, fake_slack, f"team add Advisory <@{OTHER}|o>", ANNA)
+    assert "Only workspace admins and owners, and the managers of *Advisory*, can change that team." in answer
+    answer = command(slack, running, fake_slack, f"team managers add Advisory <@{ANNA}|a>", ANNA)
+    assert "can change that team" in answer
+    assert roles(deps) == {"manager": {MANAGER}, "member": {ANNA, BRAM}}
+
+
+def test_a_person_may_be_in_several_teams_and_manage_some(slack, running, fake_slack, deps):
+    setup_team(slack, running, fake_slack, deps)
+    command(slack, running, fake_slack, "team create Tax <#CTAX|tax>", ADMIN)
+    command(slack, running, fake_slack, f"team managers add Tax <@{ANNA}|anna>", ADMIN)
+    command(slack, running, fake_slack, f"team add Tax <@{MANAGER}|man>", ADMIN)
+    assert roles(deps, "Tax") == {"manager": {ANNA}, "member": {MANAGER}}
+    answer = command(slack, running, fake_slack, "team list", ANNA)
+    assert "*Advisory*" in answer and "*Tax*" in answer
+    # Anna manages only Tax: adding without a name goes there, Advisory stays closed to her.
+    assert "Added to *Tax*" in command(slack, running, fake_slack, f"team add <@{OTHER}|o>", ANNA)
+
+
+def test_an_ambiguous_team_asks_which_one(slack, running, fake_slack, deps):
+    setup_team(slack, running, fake_slack, deps)
+    command(slack, running, fake_slack, "team create Tax <#CTAX|tax>", ADMIN)
+    answer = command(slack, running, fake_slack, f"team add <@{OTHER}|o>", ADMIN)
+    assert "Which team?" in answer and "`Advisory`" in answer and "`Tax`" in answer
+    # Typed in the team's channel, the channel decides.
+    answer = command(slack, running, fake_slack, f"team add <@{OTHER}|o>", ADMIN, channel="CTAX")
+    assert "Added to *Tax*" in answer
+
+
+def test_settings_modal_saves_day_time_zone_privacy_and_language(slack, running, fake_slack, deps):
+    setup_team(slack, running, fake_slack, deps)
+    answer = command(slack, running, fake_slack, "team settings", MANAGER)
+    assert "settings are open" in answer
+    view = opened_view(fake_slack)
+    assert view["callback_id"] == "team_settings"
+    values = {
+        "weekday": {"value": {"type": "static_select", "selected_option": {"value": "4"}}},
+        "time": {"value": {"type": "timepicker", "selected_time": "16:30"}},
+        "timezone": {"value": {"type": "plain_text_input", "value": "Nowhere/Atlantis"}},
+        "privacy": {"value": {"type": "static_select", "selected_option": {"value": "detailed"}}},
+        "language": {"value": {"type": "static_select", "selected_option": {"value": "nl"}}},
+    }
+    refused = slack.view_submission("team_settings", values, user=MANAGER, private_metadata=view["private_metadata"])
+    assert refused.json()["response_action"] == "errors" and "timezone" in refused.json()["errors"]
+    values["timezone"]["value"]["value"] = "Europe/Brussels"
+    slack.view_submission("team_settings", values, user=MANAGER, private_metadata=view["private_metadata"])
+    running.settle()
+    with deps.sessions() as session:
+        team = session.scalar(select(Team))
+        assert (team.digest_weekday, team.digest_time, team.timezone, team.privacy, team.language) == (
+            4, time(16, 30), "Europe/Brussels", "detailed", "nl"
+        )
+    assert "every Friday at 16:30 (Europe/Brussels)" in text_of(fake_slack.calls_to("response_url")[-1].params)
+
+
+def test_settings_by_a_non_manager_change_nothing(slack, running, fake_slack, deps):
+    setup_team(slack, running, fake_slack, deps)
+    fake_slack.add_user(ANNA)
+    assert "can change that team" in command(slack, running, fake_slack, "team settings Advisory", ANNA)
+    assert not fake_slack.calls_to("views.open")
+
+
+def test_team_usage_and_escaped_names(slack, running, fake_slack, deps):
+    fake_slack.add_user(ADMIN, is_admin=True)
+    assert "Team commands" in command(slack, running, fake_slack, "team", ADMIN)
+    assert "Give the team a name" in command(slack, running, fake_slack, "team create NoChannel", ADMIN)
+    answer = command(slack, running, fake_slack, "team create <!channel> pals <#CX|x>", ADMIN)
+    assert "&lt;!channel&gt; pals" in answer and "<!channel>" not in answer
