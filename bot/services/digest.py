@@ -15,10 +15,10 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, exists, or_, select, update
+from sqlalchemy import and_, case, exists, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -311,19 +311,34 @@ class DigestData:
         return sorted((m for m in self.members if m.streak >= 2 and m.wins.done), key=lambda m: -m.streak)
 
 
+class Window:
+    """A period's attribution rule (see the module doc) with its boundaries precomputed in UTC."""
+
+    def __init__(self, period: Period):
+        zone, prev = period.zone, period.previous
+        midnight = datetime.min.time()
+        self.start = datetime.combine(period.start, midnight, zone).astimezone(UTC)
+        self.end = datetime.combine(period.end, midnight, zone).astimezone(UTC)
+        self.late_end = datetime.combine(period.end + timedelta(days=7), midnight, zone).astimezone(UTC)
+        self.slot = period.slot.astimezone(UTC)
+        self.previous_slot = self.slot - WEEK
+        self.due_from, self.due_to = period.start, period.end
+        self.prev_due_from, self.prev_due_to = prev.start, prev.end
+
+    def counts(self, done_at: datetime, due: date) -> bool:
+        if self.start <= done_at < self.end:
+            # Due the week before and finished after that digest went out: counted there.
+            return not (self.prev_due_from <= due < self.prev_due_to and done_at >= self.previous_slot)
+        return self.end <= done_at < self.late_end and self.due_from <= due < self.due_to and done_at >= self.slot
+
+
 def counts_in(period: Period, done_at: datetime, due: date) -> bool:
     """Whether an action done at done_at (due on due) counts in period's digest (see the module doc)."""
-    done_day = done_at.astimezone(period.zone).date()
-    prev = period.previous
-    if period.start <= done_day < period.end:
-        # Due the week before and finished after that digest went out: counted there.
-        return not (prev.start <= due < prev.end and done_at >= period.slot - WEEK)
-    after = period.end <= done_day < period.end + timedelta(days=7)
-    return after and period.start <= due < period.end and done_at >= period.slot
+    return Window(period).counts(done_at, due)
 
 
 def build(session: Session, team: Team, period: Period, now: datetime, *, late: bool = False) -> DigestData:
-    """Everything the digest shows, in a fixed number of queries however large the team."""
+    """Everything the digest shows, in a fixed number of queries however large the team (5, or 4 for summary)."""
     zone = period.zone
     data = DigestData(
         team_name=team.name,
@@ -345,18 +360,38 @@ def build(session: Session, team: Team, period: Period, now: datetime, *, late: 
     if not lines:
         return data
     owners = list(lines)
-    since = period.previous.starts_at - STREAK_LOOKBACK
-    rows = session.execute(
+    mine = and_(Action.workspace_id == team.workspace_id, Action.owner_id.in_(owners))
+    overdue = Action.due_date < data.today
+    # What is open: counted by the database, one row per member.
+    for owner_id, open_count, overdue_count, attention_count in session.execute(
         select(
-            Action.id, Action.owner_id, Action.title, Action.kind, Action.status, Action.due_date,
-            Action.done_at, Action.outcomes, Action.needs_attention,
+            Action.owner_id,
+            func.count(),
+            func.sum(case((overdue, 1), else_=0)),
+            func.sum(case((Action.needs_attention, 1), else_=0)),
         )
-        .where(
-            Action.workspace_id == team.workspace_id,
-            Action.owner_id.in_(owners),
-            or_(Action.status == "open", and_(Action.status == "done", Action.done_at >= since)),
-        )
-        .order_by(Action.owner_id, Action.done_at.desc(), Action.due_date)
+        .where(mine, Action.status == "open")
+        .group_by(Action.owner_id)
+    ):
+        line = lines[owner_id]
+        line.open, line.overdue, line.attention = open_count, overdue_count or 0, attention_count or 0
+    if data.privacy == "detailed":
+        for owner_id, title, due, attention in session.execute(
+            select(Action.owner_id, Action.title, Action.due_date, Action.needs_attention)
+            .where(mine, Action.status == "open", or_(overdue, Action.needs_attention))
+            .order_by(Action.due_date, Action.id)
+        ):
+            line = lines[owner_id]
+            if due < data.today and len(line.overdue_titles) < MAX_TITLES:
+                line.overdue_titles.append(title)
+            if attention and len(line.attention_titles) < MAX_TITLES:
+                line.attention_titles.append(title)
+    this_week, last_week = Window(period), Window(period.previous)
+    since = period.previous.starts_at - STREAK_LOOKBACK
+    done_rows = session.execute(
+        select(Action.id, Action.owner_id, Action.title, Action.kind, Action.due_date, Action.done_at, Action.outcomes)
+        .where(mine, Action.status == "done", Action.done_at >= since)
+        .order_by(Action.owner_id, Action.done_at.desc())
     ).all()
     booked = session.execute(
         select(ActionContact.action_id, ActionContact.updated_at, Action.owner_id, Action.due_date)
@@ -365,50 +400,43 @@ def build(session: Session, team: Team, period: Period, now: datetime, *, late: 
             ActionContact.workspace_id == team.workspace_id,
             Action.owner_id.in_(owners),
             or_(ActionContact.status == "booked", ActionContact.appointment_on.is_not(None)),
-            ActionContact.updated_at >= period.previous.starts_at,
+            ActionContact.updated_at >= last_week.start,
         )
     ).all()
     booked_by_action: dict[int, int] = defaultdict(int)
     for action_id, at, owner_id, due in booked:
         booked_by_action[action_id] += 1
-        for target, wins in ((period, lines[owner_id].wins), (period.previous, data.previous)):
-            if counts_in(target, at, due):
-                wins.meetings += 1
+        if this_week.counts(at, due):
+            lines[owner_id].wins.meetings += 1
+        if last_week.counts(at, due):
+            data.previous.meetings += 1
     streak_open: dict[int, bool] = {}
-    for action_id, owner_id, title, kind, status, due, done_at, outcomes, attention in rows:
+    recent = last_week.start
+    for action_id, owner_id, title, kind, due, done_at, outcomes in done_rows:
         line = lines[owner_id]
-        if status == "open":
-            line.open += 1
-            if due < data.today:
-                line.overdue += 1
-                line.overdue_titles.append(title)
-            if attention:
-                line.attention += 1
-                line.attention_titles.append(title)
-            continue
-        # done, newest first: the streak of on-time finishes runs until the first late one.
+        # Newest first: the streak of on-time finishes runs until the first late one.
         if streak_open.setdefault(owner_id, True):
             if done_at.astimezone(zone).date() <= due:
                 line.streak += 1
             else:
                 streak_open[owner_id] = False
+        if done_at < recent:
+            continue
         chosen = (outcomes or "").split(",")
-        for target, wins, mine_ in ((period, line.wins, True), (period.previous, data.previous, False)):
-            if not counts_in(target, done_at, due):
+        for window, wins, own in ((this_week, line.wins, True), (last_week, data.previous, False)):
+            if not window.counts(done_at, due):
                 continue
             wins.done += 1
             if kind == "buying_signal" or "buying_signal" in chosen:
                 wins.signals += 1
             if "meeting" in chosen and not booked_by_action.get(action_id):
                 wins.meetings += 1
-            if mine_:
+            if own and len(line.done_titles) < MAX_TITLES:
                 line.done_titles.append(title)
     for line in data.members:
         data.totals.done += line.wins.done
         data.totals.meetings += line.wins.meetings
         data.totals.signals += line.wins.signals
-        for titles in (line.done_titles, line.overdue_titles, line.attention_titles):
-            del titles[MAX_TITLES:]
     return data
 
 
