@@ -10,11 +10,12 @@ from __future__ import annotations
 import logging
 import threading
 import uuid
-from concurrent.futures import ThreadPoolExecutor
+from collections import deque
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 
 from bot.deps import Deps
 from bot.digests import DigestReport, Digests
@@ -29,6 +30,7 @@ log = logging.getLogger("conscience.delivery")
 BATCH = 50
 MAX_BATCHES_PER_TICK = 40
 SEND_THREADS = 16
+IN_FLIGHT_PER_THREAD = 4
 
 
 @dataclass
@@ -72,11 +74,17 @@ class Delivery:
         self.threads = threads
         self.pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="send")
         self.digests = Digests(deps)
+        # Set on shutdown: a tick claims nothing more and finishes the messages it has in flight.
+        self.stopping = threading.Event()
 
     def tick(self) -> TickReport:
         report = TickReport()
         token = str(uuid.uuid4())
+        # Sends overlap: batches are claimed and decided while earlier messages are still on their way.
+        pending: deque[Future[str]] = deque()
         for _ in range(MAX_BATCHES_PER_TICK):
+            if self.stopping.is_set():
+                break
             with self.deps.transaction() as session:
                 ids = dispatch.claim(
                     session, self.deps.clock, token=token, limit=BATCH, skip_workspaces=self.limits.limited()
@@ -84,48 +92,76 @@ class Delivery:
             if not ids:
                 break
             report.claimed += len(ids)
-            send = (lambda nudge_id: self._deliver(nudge_id, token))  # noqa: E731
-            outcomes = map(send, ids) if self.threads == 1 else self.pool.map(send, ids)
-            for outcome in outcomes:
-                if outcome == "sent":
-                    report.sent += 1
-                elif outcome == "failed":
-                    report.failed += 1
+            outgoing = self._prepare(ids, token, report)
+            for out in outgoing:
+                if self.threads == 1:
+                    _tally(report, self._send(out))
                 else:
-                    report.skipped += 1
+                    pending.append(self.pool.submit(self._send, out))
+            # A bounded queue: claimed rows wait under a lease, and a stop loses at most this much work.
+            while len(pending) > IN_FLIGHT_PER_THREAD * self.threads:
+                _tally(report, pending.popleft().result())
             if len(ids) < BATCH:
                 break
+        while pending:
+            _tally(report, pending.popleft().result())
         try:
             report.digests = self.digests.tick()
         except Exception:  # a digest bug must not stop the nudges; the next tick tries again
             log.exception("digest tick failed", extra={"what": "digest"})
         return report
 
-    def send_now(self, nudge_id: int) -> None:
-        """Send one row at once (a celebration right after Done), through the same claim."""
-        token = str(uuid.uuid4())
-        with self.deps.transaction() as session:
-            now = self.deps.clock.now()
-            claimed = session.execute(
-                update(Nudge)
-                .where(Nudge.id == nudge_id, Nudge.status == "planned")
-                .values(
-                    status="claimed", claim_token=token, claimed_until=now + dispatch.LEASE, attempts=Nudge.attempts + 1
-                )
-            ).rowcount
-        if claimed:
-            self._deliver(nudge_id, token)
-
-    def _deliver(self, nudge_id: int, token: str) -> str:
+    def _prepare(self, ids: list[int], token: str, report: TickReport) -> list[dispatch.Outgoing]:
+        """Decide a claimed batch in one transaction; should one row trip a bug, decide row by row so
+        only that row fails (and retries later) while the others still go out."""
         deps = self.deps
         try:
             with deps.transaction() as session:
-                out = dispatch.prepare(session, deps.clock, nudge_id, token)
-            if out is None:
-                return "skipped"
+                outgoing = dispatch.prepare_batch(session, deps.clock, ids, token)
+        except Exception:
+            log.exception("deciding a batch failed; deciding row by row", extra={"what": "deliver"})
+            outgoing = []
+            for nudge_id in ids:
+                out = self._prepare_one(nudge_id, token)
+                if out == "failed":
+                    report.failed += 1
+                elif out is not None:
+                    outgoing.append(out)
+                else:
+                    report.skipped += 1
+            return outgoing
+        report.skipped += len(ids) - len(outgoing)
+        return outgoing
+
+    def _prepare_one(self, nudge_id: int, token: str) -> dispatch.Outgoing | str | None:
+        deps = self.deps
+        try:
+            with deps.transaction() as session:
+                return dispatch.prepare(session, deps.clock, nudge_id, token)
+        except Exception:  # a bug in one message must not stop the others; the row retries later
+            log.exception("delivery failed", extra={"what": "deliver"})
+            with deps.transaction() as session:
+                dispatch.fail(session, deps.clock, nudge_id, token, "internal_error")
+            return "failed"
+
+    def send_now(self, nudge_id: int) -> str:
+        """Send one row at once (a celebration right after Done), through the same claim."""
+        token = str(uuid.uuid4())
+        with self.deps.transaction() as session:
+            claimed = dispatch.claim_one(session, self.deps.clock, nudge_id, token=token)
+        if not claimed:
+            return "skipped"
+        out = self._prepare_one(nudge_id, token)
+        if isinstance(out, dispatch.Outgoing):
+            return self._send(out)
+        return out or "skipped"
+
+    def _send(self, out: dispatch.Outgoing) -> str:
+        deps = self.deps
+        try:
             if out.workspace_id in self.limits.limited():  # Slack asked this workspace to wait
                 with deps.transaction() as session:
-                    dispatch.release(session, nudge_id, token, due_at=self.limits.until(out.workspace_id))
+                    dispatch.release(session, out.nudge_id, out.token, due_at=self.limits.until(out.workspace_id))
                 return "skipped"
             if out.refresh_profile:
                 self._refresh_profile(out.team_id, out.user_id)
@@ -138,17 +174,19 @@ class Delivery:
                 streak=out.streak,
             )
             payload = render(catalogue(out.language), view)
-            channel = out.dm_channel or deps.gateway.open_dm(out.user_id, client="dispatch")
-            ts = deps.gateway.post_message(channel, payload["text"], payload["blocks"], client="dispatch")
+            channel, ts = deps.gateway.post_dm(
+                out.user_id, payload["text"], payload["blocks"], channel=out.dm_channel, client="dispatch"
+            )
         except SlackError as error:
-            return self._failed(nudge_id, token, error)
+            return self._failed(out.nudge_id, out.token, error)
         except Exception:  # a bug in one message must not stop the others; the row retries later
             log.exception("delivery failed", extra={"what": "deliver"})
             with deps.transaction() as session:
-                dispatch.fail(session, deps.clock, nudge_id, token, "internal_error")
+                dispatch.fail(session, deps.clock, out.nudge_id, out.token, "internal_error")
             return "failed"
+        # Recorded at once, message by message: the window between Slack's accept and our commit stays small.
         with deps.transaction() as session:
-            dispatch.mark_sent(session, deps.clock, nudge_id, token, channel, ts)
+            dispatch.mark_sent(session, deps.clock, out.nudge_id, out.token, channel, ts)
         return "sent"
 
     def _refresh_profile(self, team_id: str, user_id: str) -> None:
@@ -160,8 +198,13 @@ class Delivery:
                 dispatch.profile_unavailable(session, self.deps.clock, team_id, user_id)
             return
         with self.deps.transaction() as session:
-            dispatch.store_profile(session, self.deps.clock, team_id, user_id,
-                                   people.Profile(name=user.name, timezone=user.timezone, locale=user.locale))
+            dispatch.store_profile(
+                session,
+                self.deps.clock,
+                team_id,
+                user_id,
+                people.Profile(name=user.name, timezone=user.timezone, locale=user.locale),
+            )
 
     def _failed(self, nudge_id: int, token: str, error: SlackError) -> str:
         deps = self.deps
@@ -185,8 +228,22 @@ class Delivery:
             )
         return "failed"
 
+    def stop(self) -> None:
+        """Claim nothing more; what is in flight is still sent and recorded."""
+        self.stopping.set()
+
     def close(self) -> None:
+        self.stop()
         self.pool.shutdown(wait=True)
+
+
+def _tally(report: TickReport, outcome: str) -> None:
+    if outcome == "sent":
+        report.sent += 1
+    elif outcome == "failed":
+        report.failed += 1
+    else:
+        report.skipped += 1
 
 
 def delivery_for(deps: Deps) -> Delivery:

@@ -18,9 +18,7 @@ log = logging.getLogger(__name__)
 def dm(deps: Deps, team_id: str, user_id: str, payload: dict[str, Any]) -> tuple[str, str] | None:
     """Send a direct message; returns (channel, ts) so it can be updated in place later."""
     try:
-        channel = deps.gateway.open_dm(user_id)
-        ts = deps.gateway.post_message(channel, payload["text"], payload.get("blocks"))
-        return channel, ts
+        return deps.gateway.post_dm(user_id, payload["text"], payload.get("blocks"))
     except SlackError as exc:
         log.warning("direct message failed: %s", exc.error, extra={"workspace": team_id, "user": user_id})
         return None

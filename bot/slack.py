@@ -147,6 +147,23 @@ class SlackGateway:
         data = self._call(self._client(client), "conversations.open", users=user_id)
         return str(data["channel"]["id"])
 
+    def post_dm(
+        self,
+        user_id: str,
+        text: str,
+        blocks: list[dict[str, Any]] | None = None,
+        *,
+        channel: str | None = None,
+        client: str = "background",
+    ) -> tuple[str, str]:
+        """Post a direct message; returns (channel, ts). Without a known DM channel the user id is the
+        channel: Slack opens the app's DM itself, which saves a conversations.open call per first contact."""
+        params: dict[str, Any] = {"channel": channel or user_id, "text": text}
+        if blocks is not None:
+            params["blocks"] = blocks
+        data = self._call(self._client(client), "chat.postMessage", **params)
+        return str(data.get("channel") or channel or user_id), str(data.get("ts", ""))
+
     def post_message(
         self,
         channel: str,

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import argparse
 import logging
+import signal
 import sys
+import threading
 import time
 
 from apscheduler.schedulers.background import BackgroundScheduler
-from apscheduler.schedulers.blocking import BlockingScheduler
 
 from bot.delivery import Delivery, TickReport
 from bot.deps import Deps
@@ -108,15 +109,25 @@ def main(argv: list[str] | None = None) -> int:
         tick(deps, delivery)
         delivery.close()
         return 0
-    scheduler = BlockingScheduler(timezone="UTC")
+    # The main thread only waits; a signal handler sets a flag and nothing else (no locks in handlers).
+    stopping = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stopping.set())  # platforms send SIGTERM before a restart
+    scheduler = BackgroundScheduler(timezone="UTC")
     scheduler.add_job(
         _safe_tick, "interval", seconds=TICK_SECONDS, args=[deps, delivery], max_instances=1, coalesce=True
     )
+    scheduler.start()
     log.info("worker started, ticking every %s s", TICK_SECONDS)
     try:
-        scheduler.start()
-    except (KeyboardInterrupt, SystemExit):
+        while not stopping.wait(1.0):
+            pass
+    except KeyboardInterrupt:
         pass
+    # Finish the messages in flight, so none is sent twice by the next worker.
+    log.info("stopping: finishing the messages in flight")
+    delivery.stop()
+    scheduler.shutdown(wait=True)
+    delivery.close()
     return 0
 
 

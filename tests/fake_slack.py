@@ -37,6 +37,10 @@ class Canned:
     match: Callable[[dict[str, Any]], bool] | None = None  # only calls whose params match
 
 
+class _Server(ThreadingHTTPServer):
+    request_queue_size = 128  # many overlapping sends connect at once
+
+
 class FakeSlack:
     def __init__(self) -> None:
         self.calls: list[Call] = []
@@ -53,6 +57,19 @@ class FakeSlack:
 
             def log_message(self, format: str, *args: Any) -> None:
                 pass
+
+            def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
+                """`GET /_counts`: calls per method, for a fake running in its own process (bench/)."""
+                with fake._lock:
+                    counts: dict[str, int] = defaultdict(int)
+                    for call in fake.calls:
+                        counts[call.method] += 1
+                payload = json.dumps(counts).encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(payload)))
+                self.end_headers()
+                self.wfile.write(payload)
 
             def do_POST(self) -> None:  # noqa: N802 (http.server's naming)
                 length = int(self.headers.get("Content-Length") or 0)
@@ -72,7 +89,7 @@ class FakeSlack:
                 self.end_headers()
                 self.wfile.write(payload)
 
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._server = _Server(("127.0.0.1", 0), Handler)
         self._server.daemon_threads = True
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 
@@ -194,9 +211,12 @@ class FakeSlack:
             return {"ok": True, "channel": {"id": "D" + str(params.get("users", "")).split(",")[0]}}
         if method in ("chat.postMessage", "chat.update"):
             ts = params.get("ts") or f"1700000000.{next(self._ts):06d}"
+            channel = str(params.get("channel") or "")
+            if channel[:1] in ("U", "W"):  # a user id: Slack posts in the app's DM with that user
+                channel = "D" + channel
             return {
                 "ok": True,
-                "channel": params.get("channel"),
+                "channel": channel,
                 "ts": ts,
                 "message": {"text": params.get("text"), "blocks": params.get("blocks")},
             }
@@ -222,3 +242,26 @@ def _parse(raw: str, content_type: str) -> dict[str, Any]:
             except ValueError:
                 pass
     return params
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Serve the fake in its own process (so its CPU is not the measured process's): prints its URL,
+    stops when standard input closes. `--slow chat.postMessage=0.05` delays a method's answers."""
+    import argparse
+    import sys
+
+    parser = argparse.ArgumentParser(description=main.__doc__)
+    parser.add_argument("--slow", action="append", default=[], metavar="METHOD=SECONDS")
+    args = parser.parse_args(argv)
+    fake = FakeSlack()
+    for rule in args.slow:
+        method, seconds = rule.split("=", 1)
+        fake.slow(method, float(seconds))
+    fake.start()
+    print(fake.url, flush=True)
+    sys.stdin.read()
+    fake.stop()
+
+
+if __name__ == "__main__":
+    main()

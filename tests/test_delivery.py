@@ -100,22 +100,41 @@ def test_a_worker_that_dies_after_claiming_loses_nothing(deps, fake_slack, clock
     assert len(fake_slack.calls_to("chat.postMessage")) == 3
 
 
+def test_a_stopping_worker_claims_nothing_more_and_records_what_it_had_in_flight(deps, fake_slack, clock):
+    clock.set(NOW)
+    due_messages(deps, 150)  # three batches
+    fake_slack.slow("chat.postMessage", 0.05)
+    delivery = Delivery(deps, threads=4)
+    reports = []
+    ticking = threading.Thread(target=lambda: reports.append(delivery.tick()))
+    ticking.start()
+    fake_slack.wait_for("chat.postMessage")
+    delivery.stop()  # what SIGTERM does in the worker process
+    ticking.join(timeout=60)
+    delivery.close()
+
+    posted = len(fake_slack.calls_to("chat.postMessage"))
+    assert 0 < posted < 150 and reports[0].sent == posted
+    # Nothing was left claimed: every post is recorded, everything else waits for the next worker.
+    assert statuses(deps) == {"sent": posted, "planned": 150 - posted}
+
+
 def test_a_429_pauses_only_that_workspace_for_retry_after(deps, fake_slack, clock):
     clock.set(NOW)
     due_messages(deps, 2, team="T1", prefix="UA")
     due_messages(deps, 2, team="T2", prefix="UB")
-    fake_slack.fail("chat.postMessage", status=429, retry_after=30, match=lambda p: p.get("channel") == "DUA0")
+    fake_slack.fail("chat.postMessage", status=429, retry_after=30, match=lambda p: p.get("channel") == "UA0")
     delivery = Delivery(deps, threads=1)
 
     assert delivery.tick().sent == 2
     sent = [c.params["channel"] for c in fake_slack.calls_to("chat.postMessage")]
-    assert sent == ["DUA0", "DUB0", "DUB1"]  # T1's 429, then only the other workspace
+    assert sent == ["UA0", "UB0", "UB1"]  # T1's 429, then only the other workspace (first contact: by user id)
     clock.advance(timedelta(seconds=10))
     assert delivery.tick().sent == 0  # still inside Retry-After
     clock.advance(timedelta(seconds=25))
     assert delivery.tick().sent == 2
     delivery.close()
-    assert [c.params["channel"] for c in fake_slack.calls_to("chat.postMessage")][3:] == ["DUA0", "DUA1"]
+    assert [c.params["channel"] for c in fake_slack.calls_to("chat.postMessage")][3:] == ["UA0", "UA1"]
     assert statuses(deps) == {"sent": 4}
 
 
@@ -137,7 +156,7 @@ def test_server_errors_retry_with_backoff_then_fail_with_the_reason(deps, fake_s
 def test_a_person_slack_cannot_reach_gets_nothing_more_and_others_carry_on(deps, fake_slack, clock, caplog):
     clock.set(NOW)
     due_messages(deps, 2)
-    fake_slack.fail("chat.postMessage", error="account_inactive", match=lambda p: p.get("channel") == "DU0")
+    fake_slack.fail("chat.postMessage", error="account_inactive", match=lambda p: p.get("channel") == "U0")
     delivery = Delivery(deps, threads=1)
     delivery.tick()
     delivery.close()
@@ -145,7 +164,7 @@ def test_a_person_slack_cannot_reach_gets_nothing_more_and_others_carry_on(deps,
         gone = session.scalar(select(Person).where(Person.slack_user_id == "U0"))
         assert gone.unreachable == "account_inactive"
         assert session.scalar(select(Person).where(Person.slack_user_id == "U1")).unreachable is None
-    assert "DU1" in [c.params["channel"] for c in fake_slack.calls_to("chat.postMessage")]
+    assert "U1" in [c.params["channel"] for c in fake_slack.calls_to("chat.postMessage")]
     assert sum("account_inactive" in r.getMessage() for r in caplog.records) == 1
 
 

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.delivery import Delivery
-from bot.services import actions
+from bot.services import actions, people
 from models import Nudge
 from tests.conftest import AMSTERDAM
 from tests.scenario import person, text_of
@@ -62,7 +62,9 @@ def test_the_prep_is_delivered_in_a_dm_at_its_time_and_not_before(deps, fake_sla
     report = delivery.tick()
     assert report.sent >= 1
     post = fake_slack.calls_to("chat.postMessage")[0].params
-    assert post["channel"] == "DU1"
+    assert post["channel"] == "U1"  # first contact: Slack opens the DM for the user id
+    with deps.sessions() as session:
+        assert people.find_person(session, "T1", "U1").dm_channel_id == "DU1"  # kept for the next messages
     assert "How is the new office?" in text_of(post["blocks"])
     assert "Call Jan" in post["text"]
     # A second tick sends nothing more.

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -109,3 +110,25 @@ def test_worker_once_runs_one_tick_and_exits(tmp_path: Path, fake_slack: FakeSla
     )
     assert result.returncode == 0, result.stderr
     assert "tick" in result.stderr
+
+
+def test_the_worker_stops_cleanly_on_sigterm(tmp_path: Path, fake_slack: FakeSlack) -> None:
+    env = environment(fake_slack, f"sqlite:///{tmp_path}/w.db")
+    subprocess.run(
+        [sys.executable, "-m", "alembic", "-c", str(ROOT / "alembic.ini"), "upgrade", "head"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+        timeout=60,
+    )
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "bot.worker"], cwd=ROOT, env=env, stderr=subprocess.PIPE, text=True
+    )
+    assert worker.stderr is not None
+    for line in worker.stderr:  # wait until it runs, however slow the machine
+        if "worker started" in line:
+            break
+    worker.send_signal(signal.SIGTERM)  # what a platform sends before a restart
+    assert worker.wait(timeout=60) == 0
+    assert "finishing the messages in flight" in worker.stderr.read()

@@ -7,6 +7,7 @@ worker claims the row again. Sending itself is the adapter's job (bot/delivery.p
 
 from __future__ import annotations
 
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
@@ -80,6 +81,16 @@ def claim(
     return [row[0] for row in result]
 
 
+def claim_one(session: Session, clock: Clock, nudge_id: int, *, token: str) -> bool:
+    """Claim one planned row now, whatever its due time (a celebration right after Done)."""
+    result = session.execute(
+        update(Nudge)
+        .where(Nudge.id == nudge_id, Nudge.status == "planned")
+        .values(status="claimed", claim_token=token, claimed_until=clock.now() + LEASE, attempts=Nudge.attempts + 1)
+    )
+    return bool(result.rowcount)
+
+
 def _mine(session: Session, nudge_id: int, token: str) -> Nudge | None:
     row = session.get(Nudge, nudge_id, with_for_update=False)
     if row is None or row.status != "claimed" or row.claim_token != token:
@@ -116,15 +127,91 @@ def streak_of(session: Session, person: Person) -> int:
     return streak
 
 
+class _Batch:
+    """What deciding a batch of claimed rows needs, read with one query per table instead of per row.
+
+    Rows accepted earlier in the batch count as sent for the rows after them, so two rows for one
+    person in one batch respect the daily maximum and "never two messages about one action a day"."""
+
+    def __init__(self, session: Session, rows: list[Nudge], since: date) -> None:
+        person_ids = sorted({r.person_id for r in rows})
+        self.people = {p.id: p for p in session.scalars(select(Person).where(Person.id.in_(person_ids)))}
+        workspace_ids = sorted({r.workspace_id for r in rows})
+        self.workspaces = {w.id: w for w in session.scalars(select(Workspace).where(Workspace.id.in_(workspace_ids)))}
+        action_ids = sorted({i for r in rows for i in (r.action_ids or [])})
+        self.actions = {a.id: a for a in session.scalars(select(Action).where(Action.id.in_(action_ids)))}
+        # Capped messages already sent on or after the earliest local day in the batch: (day, action ids).
+        self.sent: dict[int, list[tuple[date, set[int]]]] = defaultdict(list)
+        for person_id, day, ids in session.execute(
+            select(Nudge.person_id, Nudge.local_date, Nudge.action_ids).where(
+                Nudge.person_id.in_(person_ids),
+                Nudge.status == "sent",
+                Nudge.local_date >= since,
+                Nudge.kind.not_in(UNCAPPED),
+            )
+        ):
+            self.sent[person_id].append((day, set(ids or [])))
+        self.of_kind: Counter[tuple[int, str]] = Counter()
+        for person_id, kind, count in session.execute(
+            select(Nudge.person_id, Nudge.kind, func.count())
+            .where(Nudge.person_id.in_(person_ids), Nudge.status == "sent")
+            .group_by(Nudge.person_id, Nudge.kind)
+        ):
+            self.of_kind[(person_id, kind)] = count
+        self._tones: dict[int, list[tuple[date, str]]] | None = None
+        self._person_ids = person_ids
+
+    def tones(self, session: Session, person_id: int, since: date) -> list[str]:
+        """Tones of what a person was sent since a day (read for the whole batch on first need)."""
+        if self._tones is None:
+            self._tones = defaultdict(list)
+            window = since - timedelta(days=2)  # local days of people in the batch differ by at most one
+            for pid, day, tone in session.execute(
+                select(Nudge.person_id, Nudge.local_date, Nudge.tone).where(
+                    Nudge.person_id.in_(self._person_ids), Nudge.status == "sent", Nudge.local_date >= window
+                )
+            ):
+                self._tones[pid].append((day, tone))
+        return [tone for day, tone in self._tones[person_id] if day >= since]
+
+    def accept(self, row: Nudge, today: date, about: set[int]) -> None:
+        if row.kind not in UNCAPPED:
+            self.sent[row.person_id].append((today, about))
+        self.of_kind[(row.person_id, row.kind)] += 1
+        if self._tones is not None:
+            self._tones[row.person_id].append((today, row.tone))
+
+
 def prepare(session: Session, clock: Clock, nudge_id: int, token: str) -> Outgoing | None:
-    """Decide what a claimed row means now. None: nothing to send (cancelled, moved or internal)."""
+    """Decide what one claimed row means now. None: nothing to send (cancelled, moved or internal)."""
+    return next(iter(prepare_batch(session, clock, [nudge_id], token)), None)
+
+
+def prepare_batch(session: Session, clock: Clock, nudge_ids: list[int], token: str) -> list[Outgoing]:
+    """Decide what claimed rows mean now, in one transaction; returns those to send, in due order."""
+    rows = list(
+        session.scalars(
+            select(Nudge)
+            .where(Nudge.id.in_(nudge_ids), Nudge.status == "claimed", Nudge.claim_token == token)
+            .order_by(Nudge.due_at, Nudge.id)
+        )
+    )
+    if not rows:
+        return []
+    batch = _Batch(session, rows, since=min(r.local_date for r in rows) - timedelta(days=1))
+    outgoing = []
+    for row in rows:
+        out = _decide(session, clock, batch, row, token)
+        if out is not None:
+            outgoing.append(out)
+    return outgoing
+
+
+def _decide(session: Session, clock: Clock, batch: _Batch, row: Nudge, token: str) -> Outgoing | None:
     rules = rules_of(session)
-    row = _mine(session, nudge_id, token)
-    if row is None:
-        return None
     now = clock.now()
-    person = session.get(Person, row.person_id)
-    workspace = session.get(Workspace, row.workspace_id)
+    person = batch.people.get(row.person_id)
+    workspace = batch.workspaces.get(row.workspace_id)
     if person is None or workspace is None:
         _finish(row, "cancelled", "gone")
         return None
@@ -133,7 +220,13 @@ def prepare(session: Session, clock: Clock, nudge_id: int, token: str) -> Outgoi
         return None
     week = work_week_of(person, rules.default_timezone)
     today = week.local_date(now)
-    actions = _open_actions(session, person, row) if row.kind != "celebration" else _actions(session, row)
+    if row.kind == "summary":
+        actions = _open_actions(session, person, row)
+    else:
+        found = (batch.actions.get(i) for i in (row.action_ids or []))
+        actions = [a for a in found if a is not None and a.workspace_id == row.workspace_id]
+        if row.kind != "celebration":
+            actions = [a for a in actions if a.status == "open" and a.owner_id == person.id]
     if row.kind in NEEDS_ACTIONS and not actions:
         _finish(row, "cancelled", "action closed")
         return None
@@ -143,6 +236,7 @@ def prepare(session: Session, clock: Clock, nudge_id: int, token: str) -> Outgoi
     if row.kind == "quiet":
         _assume_fewer(session, clock, person, row)
         return None
+    about = {a.id for a in actions}
     if row.kind != "celebration":
         if week.is_paused(today):
             _finish(row, "cancelled", "paused")
@@ -155,39 +249,22 @@ def prepare(session: Session, clock: Clock, nudge_id: int, token: str) -> Outgoi
         if not week.within_hours(now):
             _move(row, week, now)
             return None
-        sent_today = list(
-            session.scalars(
-                select(Nudge).where(
-                    Nudge.person_id == person.id,
-                    Nudge.status == "sent",
-                    Nudge.local_date == today,
-                    Nudge.kind.not_in(UNCAPPED),
-                )
-            )
-        )
-        about = {a.id for a in actions}
-        if len(sent_today) >= rules.max_per_day or any(about & set(n.action_ids or []) for n in sent_today):
+        sent_today = [ids for day, ids in batch.sent[person.id] if day == today]
+        if len(sent_today) >= rules.max_per_day or any(about & ids for ids in sent_today):
             _move(row, week, now, next_day=True)
             return None
-    if row.kind in ("tip", "progress") and not _still_balancing(session, person, row, today):
+    if row.kind in ("tip", "progress") and not _still_balancing(session, batch, row, today):
         _finish(row, "cancelled", "mix")
         return None
     row.action_ids = [a.id for a in actions] if row.kind != "summary" else row.action_ids
     # Variants rotate: the n-th message of a kind uses the n-th wording.
-    sent_of_kind = (
-        session.scalar(
-            select(func.count())
-            .select_from(Nudge)
-            .where(Nudge.person_id == person.id, Nudge.kind == row.kind, Nudge.status == "sent")
-        )
-        or 0
-    )
-    row.variant = sent_of_kind
+    row.variant = batch.of_kind[(person.id, row.kind)]
+    batch.accept(row, today, about)
     return Outgoing(
         nudge_id=row.id,
         token=token,
         kind=row.kind,
-        variant=sent_of_kind,
+        variant=row.variant,
         workspace_id=workspace.id,
         team_id=workspace.slack_team_id,
         user_id=person.slack_user_id,
@@ -201,15 +278,10 @@ def prepare(session: Session, clock: Clock, nudge_id: int, token: str) -> Outgoi
     )
 
 
-def _still_balancing(session: Session, person: Person, row: Nudge, today: date) -> bool:
+def _still_balancing(session: Session, batch: _Batch, row: Nudge, today: date) -> bool:
     """Tips and progress checks exist for the mix; one that the real last 4 weeks no longer need is dropped."""
     rules = rules_of(session)
-    start = today - timedelta(days=rules.window_days - 1)
-    tones = list(
-        session.scalars(
-            select(Nudge.tone).where(Nudge.person_id == person.id, Nudge.status == "sent", Nudge.local_date >= start)
-        )
-    )
+    tones = batch.tones(session, row.person_id, today - timedelta(days=rules.window_days - 1))
     inspire, check = tones.count("inspire"), tones.count("check")
     total = inspire + check
     if total < 4:
@@ -220,27 +292,15 @@ def _still_balancing(session: Session, person: Person, row: Nudge, today: date) 
     return share > rules.inspire_share - 0.01
 
 
-def _actions(session: Session, row: Nudge) -> list[Action]:
-    ids = list(row.action_ids or [])
-    if not ids:
-        return []
-    found = {
-        a.id: a
-        for a in session.scalars(select(Action).where(Action.id.in_(ids), Action.workspace_id == row.workspace_id))
-    }
-    return [found[i] for i in ids if i in found]
-
-
 def _open_actions(session: Session, person: Person, row: Nudge) -> list[Action]:
-    if row.kind == "summary":
-        return list(
-            session.scalars(
-                select(Action)
-                .where(Action.owner_id == person.id, Action.status == "open")
-                .order_by(Action.due_date, Action.id)
-            )
+    """A welcome-back summary speaks of everything still open."""
+    return list(
+        session.scalars(
+            select(Action)
+            .where(Action.owner_id == person.id, Action.status == "open")
+            .order_by(Action.due_date, Action.id)
         )
-    return [a for a in _actions(session, row) if a.status == "open" and a.owner_id == person.id]
+    )
 
 
 def _mark_attention(session: Session, clock: Clock, person: Person, row: Nudge, actions: list[Action]) -> None:
@@ -395,4 +455,15 @@ def due_preview(session: Session, clock: Clock, limit: int = 200) -> list[Nudge]
     )
 
 
-__all__ = ["CHECK", "Outgoing", "claim", "due_preview", "fail", "mark_sent", "prepare", "release"]
+__all__ = [
+    "CHECK",
+    "Outgoing",
+    "claim",
+    "claim_one",
+    "due_preview",
+    "fail",
+    "mark_sent",
+    "prepare",
+    "prepare_batch",
+    "release",
+]
