@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.admin_cache import AdminCache
 from bot.language_cache import LanguageCache
 from bot.services import rules as plan_rules
 from bot.services.clock import Clock, SystemClock
@@ -25,6 +26,7 @@ class Deps:
     gateway: SlackGateway
     clock: Clock
     languages: LanguageCache = field(default_factory=LanguageCache)
+    admins: AdminCache = field(default_factory=AdminCache)
 
     @property
     def rules(self) -> plan_rules.PlanRules:

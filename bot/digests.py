@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import uuid
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from bot import notify
@@ -19,7 +20,7 @@ from bot.deps import Deps
 from bot.messages import digest as digest_messages
 from bot.messages.catalogue import catalogue, escape
 from bot.messages.help import text_message
-from bot.services import digest, people, teams
+from bot.services import digest, dispatch, people, teams
 from bot.slack import SlackError
 from models import Digest, Team, Workspace
 
@@ -28,6 +29,12 @@ log = logging.getLogger("conscience.digest")
 CHANNEL_ERRORS = frozenset(
     {"not_in_channel", "channel_not_found", "is_archived", "method_not_supported_for_channel_type", "restricted_action"}
 )
+
+# chat.update answers meaning the posted digest cannot be edited any more.
+GONE_ERRORS = frozenset({"message_not_found", "cant_update_message", "edit_window_closed"})
+# users.info calls per digest posted, for members whose name the bot never learned (the rest read as a
+# non-pinging placeholder; names are learned when people are added, so this is rarely needed).
+NAME_LOOKUPS = 25
 
 
 @dataclass
@@ -39,6 +46,7 @@ class Rendered:
     main: dict[str, Any]
     thread: list[dict[str, Any]]
     language: str
+    rendered_at: datetime
     message_ts: str | None = None
     thread_ts: list[str] = field(default_factory=list)
     fingerprint: str | None = None
@@ -59,7 +67,8 @@ def render(deps: Deps, session: Any, team: Team, row: Digest) -> Rendered:
     language = team.language or deps.settings.default_language
     cat = catalogue(language)
     period = digest.period_at(team, row.slot_at)
-    data = digest.build(session, team, period, deps.clock.now(), late=row.late)
+    now = deps.clock.now()
+    data = digest.build(session, team, period, now, late=row.late)
     return Rendered(
         digest_id=row.id,
         team_id=team.id,
@@ -68,6 +77,7 @@ def render(deps: Deps, session: Any, team: Team, row: Digest) -> Rendered:
         main=digest_messages.channel_message(cat, data),
         thread=digest_messages.thread_messages(cat, data),
         language=language,
+        rendered_at=now,
         message_ts=row.message_ts,
         thread_ts=list(row.thread_ts or []),
         fingerprint=row.fingerprint,
@@ -104,6 +114,14 @@ class Digests:
             team = session.get(Team, row.team_id) if row else None
             if row is None or team is None or not team.channel_id:
                 return "retry"
+            nameless = digest.nameless_members(session, team, limit=NAME_LOOKUPS)
+            slack_team_id = people.get_workspace_by_id(session, team.workspace_id).slack_team_id
+        learn_names(deps, slack_team_id, nameless)
+        with deps.transaction() as session:
+            row = digest.mine(session, digest_id, token)
+            team = session.get(Team, row.team_id) if row else None
+            if row is None or team is None:
+                return "retry"
             out = render(deps, session, team, row)
         try:
             ts = self._post_joining(out.channel, out.main)
@@ -112,14 +130,19 @@ class Digests:
         thread: list[str] = []
         try:
             for message in out.thread:
-                thread.append(deps.gateway.post_message(out.channel, message["text"], message["blocks"],
-                                                        client="dispatch", thread_ts=ts))
+                thread.append(
+                    deps.gateway.post_message(
+                        out.channel, message["text"], message["blocks"], client="dispatch", thread_ts=ts
+                    )
+                )
             mark = out.mark
         except SlackError as error:  # the headline is out: record it; the next tick completes the thread
             log.warning("digest thread incomplete: %s", error.error, extra={"workspace": out.workspace_id})
             mark = ""
         with deps.transaction() as session:
-            digest.mark_posted(session, deps.clock, digest_id, token, out.channel, ts, thread, mark)
+            digest.mark_posted(
+                session, deps.clock, digest_id, token, out.channel, ts, thread, mark, compared_at=out.rendered_at
+            )
             team = session.get(Team, out.team_id)
             if team is not None:
                 teams.set_channel_problem(session, team, None)
@@ -144,9 +167,11 @@ class Digests:
             log.warning("digest not posted: %s", error.error, extra={"workspace": out.workspace_id})
             return "retry"
         with deps.transaction() as session:
-            digest.mark_blocked(session, deps.clock, out.digest_id, token, error.error)
+            news = digest.mark_blocked(session, deps.clock, out.digest_id, token, error.error)
             team = session.get(Team, out.team_id)
-            news = team is not None and teams.set_channel_problem(session, team, error.error)
+            if team is not None:
+                teams.set_channel_problem(session, team, error.error)
+            news = news and team is not None
             managers = teams.manager_user_ids(session, team) if team is not None and news else []
             name = team.name if team is not None else ""
             workspace = team.workspace_id if team is not None else 0
@@ -161,14 +186,19 @@ class Digests:
             workspace = session.get(Workspace, workspace_id)
             team_id = workspace.slack_team_id if workspace else ""
             languages = {
-                user_id: people.language_of(people.find_person(session, team_id, user_id),
-                                            self.deps.settings.default_language)
+                user_id: people.language_of(
+                    people.find_person(session, team_id, user_id), self.deps.settings.default_language
+                )
                 for user_id in managers
             }
         for user_id in managers:
             cat = catalogue(languages[user_id])
-            text = cat.t("team.channel_blocked", team=escape(team_name), channel=f"<#{channel}>",
-                         fix=cat.t(f"team.channel_fix.{fix_key(error)}"))
+            text = cat.t(
+                "team.channel_blocked",
+                team=escape(team_name),
+                channel=f"<#{channel}>",
+                fix=cat.t(f"team.channel_fix.{fix_key(error)}"),
+            )
             notify.dm(self.deps, team_id, user_id, text_message(text))
 
     def refresh(self) -> int:
@@ -186,16 +216,20 @@ class Digests:
                 out = render(deps, session, team, row)
             if out.mark == out.fingerprint or not out.message_ts:
                 with deps.transaction() as session:
-                    digest.refreshed(session, deps.clock, digest_id, mark=None, thread=None)
+                    digest.refreshed(session, digest_id, compared_at=out.rendered_at, mark=None, thread=None)
                 continue
+            retry = False
             try:
                 thread = self._edit(out)
                 mark: str | None = out.mark
             except SlackError as error:
                 log.warning("digest edit failed: %s", error.error, extra={"workspace": out.workspace_id})
                 thread, mark = None, None
+                # Passing trouble (rate limit, Slack down): the next tick tries again. A message or channel
+                # that is gone: wait for the next news rather than knock every 30 seconds.
+                retry = error.error not in CHANNEL_ERRORS and error.error not in GONE_ERRORS
             with deps.transaction() as session:
-                digest.refreshed(session, deps.clock, digest_id, mark=mark, thread=thread)
+                digest.refreshed(session, digest_id, compared_at=out.rendered_at, mark=mark, thread=thread, retry=retry)
             updated += mark is not None
         return updated
 
@@ -208,12 +242,37 @@ class Digests:
             if i < len(thread):
                 gateway.update_message(out.channel, thread[i], message["text"], message["blocks"], client="dispatch")
             else:
-                thread.append(gateway.post_message(out.channel, message["text"], message["blocks"],
-                                                   client="dispatch", thread_ts=out.message_ts))
+                thread.append(
+                    gateway.post_message(
+                        out.channel, message["text"], message["blocks"], client="dispatch", thread_ts=out.message_ts
+                    )
+                )
         cat = catalogue(out.language)
-        for ts in thread[len(out.thread):]:  # the thread got shorter: empty the messages left over
+        for ts in thread[len(out.thread) :]:  # the thread got shorter: empty the messages left over
             gateway.update_message(out.channel, ts, cat.t("digest.thread_moved"), None, client="dispatch")
         return thread
+
+
+def learn_names(deps: Deps, slack_team_id: str, user_ids: list[str]) -> None:
+    """Fetch and store the Slack profile (name, time zone, locale) of people the bot knows no name of,
+    so digests can name them: a mention in a channel would notify them."""
+    for user_id in user_ids:
+        try:
+            user = deps.gateway.user_info(user_id)
+        except SlackError as error:
+            log.warning("users.info failed: %s", error.error, extra={"workspace": slack_team_id, "user": user_id})
+            continue
+        if user.is_bot:
+            continue
+        with deps.transaction() as session:
+            # Through dispatch: a time zone that changed re-plans the person's messages.
+            dispatch.store_profile(
+                session,
+                deps.clock,
+                slack_team_id,
+                user_id,
+                people.Profile(name=user.name, timezone=user.timezone, locale=user.locale),
+            )
 
 
 def fix_key(error: str) -> str:

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 from bot.deps import Deps
 from bot.messages.catalogue import catalogue
 from bot.messages.home import home_view
-from bot.services import actions, digest, people, teams
+from bot.services import actions, digest, events, people, teams
 from bot.slack import SlackError
 
 log = logging.getLogger(__name__)
@@ -27,7 +27,18 @@ def publish(deps: Deps, team_id: str, user_id: str) -> None:
             open_list = actions.open_actions(session, person)
             done = actions.done_since(session, person, month_start)
             # A manager's Home shows their teams: counts per member and a Review button (this week's digest data).
-            managed = [digest.for_team(session, deps.clock, t) for t in teams.teams_of(session, person, "manager")]
+            for team in teams.teams_of(session, person, "manager"):
+                managed.append(digest.for_team(session, deps.clock, team))
+                # Counts per member are a look at their lists: logged like the digest preview.
+                events.record(
+                    session,
+                    deps.clock,
+                    workspace_id=team.workspace_id,
+                    kind="digest_viewed",
+                    actor_id=person.id,
+                    team=team.id,
+                    via="home",
+                )
         view = home_view(catalogue(language), open_list, done, today, managed)
     try:
         deps.gateway.publish_home(user_id, view)

@@ -7,12 +7,13 @@ import json
 import threading
 from datetime import date, datetime, timedelta
 
+import pytest
 from sqlalchemy import select
 
 from bot.delivery import Delivery
 from bot.deps import build_deps
 from bot.services import actions as action_service
-from bot.services import people
+from bot.services import events, people, teams
 from models import Action, ActionContact, Digest, Membership, Team
 from models.db import make_engine
 from tests.conftest import AMSTERDAM
@@ -23,35 +24,80 @@ CHANNEL = "CADV"
 MONDAY = datetime(2026, 11, 30, 9, 0, 30, tzinfo=AMSTERDAM)  # the first digest slot after TEST_NOW
 
 
-def make_team(deps, *, privacy="summary", language=None, members=(ANNA, BRAM), name="Advisory", channel=CHANNEL):
+def make_team(
+    deps, *, privacy="summary", language=None, members=(ANNA, BRAM), name="Advisory", channel=CHANNEL, named=True
+):
     now = deps.clock.now()
     with deps.transaction() as session:
         manager, _ = people.ensure_person(session, deps.clock, "T1", MANAGER)
-        team = Team(workspace_id=manager.workspace_id, name=name, channel_id=channel, privacy=privacy,
-                    language=language, created_at=now)
+        team = Team(
+            workspace_id=manager.workspace_id,
+            name=name,
+            channel_id=channel,
+            privacy=privacy,
+            language=language,
+            created_at=now,
+        )
         session.add(team)
         session.flush()
-        session.add(Membership(workspace_id=team.workspace_id, team_id=team.id, person_id=manager.id,
-                               role="manager", created_at=now))
+        session.add(
+            Membership(
+                workspace_id=team.workspace_id, team_id=team.id, person_id=manager.id, role="manager", created_at=now
+            )
+        )
         for user_id in members:
             member, _ = people.ensure_person(session, deps.clock, "T1", user_id)
-            member.display_name = user_id[1:].title()
-            session.add(Membership(workspace_id=team.workspace_id, team_id=team.id, person_id=member.id,
-                                   role="member", created_at=now))
+            member.display_name = user_id[1:].title() if named else None
+            session.add(
+                Membership(
+                    workspace_id=team.workspace_id, team_id=team.id, person_id=member.id, role="member", created_at=now
+                )
+            )
         return team.id
 
 
-def add_action(deps, user_id, title, *, due, status="open", done_at=None, outcomes=None, attention=False,
-               booked=False, opening="Hi Jan, SECRET OPENING", notes="SECRET NOTE"):
+def add_action(
+    deps,
+    user_id,
+    title,
+    *,
+    due,
+    status="open",
+    done_at=None,
+    outcomes=None,
+    attention=False,
+    booked=False,
+    opening="Hi Jan, SECRET OPENING",
+    notes="SECRET NOTE",
+):
     now = deps.clock.now()
     with deps.transaction() as session:
         owner = people.find_person(session, "T1", user_id)
-        action = Action(workspace_id=owner.workspace_id, owner_id=owner.id, created_by_id=owner.id, title=title,
-                        due_date=due, status=status, done_at=done_at, outcomes=outcomes, needs_attention=attention,
-                        opening_line=opening, voicemail_plan="SECRET VOICEMAIL", notes=notes,
-                        created_at=now, updated_at=now)
-        action.contacts = [ActionContact(workspace_id=owner.workspace_id, name="Jan Client", position=0,
-                                         status="booked" if booked else "todo", updated_at=done_at or now)]
+        action = Action(
+            workspace_id=owner.workspace_id,
+            owner_id=owner.id,
+            created_by_id=owner.id,
+            title=title,
+            due_date=due,
+            status=status,
+            done_at=done_at,
+            outcomes=outcomes,
+            needs_attention=attention,
+            opening_line=opening,
+            voicemail_plan="SECRET VOICEMAIL",
+            notes=notes,
+            created_at=now,
+            updated_at=now,
+        )
+        action.contacts = [
+            ActionContact(
+                workspace_id=owner.workspace_id,
+                name="Jan Client",
+                position=0,
+                status="booked" if booked else "todo",
+                updated_at=done_at or now,
+            )
+        ]
         session.add(action)
         session.flush()
         return action.id
@@ -59,10 +105,24 @@ def add_action(deps, user_id, title, *, due, status="open", done_at=None, outcom
 
 def week_of_work(deps):
     """Anna: two done last week (one with a meeting), one open overdue needing attention. Bram: one open."""
-    add_action(deps, ANNA, "Call Jan Client about the audit", due=date(2026, 11, 25), status="done",
-               done_at=datetime(2026, 11, 25, 11, tzinfo=AMSTERDAM), outcomes="meeting")
-    add_action(deps, ANNA, "Aftercare Acme", due=date(2026, 11, 27), status="done",
-               done_at=datetime(2026, 11, 26, 15, tzinfo=AMSTERDAM), outcomes="buying_signal")
+    add_action(
+        deps,
+        ANNA,
+        "Call Jan Client about the audit",
+        due=date(2026, 11, 25),
+        status="done",
+        done_at=datetime(2026, 11, 25, 11, tzinfo=AMSTERDAM),
+        outcomes="meeting",
+    )
+    add_action(
+        deps,
+        ANNA,
+        "Aftercare Acme",
+        due=date(2026, 11, 27),
+        status="done",
+        done_at=datetime(2026, 11, 26, 15, tzinfo=AMSTERDAM),
+        outcomes="buying_signal",
+    )
     add_action(deps, ANNA, "Lunch with Piet", due=date(2026, 11, 27), attention=True)
     add_action(deps, BRAM, "Visit Klaas", due=date(2026, 12, 10))
 
@@ -75,8 +135,15 @@ def tick(deps):
         delivery.close()
 
 
-def channel_posts(fake_slack):
-    return [c.params for c in fake_slack.calls_to("chat.postMessage") if c.params["channel"] == CHANNEL]
+def channel_posts(fake_slack, channel=CHANNEL):
+    return [c.params for c in fake_slack.calls_to("chat.postMessage") if c.params["channel"] == channel]
+
+
+def dms_to(fake_slack, user_id):
+    """Direct messages to a person: posted to their DM channel, or to their user id (Slack opens the DM)."""
+    return [
+        c.params for c in fake_slack.calls_to("chat.postMessage") if c.params["channel"] in (user_id, f"D{user_id}")
+    ]
 
 
 def test_nothing_before_the_teams_day_and_time(deps, fake_slack, clock):
@@ -108,8 +175,12 @@ def test_the_worker_posts_headline_in_channel_and_member_lines_in_thread(deps, f
         assert secret not in headline + lines
     with deps.sessions() as session:
         row = session.scalar(select(Digest))
-        assert (row.status, row.channel_id, row.period_start, row.late) == ("posted", CHANNEL, date(2026, 11, 23),
-                                                                            False)
+        assert (row.status, row.channel_id, row.period_start, row.late) == (
+            "posted",
+            CHANNEL,
+            date(2026, 11, 23),
+            False,
+        )
         assert row.message_ts == thread["thread_ts"] and len(row.thread_ts) == 1
     tick(deps)  # the next tick: the same period, nothing new
     assert len(channel_posts(fake_slack)) == 2
@@ -130,12 +201,19 @@ def test_detailed_privacy_in_dutch_shows_titles_but_never_preparation(deps, fake
 
 def test_user_text_in_titles_and_names_is_escaped(deps, fake_slack, clock):
     make_team(deps, privacy="detailed", name="<!channel> team")
-    add_action(deps, ANNA, "Ping <!channel> <https://evil.example|here>", due=date(2026, 11, 25), status="done",
-               done_at=datetime(2026, 11, 25, 11, tzinfo=AMSTERDAM))
+    add_action(
+        deps,
+        ANNA,
+        "Ping <!channel> <https://evil.example|here>",
+        due=date(2026, 11, 25),
+        status="done",
+        done_at=datetime(2026, 11, 25, 11, tzinfo=AMSTERDAM),
+    )
     clock.set(MONDAY)
     tick(deps)
     everything = text_of(channel_posts(fake_slack))
-    assert "<!channel>" not in everything.replace('"text": "<!channel> team', "")
+    assert "<!channel>" not in everything.replace('"text": "<!channel> team', "")  # but in the plain-text header
+    assert all("<!channel>" not in post["text"] for post in channel_posts(fake_slack))  # the notification text
     assert "&lt;!channel&gt;" in everything and "<https://evil" not in everything
 
 
@@ -143,8 +221,10 @@ def test_exactly_one_digest_with_two_workers(deps, settings, fake_slack, clock, 
     for i in range(5):
         make_team(deps, name=f"Team {i}", channel=f"C{i}", members=(f"UM{i}",))
     clock.set(MONDAY)
-    workers = [Delivery(build_deps(settings, clock=clock, engine=make_engine(database_url_for_tests)), threads=2)
-               for _ in range(2)]
+    workers = [
+        Delivery(build_deps(settings, clock=clock, engine=make_engine(database_url_for_tests)), threads=2)
+        for _ in range(2)
+    ]
     start = threading.Barrier(2)
 
     def run(worker):
@@ -231,7 +311,7 @@ def test_a_channel_that_refuses_is_reported_to_the_managers_once_and_retried(dep
     fake_slack.fail("chat.postMessage", error="channel_not_found", match=lambda p: p.get("channel") == CHANNEL)
     tick(deps)
     tick(deps)
-    dms = [c.params for c in fake_slack.calls_to("chat.postMessage") if c.params["channel"] == f"D{MANAGER}"]
+    dms = dms_to(fake_slack, MANAGER)
     assert len(dms) == 1 and "/invite @Conscience" in text_of(dms[0])
     with deps.sessions() as session:
         assert session.scalar(select(Digest.status)) == "blocked"
@@ -251,8 +331,14 @@ def test_a_large_team_fits_slacks_limits(deps, fake_slack, clock):
     long_title = "Call the whole partner group of a very large client about the renewal " * 3
     for user_id in members:
         for day in (24, 25, 26):
-            add_action(deps, user_id, long_title, due=date(2026, 11, day), status="done",
-                       done_at=datetime(2026, 11, day, 11, tzinfo=AMSTERDAM))
+            add_action(
+                deps,
+                user_id,
+                long_title,
+                due=date(2026, 11, day),
+                status="done",
+                done_at=datetime(2026, 11, day, 11, tzinfo=AMSTERDAM),
+            )
         add_action(deps, user_id, long_title, due=date(2026, 11, 20), attention=True)
     clock.set(MONDAY)
     tick(deps)
@@ -298,13 +384,25 @@ def test_a_manager_of_several_teams_picks_one(slack, running, fake_slack, deps):
     picker = last_response(fake_slack)
     options = [o["value"] for b in picker["blocks"] for e in b.get("elements", []) for o in e.get("options", [])]
     assert len(options) == 2 and all(o.startswith("preview:") for o in options)
-    slack.interactive({
-        "type": "block_actions", "team": {"id": "T1"}, "user": {"id": MANAGER, "team_id": "T1"},
-        "api_app_id": "A1", "trigger_id": "t", "response_url": slack.response_url,
-        "container": {"type": "message"},
-        "actions": [{"action_id": "digest_pick", "block_id": "digest_pick", "type": "static_select",
-                     "selected_option": {"value": options[1]}}],
-    })
+    slack.interactive(
+        {
+            "type": "block_actions",
+            "team": {"id": "T1"},
+            "user": {"id": MANAGER, "team_id": "T1"},
+            "api_app_id": "A1",
+            "trigger_id": "t",
+            "response_url": slack.response_url,
+            "container": {"type": "message"},
+            "actions": [
+                {
+                    "action_id": "digest_pick",
+                    "block_id": "digest_pick",
+                    "type": "static_select",
+                    "selected_option": {"value": options[1]},
+                }
+            ],
+        }
+    )
     running.settle()
     assert "Tax: week of" in text_of(last_response(fake_slack, 2))
     slack.command("/conscience", "digest Advisory", user=MANAGER)
@@ -313,12 +411,140 @@ def test_a_manager_of_several_teams_picks_one(slack, running, fake_slack, deps):
 
 
 def test_a_member_gets_no_digest(slack, running, fake_slack, deps):
-    make_team(deps)
+    team_id = make_team(deps)
     slack.command("/conscience", "digest", user=ANNA)
     running.settle()
     assert "You don't manage a team" in text_of(last_response(fake_slack))
     slack.command("/conscience", "digest post Advisory", user=ANNA)
     running.settle()
     assert "You don't manage a team called *Advisory*" in text_of(last_response(fake_slack, 2))
+    for button in ("digest_post", "digest_pick"):  # a forged click on a manager's buttons
+        slack.block_action(button, str(team_id) if button == "digest_post" else f"post:{team_id}", user=ANNA)
+        running.settle()
+    assert "You don't manage a team called *Advisory*" in text_of(last_response(fake_slack, 4))
     assert channel_posts(fake_slack) == []
     assert json.dumps(event_kinds(deps)).count("digest_viewed") == 0
+
+
+# -- names, privacy x language, what makes a digest stale --------------------------------------
+
+
+def test_members_are_named_in_the_channel_never_mentioned(deps, fake_slack, clock):
+    """A mention in the channel or its thread would notify the member: the digest uses names only."""
+    make_team(deps, members=(ANNA, BRAM), named=False)
+    fake_slack.add_user(ANNA, name="Anna de Vries")  # Slack knows Anna's name; Bram is unknown to it
+    for user_id in (ANNA, BRAM):  # both on a streak, so both appear in the headline too
+        for day in (20, 25):
+            add_action(
+                deps,
+                user_id,
+                "Call",
+                due=date(2026, 11, day),
+                status="done",
+                done_at=datetime(2026, 11, day, 11, tzinfo=AMSTERDAM),
+            )
+    clock.set(MONDAY)
+    tick(deps)
+    main, thread = channel_posts(fake_slack)
+    everything = text_of(main) + text_of(thread)
+    assert "<@" not in everything
+    assert "Anna de Vries (2)" in text_of(main) and "*Anna de Vries*: :white_check_mark: 1 done" in text_of(thread)
+    assert f"(no name yet: {BRAM}) (2)" in text_of(main) and f"*(no name yet: {BRAM})*" in text_of(thread)
+    with deps.sessions() as session:  # learned once, for the next digests and the Home
+        assert people.find_person(session, "T1", ANNA).display_name == "Anna de Vries"
+
+
+@pytest.mark.parametrize(
+    ("privacy", "language", "headline", "titles"),
+    [
+        ("summary", "en", "*2* actions done (+2 on last week)", False),
+        ("summary", "nl", "*2* acties gedaan (+2 t.o.v. vorige week)", False),
+        ("detailed", "en", "*2* actions done (+2 on last week)", True),
+        ("detailed", "nl", "*2* acties gedaan (+2 t.o.v. vorige week)", True),
+    ],
+)
+def test_both_privacy_levels_in_both_languages(deps, fake_slack, clock, privacy, language, headline, titles):
+    make_team(deps, privacy=privacy, language=language)
+    week_of_work(deps)
+    clock.set(MONDAY)
+    tick(deps)
+    main, thread = channel_posts(fake_slack)
+    assert headline in text_of(main)
+    lines = text_of(thread)
+    for title in ("Call Jan Client about the audit", "Lunch with Piet"):
+        assert (title in lines) is titles
+    assert "Jan Client" not in text_of(main)  # the channel message itself never has titles
+    assert "SECRET" not in text_of(main) + lines  # opening lines, voicemail plans and notes: never
+
+
+def test_news_rebuilds_only_the_digests_of_the_teams_concerned(deps, fake_slack, clock):
+    make_team(deps)
+    make_team(deps, name="Tax", channel="CTAX", members=("UTOM",))
+    week_of_work(deps)
+    toms = add_action(deps, "UTOM", "Visit Acme", due=date(2026, 12, 10))
+    clock.set(MONDAY)
+    tick(deps)
+
+    def compared() -> dict[str, datetime | None]:
+        with deps.sessions() as session:
+            return dict(session.execute(select(Digest.channel_id, Digest.refreshed_at)).all())
+
+    posted = compared()
+    clock.advance(timedelta(hours=1))
+    with deps.transaction() as session:  # Anna, in Advisory, finishes an action
+        anna = people.find_person(session, "T1", ANNA)
+        action = session.scalar(select(Action).where(Action.owner_id == anna.id, Action.status == "open"))
+        action_service.complete(session, clock, action, anna)
+    tick(deps)
+    after_anna = compared()
+    assert after_anna[CHANNEL] > posted[CHANNEL] and after_anna["CTAX"] == posted["CTAX"]
+    assert not [c for c in fake_slack.calls_to("chat.update") if c.params["channel"] == "CTAX"]
+    clock.advance(timedelta(hours=1))
+    with deps.transaction() as session:  # the worker marks Tom's action "needs attention": an event without actor
+        tom = people.find_person(session, "T1", "UTOM")
+        session.get(Action, toms).needs_attention = True
+        events.record(session, clock, workspace_id=tom.workspace_id, kind="needs_attention", action_id=toms)
+    tick(deps)
+    after_tom = compared()
+    assert after_tom["CTAX"] > posted["CTAX"] and after_tom[CHANNEL] == after_anna[CHANNEL]
+    assert "1 need attention" in text_of(
+        [c.params for c in fake_slack.calls_to("chat.update") if c.params["channel"] == "CTAX"][0]
+    )
+    clock.advance(timedelta(hours=1))
+    with deps.transaction() as session:  # a change to the team itself: a new member
+        team = session.scalar(select(Team).where(Team.name == "Tax"))
+        teams.add(session, clock, team, people.find_person(session, "T1", MANAGER), ["UNEW"])
+    tick(deps)
+    assert compared()["CTAX"] > after_tom["CTAX"]
+    threads = [c.params for c in fake_slack.calls_to("chat.update") if c.params["channel"] == "CTAX"]
+    assert "Unew" not in text_of(threads) and "UNEW" in text_of(threads[-1])  # named, never mentioned
+
+
+def test_an_incomplete_thread_is_completed_without_waiting_for_news(deps, fake_slack, clock):
+    make_team(deps)
+    week_of_work(deps)
+    clock.set(MONDAY)
+    fake_slack.fail(
+        "chat.postMessage", error="fatal_error", match=lambda p: p.get("channel") == CHANNEL and p.get("thread_ts")
+    )
+    tick(deps)  # the headline goes out, its thread is refused; the same tick's refresh writes the thread
+    thread = [p for p in channel_posts(fake_slack) if p.get("thread_ts")]
+    assert len(thread) == 2 and "*Anna*" in text_of(thread[-1])  # the refused one, then the one that went out
+    assert len([p for p in channel_posts(fake_slack) if not p.get("thread_ts")]) == 1
+    with deps.sessions() as session:
+        row = session.scalar(select(Digest))
+        assert len(row.thread_ts) == 1 and row.fingerprint and row.refreshed_at is not None
+    clock.advance(timedelta(seconds=30))
+    tick(deps)
+    assert len([p for p in channel_posts(fake_slack) if p.get("thread_ts")]) == 2
+
+
+def test_a_channel_problem_known_since_setup_is_still_reported_when_the_digest_fails(deps, fake_slack, clock):
+    team_id = make_team(deps)
+    with deps.transaction() as session:  # team create could not join: the admin who typed it was told
+        session.get(Team, team_id).channel_problem = "is_archived"
+    clock.set(MONDAY)
+    fake_slack.fail("chat.postMessage", error="is_archived", match=lambda p: p.get("channel") == CHANNEL)
+    tick(deps)
+    dms = dms_to(fake_slack, MANAGER)
+    assert len(dms) == 1 and "archived" in text_of(dms[0])

@@ -8,7 +8,17 @@ from sqlalchemy import select
 
 from models import Event, Nudge
 from tests.conftest import AMSTERDAM
-from tests.scenario import event_kinds, last_response, manager_of, opened_view, person, text_of
+from tests.scenario import (
+    actions_of,
+    buttons,
+    event_kinds,
+    form_values,
+    last_response,
+    manager_of,
+    opened_view,
+    person,
+    text_of,
+)
 from tests.test_digest import add_action
 
 MANAGER, MEMBER, OTHER = "UMAN", "UMEM", "UOTHER"
@@ -16,20 +26,38 @@ MANAGER, MEMBER, OTHER = "UMAN", "UMEM", "UOTHER"
 
 def walk_setup(deps):
     manager_of(deps, MANAGER, MEMBER)
-    add_action(deps, MEMBER, "Call Jan about the audit", due=date(2026, 11, 20), status="done",
-               done_at=datetime(2026, 11, 19, 11, tzinfo=AMSTERDAM), outcomes="meeting,buying_signal")
-    add_action(deps, MEMBER, "Old win", due=date(2026, 9, 1), status="done",
-               done_at=datetime(2026, 9, 1, 11, tzinfo=AMSTERDAM))
+    add_action(
+        deps,
+        MEMBER,
+        "Call Jan about the audit",
+        due=date(2026, 11, 20),
+        status="done",
+        done_at=datetime(2026, 11, 19, 11, tzinfo=AMSTERDAM),
+        outcomes="meeting,buying_signal",
+    )
+    add_action(
+        deps, MEMBER, "Old win", due=date(2026, 9, 1), status="done", done_at=datetime(2026, 9, 1, 11, tzinfo=AMSTERDAM)
+    )
     overdue = add_action(deps, MEMBER, "Lunch with Piet", due=date(2026, 11, 24), attention=True)
     add_action(deps, MEMBER, "Visit Klaas", due=date(2026, 12, 10))
     with deps.transaction() as session:
         member = person(deps, MEMBER)
         for day, answer in ((date(2026, 11, 24), None), (date(2026, 11, 20), {"1": "done"})):
-            session.add(Nudge(workspace_id=member.workspace_id, person_id=member.id, kind="checkin", tone="check",
-                              due_at=datetime.combine(day, datetime.min.time(), AMSTERDAM) + timedelta(hours=16),
-                              local_date=day, action_ids=[overdue], status="sent", answer=answer,
-                              sent_at=datetime.combine(day, datetime.min.time(), AMSTERDAM) + timedelta(hours=16),
-                              created_at=deps.clock.now()))
+            session.add(
+                Nudge(
+                    workspace_id=member.workspace_id,
+                    person_id=member.id,
+                    kind="checkin",
+                    tone="check",
+                    due_at=datetime.combine(day, datetime.min.time(), AMSTERDAM) + timedelta(hours=16),
+                    local_date=day,
+                    action_ids=[overdue],
+                    status="sent",
+                    answer=answer,
+                    sent_at=datetime.combine(day, datetime.min.time(), AMSTERDAM) + timedelta(hours=16),
+                    created_at=deps.clock.now(),
+                )
+            )
 
 
 def test_a_manager_reviews_a_members_list(slack, running, fake_slack, deps):
@@ -89,8 +117,9 @@ def test_the_managers_home_has_a_team_section_with_a_review_button_per_member(sl
     home = fake_slack.wait_for("views.publish")[-1].params["view"]
     assert "Your teams" in text_of(home) and "team-UMAN" in text_of(home)
     assert "2 open · 1 overdue · 1 need attention" in text_of(home)
-    [review_button] = [b["accessory"] for b in home["blocks"] if (b.get("accessory") or {}).get("action_id")
-                       == "review_open"]
+    [review_button] = [
+        b["accessory"] for b in home["blocks"] if (b.get("accessory") or {}).get("action_id") == "review_open"
+    ]
     assert review_button["value"] == MEMBER
     slack.block_action("review_open", MEMBER, user=MANAGER, view={"id": "VHOME", "type": "home"})
     running.settle()
@@ -105,3 +134,54 @@ def test_the_managers_home_has_a_team_section_with_a_review_button_per_member(sl
     slack.block_action("review_open", MEMBER, user=OTHER, view={"id": "VHOME", "type": "home"})
     running.settle()
     assert len(fake_slack.calls_to("views.open")) == opened
+
+
+def test_propose_from_the_review_modal_pushes_the_form_and_sends_the_proposal(slack, running, fake_slack, deps):
+    walk_setup(deps)
+    slack.block_action("review_open", MEMBER, user=MANAGER, view={"id": "VHOME", "type": "home"})
+    running.settle()
+    modal = opened_view(fake_slack)
+    [propose] = buttons(modal)["review_propose"]
+    # A click inside a modal, as Slack sends it: the modal is the container, and there is no response_url.
+    slack.interactive(
+        {
+            "type": "block_actions",
+            "team": {"id": "T1"},
+            "user": {"id": MANAGER, "team_id": "T1"},
+            "api_app_id": "A1",
+            "trigger_id": "trigger-in-modal",
+            "container": {"type": "view", "view_id": "VREVIEW"},
+            "view": {"id": "VREVIEW", "type": "modal", "callback_id": "review", "private_metadata": ""},
+            "actions": [{"action_id": "review_propose", "block_id": "b", "type": "button", "value": propose}],
+        }
+    )
+    running.settle()
+    [pushed] = fake_slack.calls_to("views.push")
+    assert pushed.params["trigger_id"] == "trigger-in-modal"  # over the review, which stays underneath
+    form = pushed.params["view"]
+    assert form["callback_id"] == "action_form" and f'"initial_user": "{MEMBER}"' in text_of(form)
+    assert len(fake_slack.calls_to("views.open")) == 1  # only the review itself
+    values = form_values("Call Klaas about the tender", date(2026, 12, 11), owner=MEMBER)
+    slack.view_submission("action_form", values, private_metadata=form["private_metadata"], user=MANAGER)
+    running.settle()
+    proposed = [a for a in actions_of(deps, MEMBER) if a.title == "Call Klaas about the tender"]
+    assert [a.status for a in proposed] == ["proposed"]
+    posts = [c.params for c in fake_slack.calls_to("chat.postMessage")]
+    to_member = [p for p in posts if p["channel"] in (MEMBER, f"D{MEMBER}")]
+    assert len(to_member) == 1 and f"<@{MANAGER}> proposes an action for you" in text_of(to_member[0])
+    # The manager hears it went out by direct message (a modal has no place for the answer).
+    to_manager = [p for p in posts if p["channel"] in (MANAGER, f"D{MANAGER}")]
+    assert len(to_manager) == 1 and "Proposed to" in text_of(to_manager[0])
+
+
+def test_the_managers_home_is_a_look_at_the_members_lists_and_is_logged(slack, running, fake_slack, deps):
+    walk_setup(deps)
+    slack.event({"type": "app_home_opened", "user": MANAGER, "tab": "home"})
+    running.settle()
+    fake_slack.wait_for("views.publish")
+    with deps.sessions() as session:
+        [event] = session.scalars(select(Event).where(Event.kind == "digest_viewed")).all()
+        assert event.actor_id == person(deps, MANAGER).id and event.data["via"] == "home"
+    slack.event({"type": "app_home_opened", "user": MEMBER, "tab": "home"})  # a member's own Home: no look
+    running.settle()
+    assert event_kinds(deps).count("digest_viewed") == 1

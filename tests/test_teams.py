@@ -137,7 +137,11 @@ def test_settings_modal_saves_day_time_zone_privacy_and_language(slack, running,
     with deps.sessions() as session:
         team = session.scalar(select(Team))
         assert (team.digest_weekday, team.digest_time, team.timezone, team.privacy, team.language) == (
-            4, time(16, 30), "Europe/Brussels", "detailed", "nl"
+            4,
+            time(16, 30),
+            "Europe/Brussels",
+            "detailed",
+            "nl",
         )
     assert "every Friday at 16:30 (Europe/Brussels)" in text_of(fake_slack.calls_to("response_url")[-1].params)
 
@@ -155,3 +159,73 @@ def test_team_usage_and_escaped_names(slack, running, fake_slack, deps):
     assert "Give the team a name" in command(slack, running, fake_slack, "team create NoChannel", ADMIN)
     answer = command(slack, running, fake_slack, "team create <!channel> pals <#CX|x>", ADMIN)
     assert "&lt;!channel&gt; pals" in answer and "<!channel>" not in answer
+
+
+def test_managers_remove_keeps_the_member_and_never_leaves_a_team_without_a_manager(slack, running, fake_slack, deps):
+    setup_team(slack, running, fake_slack, deps)
+    command(slack, running, fake_slack, f"team managers add <@{ANNA}|anna>", MANAGER)
+    assert roles(deps) == {"manager": {MANAGER, ANNA}, "member": {ANNA, BRAM}}
+    answer = command(slack, running, fake_slack, f"team managers remove <@{ANNA}|anna>", MANAGER)
+    assert f"No longer managing *Advisory*: <@{ANNA}>" in answer
+    assert roles(deps) == {"manager": {MANAGER}, "member": {ANNA, BRAM}}  # Anna is still a member
+    assert "None of them manages *Advisory*" in command(
+        slack, running, fake_slack, f"team managers remove <@{BRAM}|bram>", MANAGER
+    )
+    # The last manager cannot take themselves out, neither as manager nor from the team altogether.
+    for text in (f"team managers remove <@{MANAGER}|man>", f"team remove <@{MANAGER}|man>"):
+        answer = command(slack, running, fake_slack, text, MANAGER)
+        assert "would leave *Advisory* without a manager" in answer
+    assert roles(deps) == {"manager": {MANAGER}, "member": {ANNA, BRAM}}
+    # A member may not touch the managers at all.
+    fake_slack.add_user(BRAM)
+    assert "can change that team" in command(
+        slack, running, fake_slack, f"team managers remove Advisory <@{MANAGER}|m>", BRAM
+    )
+    # A workspace admin may remove the last one (and then manages the team through admin rights).
+    answer = command(slack, running, fake_slack, f"team managers remove Advisory <@{MANAGER}|man>", ADMIN)
+    assert f"No longer managing *Advisory*: <@{MANAGER}>" in answer
+    assert roles(deps) == {"member": {ANNA, BRAM}}
+    assert "team_left" in event_kinds(deps)
+    assert "managers remove" in command(slack, running, fake_slack, "team managers", ADMIN)  # the usage
+
+
+def test_admin_status_is_asked_of_slack_once_for_a_run_of_commands(slack, running, fake_slack, deps):
+    setup_team(slack, running, fake_slack, deps)
+    command(slack, running, fake_slack, "team list", ADMIN)
+    command(slack, running, fake_slack, f"team add Advisory <@{OTHER}|o>", ADMIN)
+    asked = [c for c in fake_slack.calls_to("users.info") if c.params.get("user") == ADMIN]
+    assert len(asked) == 1
+    # Someone who is not an admin is remembered as such too: refused twice, Slack asked once.
+    fake_slack.add_user(OTHER)
+    before = len(fake_slack.calls_to("users.info"))
+    for _ in range(2):
+        assert "can change that team" in command(slack, running, fake_slack, f"team add Advisory <@{ANNA}|a>", OTHER)
+    assert len(fake_slack.calls_to("users.info")) == before + 1
+
+
+def test_people_added_to_a_team_get_their_slack_names(slack, running, fake_slack, deps):
+    fake_slack.add_user(ANNA, name="Anna de Vries")
+    setup_team(slack, running, fake_slack, deps)
+    with deps.sessions() as session:
+        names = dict(session.execute(select(Person.slack_user_id, Person.display_name)).all())
+    assert names[ANNA] == "Anna de Vries"
+    assert names[BRAM] is None  # unknown to Slack: the digest uses a placeholder, never a mention
+
+
+def test_a_forged_settings_submission_by_a_non_manager_changes_nothing(slack, running, fake_slack, deps):
+    setup_team(slack, running, fake_slack, deps)
+    command(slack, running, fake_slack, "team settings", MANAGER)
+    view = opened_view(fake_slack)
+    values = {
+        "weekday": {"value": {"type": "static_select", "selected_option": {"value": "4"}}},
+        "time": {"value": {"type": "timepicker", "selected_time": "16:30"}},
+        "timezone": {"value": {"type": "plain_text_input", "value": "Europe/Brussels"}},
+        "privacy": {"value": {"type": "static_select", "selected_option": {"value": "detailed"}}},
+        "language": {"value": {"type": "static_select", "selected_option": {"value": "nl"}}},
+    }
+    fake_slack.add_user(ANNA)
+    slack.view_submission("team_settings", values, user=ANNA, private_metadata=view["private_metadata"])
+    running.settle()
+    assert "can change that team" in text_of(fake_slack.calls_to("response_url")[-1].params)
+    with deps.sessions() as session:
+        assert session.scalar(select(Team.privacy)) == "summary"

@@ -42,8 +42,9 @@ def week_text(cat: Catalogue, data: DigestData) -> str:
     return cat.t("digest.week", start=short_day(cat, data.period.start), end=short_day(cat, last))
 
 
-def name_of(line: MemberLine) -> str:
-    return escape(line.name) if line.name else f"<@{line.user_id}>"
+def name_of(cat: Catalogue, line: MemberLine) -> str:
+    """The member's name as Slack gave it, escaped; never a mention: a mention in a channel notifies them."""
+    return escape(line.name) if line.name else cat.t("digest.unnamed", id=line.user_id)
 
 
 def change(cat: Catalogue, now: int, before: int) -> str:
@@ -62,7 +63,7 @@ def headline(cat: Catalogue, data: DigestData) -> str:
     ]
     streaks = data.streaks
     if streaks:
-        shown = ", ".join(cat.t("digest.streak_person", name=name_of(m), count=m.streak) for m in streaks[:10])
+        shown = ", ".join(cat.t("digest.streak_person", name=name_of(cat, m), count=m.streak) for m in streaks[:10])
         if len(streaks) > 10:
             shown += " " + cat.t("digest.more", count=len(streaks) - 10)
         lines.append(cat.t("digest.total.streaks", people=shown))
@@ -81,7 +82,9 @@ def channel_message(cat: Catalogue, data: DigestData) -> dict[str, Any]:
     if data.late:
         notes.insert(0, cat.t("digest.late", week=week_text(cat, data)))
     blocks: list[Block] = [header(title), section(headline(cat, data)), section(todo_text(cat, data)), context(*notes)]
-    return {"text": title, "blocks": to_dicts(blocks)}
+    # The header is plain text; the notification text is mrkdwn, so the team's name is escaped there.
+    text = cat.t("digest.title", team=escape(data.team_name), week=week_text(cat, data))
+    return {"text": text, "blocks": to_dicts(blocks)}
 
 
 def _wins_part(cat: Catalogue, wins: Wins, streak: int) -> str:
@@ -103,8 +106,9 @@ def member_text(cat: Catalogue, line: MemberLine, detailed: bool) -> str:
         todo.append(cat.t("digest.part.overdue", count=line.overdue))
     if line.attention:
         todo.append(cat.t("digest.part.attention", count=line.attention))
-    text = cat.t("digest.member", name=name_of(line), wins=_wins_part(cat, line.wins, line.streak),
-                 todo=" · ".join(todo))
+    text = cat.t(
+        "digest.member", name=name_of(cat, line), wins=_wins_part(cat, line.wins, line.streak), todo=" · ".join(todo)
+    )
     if detailed:
         for key, titles in (
             ("digest.detail.done", line.done_titles),
@@ -113,7 +117,7 @@ def member_text(cat: Catalogue, line: MemberLine, detailed: bool) -> str:
         ):
             if titles:
                 text += "\n" + cat.t(key, titles="; ".join(f"_{escape(t[:120])}_" for t in titles))
-    return text[: SECTION_BUDGET]
+    return text[:SECTION_BUDGET]
 
 
 def _sections(texts: list[str]) -> list[tuple[str, int]]:
@@ -139,17 +143,15 @@ def thread_messages(cat: Catalogue, data: DigestData) -> list[dict[str, Any]]:
     room = BLOCKS_PER_THREAD_MESSAGE * MAX_THREAD_MESSAGES
     sections = [text for text, _ in packed]
     if len(packed) > room:  # an enormous team: summarise the tail rather than fail
-        dropped = sum(count for _, count in packed[room - 1:])
+        dropped = sum(count for _, count in packed[room - 1 :])
         sections = sections[: room - 1] + [cat.t("digest.more_members", count=dropped)]
     messages = []
     for start in range(0, len(sections), BLOCKS_PER_THREAD_MESSAGE):
-        chunk = sections[start: start + BLOCKS_PER_THREAD_MESSAGE]
+        chunk = sections[start : start + BLOCKS_PER_THREAD_MESSAGE]
         blocks: list[Block] = [section(text) for text in chunk]
         if start == 0:
             blocks.insert(0, section(f"*{cat.t('digest.thread_title', week=week_text(cat, data))}*"))
-        messages.append(
-            {"text": cat.t("digest.thread_title", week=week_text(cat, data)), "blocks": to_dicts(blocks)}
-        )
+        messages.append({"text": cat.t("digest.thread_title", week=week_text(cat, data)), "blocks": to_dicts(blocks)})
     return messages
 
 
@@ -161,8 +163,10 @@ def preview(cat: Catalogue, data: DigestData, team_id: int, *, posted: bool) -> 
     """`/conscience digest`: what the channel sees and the thread, only to the manager who asked."""
     main = channel_message(cat, data)
     blocks = list(main["blocks"])
-    intro = cat.t("digest.preview_posted" if posted else "digest.preview_intro",
-                  channel=f"<#{data.channel_id}>" if data.channel_id else cat.t("team.no_channel"))
+    intro = cat.t(
+        "digest.preview_posted" if posted else "digest.preview_intro",
+        channel=f"<#{data.channel_id}>" if data.channel_id else cat.t("team.no_channel"),
+    )
     blocks.insert(0, section(intro).to_dict())
     room = MAX_MESSAGE_BLOCKS - len(blocks) - 1
     thread_blocks = [b for message in thread_messages(cat, data) for b in message["blocks"]]

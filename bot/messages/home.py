@@ -12,7 +12,6 @@ from bot.messages.action_form import starter_buttons
 from bot.messages.actions import cards
 from bot.messages.blocks import MAX_VIEW_BLOCKS, actions, button, context, divider, header, section
 from bot.messages.catalogue import Catalogue, escape
-from bot.messages.digest import name_of
 from bot.messages.help import command_lines
 from bot.services.digest import DigestData
 from models import Action
@@ -27,11 +26,29 @@ def team_blocks(cat: Catalogue, teams: list[DigestData]) -> list[Block]:
         return []
     found: list[Block] = [divider(), section(f"*{cat.t('home.teams_header')}*")]
     for data in teams:
-        found.append(section(cat.t("home.team_line", team=escape(data.team_name), done=data.totals.done,
-                                   open=data.open, overdue=data.overdue, attention=data.attention)))
+        found.append(
+            section(
+                cat.t(
+                    "home.team_line",
+                    team=escape(data.team_name),
+                    done=data.totals.done,
+                    open=data.open,
+                    overdue=data.overdue,
+                    attention=data.attention,
+                )
+            )
+        )
         for line in data.members[:MEMBERS_WITH_BUTTONS]:
-            text = cat.t("home.member_line", name=name_of(line), done=line.wins.done, open=line.open,
-                         overdue=line.overdue, attention=line.attention)
+            # The Home is private to the manager: a mention shows the name and notifies nobody.
+            name = escape(line.name) if line.name else f"<@{line.user_id}>"
+            text = cat.t(
+                "home.member_line",
+                name=name,
+                done=line.wins.done,
+                open=line.open,
+                overdue=line.overdue,
+                attention=line.attention,
+            )
             found.append(section(text, accessory=button(cat.t("home.review"), "review_open", line.user_id)))
         if len(data.members) > MEMBERS_WITH_BUTTONS:
             found.append(context(cat.t("home.more_members", count=len(data.members) - MEMBERS_WITH_BUTTONS)))

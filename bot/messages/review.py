@@ -58,25 +58,39 @@ def blocks(cat: Catalogue, review: Review, *, with_button: bool = True) -> list[
             "review.checkin_line",
             day=format_day(cat, c.day, today),
             kind=cat.t(f"review.kind.{c.kind}"),
-            answer=", ".join(cat.t(f"review.answer.{a}") if f"review.answer.{a}" in _known(cat) else escape(a)
-                             for a in c.answers) or cat.t("review.no_answer"),
+            answer=", ".join(
+                cat.t(f"review.answer.{a}") if f"review.answer.{a}" in _known(cat) else escape(a) for a in c.answers
+            )
+            or cat.t("review.no_answer"),
         )
         for c in review.checkins
     ]
     found: list[Block] = [
         header(cat.t("review.title", member=review.member.display_name or review.member.slack_user_id)),
         section(cat.t("review.intro", member=_member(review))),
-        section(cat.t("review.summary", done=len(review.done), open=len(review.open),
-                      overdue=len(review.overdue), attention=len(review.attention))),
-        section(f"*{cat.t('review.done_header')}*\n"
-                + _lines(cat, [_done_line(cat, a, today) for a in review.done], "review.done_empty")),
-        section(f"*{cat.t('review.open_header')}*\n"
-                + _lines(cat, [_open_line(cat, a, today) for a in review.open], "review.open_empty")),
+        section(
+            cat.t(
+                "review.summary",
+                done=len(review.done),
+                open=len(review.open),
+                overdue=len(review.overdue),
+                attention=len(review.attention),
+            )
+        ),
+        section(
+            f"*{cat.t('review.done_header')}*\n"
+            + _lines(cat, [_done_line(cat, a, today) for a in review.done], "review.done_empty")
+        ),
+        section(
+            f"*{cat.t('review.open_header')}*\n"
+            + _lines(cat, [_open_line(cat, a, today) for a in review.open], "review.open_empty")
+        ),
         section(f"*{cat.t('review.checkins_header')}*\n" + _lines(cat, checkins, "review.checkins_empty")),
     ]
     if with_button:
-        found.append(actions(button(cat.t("review.propose"), "review_propose", review.member.slack_user_id,
-                                    style="primary")))
+        found.append(
+            actions(button(cat.t("review.propose"), "review_propose", review.member.slack_user_id, style="primary"))
+        )
     found.append(context(cat.t("review.footer")))
     return found[:MAX_MESSAGE_BLOCKS]
 
@@ -88,8 +102,11 @@ def _known(cat: Catalogue) -> set[str]:
 
 
 def review_message(cat: Catalogue, review: Review) -> dict[str, Any]:
-    return {"response_type": "ephemeral", "text": cat.t("review.title", member=review.member.slack_user_id),
-            "blocks": to_dicts(blocks(cat, review))}
+    return {
+        "response_type": "ephemeral",
+        "text": cat.t("review.title", member=review.member.slack_user_id),
+        "blocks": to_dicts(blocks(cat, review)),
+    }
 
 
 def review_modal(cat: Catalogue, review: Review) -> dict[str, Any]:

@@ -14,13 +14,15 @@ went out; then it counts there (the live digest is edited), not in the next one.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, case, exists, func, or_, select, update
+from sqlalchemy import DateTime, Row, Select, and_, case, func, null, or_, select, type_coerce, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from bot.services.clock import Clock
 from models import Action, ActionContact, Digest, Event, Membership, Person, Team, Workspace
@@ -102,9 +104,7 @@ def due(session: Session, clock: Clock) -> list[Due]:
     rows = {
         d.team_id: d
         for d in session.scalars(
-            select(Digest).where(
-                Digest.team_id.in_(list(slots)), Digest.period_start.in_(set(periods.values()))
-            )
+            select(Digest).where(Digest.team_id.in_(list(slots)), Digest.period_start.in_(set(periods.values())))
         )
         if d.period_start == periods[d.team_id]
     }
@@ -187,22 +187,37 @@ def mine(session: Session, digest_id: int, token: str) -> Digest | None:
 
 
 def mark_posted(
-    session: Session, clock: Clock, digest_id: int, token: str, channel: str, ts: str, thread: list[str], mark: str
+    session: Session,
+    clock: Clock,
+    digest_id: int,
+    token: str,
+    channel: str,
+    ts: str,
+    thread: list[str],
+    mark: str,
+    *,
+    compared_at: datetime,
 ) -> None:
+    """compared_at: when the posted content was read, so news from while Slack was busy is not lost.
+    mark "" means the thread is incomplete: the next refresh writes the rest."""
     row = mine(session, digest_id, token)
     if row is None:
         return
-    now = clock.now()
     row.status, row.claim_token, row.claimed_until, row.error = "posted", None, None, None
     row.channel_id, row.message_ts, row.thread_ts, row.fingerprint = channel, ts, thread, mark
-    row.posted_at = row.refreshed_at = now
+    row.posted_at = clock.now()
+    row.refreshed_at = compared_at if mark else None
 
 
-def mark_blocked(session: Session, clock: Clock, digest_id: int, token: str, reason: str) -> None:
+def mark_blocked(session: Session, clock: Clock, digest_id: int, token: str, reason: str) -> bool:
+    """The channel refused: retry in an hour. True when this is news for this digest (the managers hear it
+    once per digest and reason, even when the team's channel problem was known from when it was set up)."""
     row = mine(session, digest_id, token)
     if row is None:
-        return
+        return False
+    news = row.error != reason
     row.status, row.claim_token, row.claimed_until, row.error = "blocked", None, clock.now() + BLOCKED_RETRY, reason
+    return news
 
 
 def release(session: Session, clock: Clock, digest_id: int, token: str, reason: str, wait: float = 60) -> None:
@@ -212,12 +227,36 @@ def release(session: Session, clock: Clock, digest_id: int, token: str, reason: 
         row.claimed_until, row.error = clock.now() + timedelta(seconds=wait), reason
 
 
+# Looking at a list changes nothing in it: these events never make a digest stale.
+LOOKS = ("reviewed", "digest_viewed")
+
+
 def live(session: Session, clock: Clock) -> list[int]:
-    """Posted digests still current (their next one is not due yet) with news since they were compared."""
+    """Posted digests still current (their next one is not due yet) that may read differently now.
+
+    That is news about one of the team's members (something they did, or something that happened to one of
+    their actions, like "needs attention"), or a digest marked for another look (`changed`, an edit that
+    did not reach Slack). Events of people outside the team leave its digest alone.
+    """
     now = clock.now()
-    news = exists().where(
-        Event.workspace_id == Digest.workspace_id,
-        or_(Digest.refreshed_at.is_(None), Event.created_at > Digest.refreshed_at),
+    member = aliased(Membership)
+    news = (
+        select(Event.id)
+        .outerjoin(Action, Action.id == Event.action_id)
+        .join(
+            member,
+            and_(
+                member.team_id == Digest.team_id,
+                member.role == "member",
+                or_(member.person_id == Event.actor_id, member.person_id == Action.owner_id),
+            ),
+        )
+        .where(
+            Event.workspace_id == Digest.workspace_id,
+            Event.created_at > Digest.refreshed_at,
+            Event.kind.not_in(LOOKS),
+        )
+        .exists()
     )
     return list(
         session.scalars(
@@ -225,9 +264,16 @@ def live(session: Session, clock: Clock) -> list[int]:
                 Digest.status == "posted",
                 Digest.slot_at > now - WEEK,
                 or_(Digest.claimed_until.is_(None), Digest.claimed_until < now),
-                news,
+                or_(Digest.refreshed_at.is_(None), news),
             )
         )
+    )
+
+
+def changed(session: Session, team_id: int) -> None:
+    """The team itself changed (members, privacy, language): its live digest gets another look."""
+    session.execute(
+        update(Digest).where(Digest.team_id == team_id, Digest.status == "posted").values(refreshed_at=None)
     )
 
 
@@ -246,11 +292,21 @@ def lock_for_refresh(session: Session, clock: Clock, digest_id: int) -> Digest |
     return session.get(Digest, digest_id) if taken else None
 
 
-def refreshed(session: Session, clock: Clock, digest_id: int, *, mark: str | None, thread: list[str] | None) -> None:
+def refreshed(
+    session: Session,
+    digest_id: int,
+    *,
+    compared_at: datetime,
+    mark: str | None,
+    thread: list[str] | None,
+    retry: bool = False,
+) -> None:
+    """Compared with the data as read at compared_at (and edited when mark is given); retry: the edit did not
+    reach Slack, so the next tick tries again."""
     row = session.get(Digest, digest_id)
     if row is None:
         return
-    row.claimed_until, row.refreshed_at = None, clock.now()
+    row.claimed_until, row.refreshed_at = None, None if retry else compared_at
     if mark is not None:
         row.fingerprint = mark
     if thread is not None:
@@ -311,21 +367,27 @@ class DigestData:
         return sorted((m for m in self.members if m.streak >= 2 and m.wins.done), key=lambda m: -m.streak)
 
 
+def _naive_utc(moment: datetime) -> datetime:
+    return moment.astimezone(UTC).replace(tzinfo=None)
+
+
 class Window:
-    """A period's attribution rule (see the module doc) with its boundaries precomputed in UTC."""
+    """A period's attribution rule (see the module doc) with its boundaries precomputed in naive UTC,
+    the way the database stores times (build() reads them unconverted)."""
 
     def __init__(self, period: Period):
         zone, prev = period.zone, period.previous
         midnight = datetime.min.time()
-        self.start = datetime.combine(period.start, midnight, zone).astimezone(UTC)
-        self.end = datetime.combine(period.end, midnight, zone).astimezone(UTC)
-        self.late_end = datetime.combine(period.end + timedelta(days=7), midnight, zone).astimezone(UTC)
-        self.slot = period.slot.astimezone(UTC)
+        self.start = _naive_utc(datetime.combine(period.start, midnight, zone))
+        self.end = _naive_utc(datetime.combine(period.end, midnight, zone))
+        self.late_end = _naive_utc(datetime.combine(period.end + timedelta(days=7), midnight, zone))
+        self.slot = _naive_utc(period.slot)
         self.previous_slot = self.slot - WEEK
         self.due_from, self.due_to = period.start, period.end
         self.prev_due_from, self.prev_due_to = prev.start, prev.end
 
     def counts(self, done_at: datetime, due: date) -> bool:
+        """done_at in naive UTC."""
         if self.start <= done_at < self.end:
             # Due the week before and finished after that digest went out: counted there.
             return not (self.prev_due_from <= due < self.prev_due_to and done_at >= self.previous_slot)
@@ -334,11 +396,38 @@ class Window:
 
 def counts_in(period: Period, done_at: datetime, due: date) -> bool:
     """Whether an action done at done_at (due on due) counts in period's digest (see the module doc)."""
-    return Window(period).counts(done_at, due)
+    return Window(period).counts(_naive_utc(done_at), due)
+
+
+def _stream(session: Session, statement: Select[Any]) -> Iterator[Row[Any]]:
+    """Rows as plain tuples, fetched in chunks: thousands of rows that die young keep the garbage collector
+    from sweeping the whole heap in the middle of a build (a full sweep costs more than the build)."""
+    for chunk in session.connection().execute(statement).partitions(200):
+        yield from chunk
+
+
+class _Deadlines:
+    """When an action due on a day stops being on time: the next local midnight, in naive UTC (memoised:
+    a team's done actions share a few dozen due dates)."""
+
+    def __init__(self, zone: ZoneInfo):
+        self.zone = zone
+        self.known: dict[date, datetime] = {}
+
+    def __call__(self, due: date) -> datetime:
+        found = self.known.get(due)
+        if found is None:
+            found = self.known[due] = _naive_utc(datetime.combine(due + timedelta(days=1), time(0), self.zone))
+        return found
 
 
 def build(session: Session, team: Team, period: Period, now: datetime, *, late: bool = False) -> DigestData:
-    """Everything the digest shows, in a fixed number of queries however large the team (5, or 4 for summary)."""
+    """Everything the digest shows, in a fixed number of queries however large the team (5, or 4 for summary).
+
+    A 200-member team has thousands of finished actions in the streak's lookback, so rows come back as plain
+    tuples through the session's connection (no ORM objects), streamed, with times left in naive UTC as
+    stored; only the last two weeks' rows carry the columns the wins need.
+    """
     zone = period.zone
     data = DigestData(
         team_name=team.name,
@@ -349,21 +438,31 @@ def build(session: Session, team: Team, period: Period, now: datetime, *, late: 
         today=now.astimezone(zone).date(),
         late=late,
     )
-    members = session.execute(
-        select(Person.id, Person.slack_user_id, Person.display_name)
-        .join(Membership, Membership.person_id == Person.id)
-        .where(Membership.workspace_id == team.workspace_id, Membership.team_id == team.id, Membership.role == "member")
-        .order_by(Person.display_name, Person.slack_user_id)
-    ).all()
+    members = (
+        session.connection()
+        .execute(
+            select(Person.id, Person.slack_user_id, Person.display_name)
+            .join(Membership, Membership.person_id == Person.id)
+            .where(
+                Membership.workspace_id == team.workspace_id, Membership.team_id == team.id, Membership.role == "member"
+            )
+            .order_by(Person.display_name, Person.slack_user_id)
+        )
+        .all()
+    )
     lines = {pid: MemberLine(user_id=uid, name=name) for pid, uid, name in members}
     data.members = list(lines.values())
     if not lines:
         return data
-    owners = list(lines)
+    # The members as a subquery, not 200 bound ids: the statement text stays the same, so it is prepared once.
+    owners = select(Membership.person_id).where(
+        Membership.workspace_id == team.workspace_id, Membership.team_id == team.id, Membership.role == "member"
+    )
     mine = and_(Action.workspace_id == team.workspace_id, Action.owner_id.in_(owners))
     overdue = Action.due_date < data.today
     # What is open: counted by the database, one row per member.
-    for owner_id, open_count, overdue_count, attention_count in session.execute(
+    for owner_id, open_count, overdue_count, attention_count in _stream(
+        session,
         select(
             Action.owner_id,
             func.count(),
@@ -371,73 +470,110 @@ def build(session: Session, team: Team, period: Period, now: datetime, *, late: 
             func.sum(case((Action.needs_attention, 1), else_=0)),
         )
         .where(mine, Action.status == "open")
-        .group_by(Action.owner_id)
+        .group_by(Action.owner_id),
     ):
-        line = lines[owner_id]
+        if (line := lines.get(owner_id)) is None:  # joined since the member list was read
+            continue
         line.open, line.overdue, line.attention = open_count, overdue_count or 0, attention_count or 0
     if data.privacy == "detailed":
-        for owner_id, title, due, attention in session.execute(
+        for owner_id, title, due, attention in _stream(
+            session,
             select(Action.owner_id, Action.title, Action.due_date, Action.needs_attention)
             .where(mine, Action.status == "open", or_(overdue, Action.needs_attention))
-            .order_by(Action.due_date, Action.id)
+            .order_by(Action.due_date, Action.id),
         ):
-            line = lines[owner_id]
+            if (line := lines.get(owner_id)) is None:
+                continue
             if due < data.today and len(line.overdue_titles) < MAX_TITLES:
                 line.overdue_titles.append(title)
             if attention and len(line.attention_titles) < MAX_TITLES:
                 line.attention_titles.append(title)
     this_week, last_week = Window(period), Window(period.previous)
+    recent = last_week.start
     since = period.previous.starts_at - STREAK_LOOKBACK
-    done_rows = session.execute(
-        select(Action.id, Action.owner_id, Action.title, Action.kind, Action.due_date, Action.done_at, Action.outcomes)
-        .where(mine, Action.status == "done", Action.done_at >= since)
-        .order_by(Action.owner_id, Action.done_at.desc())
-    ).all()
-    booked = session.execute(
-        select(ActionContact.action_id, ActionContact.updated_at, Action.owner_id, Action.due_date)
+    is_recent = Action.done_at >= recent.replace(tzinfo=UTC)  # what either week's wins may count
+    booked_by_action: dict[int, int] = defaultdict(int)
+    for action_id, at, owner_id, due in _stream(
+        session,
+        select(
+            ActionContact.action_id, type_coerce(ActionContact.updated_at, DateTime()), Action.owner_id, Action.due_date
+        )
         .join(Action, Action.id == ActionContact.action_id)
         .where(
             ActionContact.workspace_id == team.workspace_id,
             Action.owner_id.in_(owners),
             or_(ActionContact.status == "booked", ActionContact.appointment_on.is_not(None)),
-            ActionContact.updated_at >= last_week.start,
-        )
-    ).all()
-    booked_by_action: dict[int, int] = defaultdict(int)
-    for action_id, at, owner_id, due in booked:
+            ActionContact.updated_at >= recent.replace(tzinfo=UTC),
+        ),
+    ):
         booked_by_action[action_id] += 1
-        if this_week.counts(at, due):
+        if this_week.counts(at, due) and owner_id in lines:
             lines[owner_id].wins.meetings += 1
         if last_week.counts(at, due):
             data.previous.meetings += 1
+    done_rows = _stream(
+        session,
+        select(
+            Action.owner_id,
+            Action.due_date,
+            type_coerce(Action.done_at, DateTime()),  # naive UTC, unconverted
+            # Only the wins of the two weeks compared need more than the streak does.
+            case((is_recent, Action.id)),
+            case((is_recent, Action.title)) if data.privacy == "detailed" else null(),
+            case((is_recent, Action.kind)),
+            case((is_recent, Action.outcomes)),
+        )
+        .where(mine, Action.status == "done", Action.done_at >= since)
+        .order_by(Action.owner_id, Action.done_at.desc()),
+    )
+    deadline = _Deadlines(zone)
     streak_open: dict[int, bool] = {}
-    recent = last_week.start
-    for action_id, owner_id, title, kind, due, done_at, outcomes in done_rows:
-        line = lines[owner_id]
+    for owner_id, due, finished, action_id, title, kind, outcomes in done_rows:
+        if (line := lines.get(owner_id)) is None:
+            continue
         # Newest first: the streak of on-time finishes runs until the first late one.
         if streak_open.setdefault(owner_id, True):
-            if done_at.astimezone(zone).date() <= due:
+            if finished < deadline(due):
                 line.streak += 1
             else:
                 streak_open[owner_id] = False
-        if done_at < recent:
+        if finished < recent:
             continue
         chosen = (outcomes or "").split(",")
         for window, wins, own in ((this_week, line.wins, True), (last_week, data.previous, False)):
-            if not window.counts(done_at, due):
+            if not window.counts(finished, due):
                 continue
             wins.done += 1
             if kind == "buying_signal" or "buying_signal" in chosen:
                 wins.signals += 1
             if "meeting" in chosen and not booked_by_action.get(action_id):
                 wins.meetings += 1
-            if own and len(line.done_titles) < MAX_TITLES:
+            if own and title is not None and len(line.done_titles) < MAX_TITLES:
                 line.done_titles.append(title)
     for line in data.members:
         data.totals.done += line.wins.done
         data.totals.meetings += line.wins.meetings
         data.totals.signals += line.wins.signals
     return data
+
+
+def nameless_members(session: Session, team: Team, *, limit: int) -> list[str]:
+    """Members whose name the bot never learned (and who are not known to be gone from Slack)."""
+    return list(
+        session.scalars(
+            select(Person.slack_user_id)
+            .join(Membership, Membership.person_id == Person.id)
+            .where(
+                Membership.workspace_id == team.workspace_id,
+                Membership.team_id == team.id,
+                Membership.role == "member",
+                Person.display_name.is_(None),
+                Person.unreachable.is_(None),
+            )
+            .order_by(Person.slack_user_id)
+            .limit(limit)
+        )
+    )
 
 
 def for_team(session: Session, clock: Clock, team: Team) -> DigestData:

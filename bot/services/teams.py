@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased
 
-from bot.services import events, people
+from bot.services import digest, events, people
 from bot.services.clock import Clock
 from models import Membership, Person, Team
 from models.team import PRIVACY_LEVELS, ROLES
@@ -109,9 +109,7 @@ def teams_of(session: Session, person: Person, role: str | None = None) -> list[
     return list(session.scalars(query.distinct().order_by(Team.name)))
 
 
-def pick(
-    session: Session, person: Person, name: str, *, channel_id: str | None = None, is_admin: bool = False
-) -> Team:
+def pick(session: Session, person: Person, name: str, *, channel_id: str | None = None, is_admin: bool = False) -> Team:
     """The team a command is about: named, else the one of the channel it was typed in, else the only one.
 
     Raises TeamError("not_found") for an unknown name and TeamError("which") when it is ambiguous.
@@ -178,35 +176,73 @@ def add(
             )
         )
         events.record(
-            session, clock, workspace_id=team.workspace_id, kind="team_joined", actor_id=actor.id,
-            team=team.id, person=member.id, role=role,
+            session,
+            clock,
+            workspace_id=team.workspace_id,
+            kind="team_joined",
+            actor_id=actor.id,
+            team=team.id,
+            person=member.id,
+            role=role,
         )
         added.append(user_id)
     session.flush()
+    if added:
+        digest.changed(session, team.id)
     return added, present
 
 
-def remove(session: Session, clock: Clock, team: Team, actor: Person, user_ids: list[str]) -> list[str]:
-    """Take people out of the team (every role). Returns the user ids that were in it."""
-    removed = []
+def remove(
+    session: Session,
+    clock: Clock,
+    team: Team,
+    actor: Person,
+    user_ids: list[str],
+    *,
+    role: str | None = None,
+    keep_a_manager: bool = True,
+) -> list[str]:
+    """Take people out of the team, in every role or only in `role`. Returns the user ids that were in it.
+
+    Raises TeamError("last_manager"), changing nothing, when that would leave the team without a manager
+    and keep_a_manager is set: then only a workspace admin could change the team, so only an admin may.
+    """
+    if role is not None and role not in ROLES:
+        raise ValueError(role)
+    found: dict[str, list[Membership]] = {}
     for user_id in user_ids:
-        rows = list(
-            session.scalars(
-                select(Membership)
-                .join(Person, Person.id == Membership.person_id)
-                .where(Membership.team_id == team.id, Person.slack_user_id == user_id)
+        query = (
+            select(Membership)
+            .join(Person, Person.id == Membership.person_id)
+            .where(
+                Membership.team_id == team.id, Person.workspace_id == team.workspace_id, Person.slack_user_id == user_id
             )
         )
+        if role is not None:
+            query = query.where(Membership.role == role)
+        rows = list(session.scalars(query))
+        if rows:
+            found[user_id] = rows
+    leaving = sum(1 for rows in found.values() for row in rows if row.role == "manager")
+    if keep_a_manager and leaving and leaving >= len(manager_user_ids(session, team)):
+        raise TeamError("last_manager", name=team.name)
+    for rows in found.values():
         for row in rows:
             session.delete(row)
-        if rows:
-            events.record(
-                session, clock, workspace_id=team.workspace_id, kind="team_left", actor_id=actor.id,
-                team=team.id, person=rows[0].person_id,
-            )
-            removed.append(user_id)
+        events.record(
+            session,
+            clock,
+            workspace_id=team.workspace_id,
+            kind="team_left",
+            actor_id=actor.id,
+            team=team.id,
+            person=rows[0].person_id,
+            roles=sorted(row.role for row in rows),
+        )
     session.flush()
-    return removed
+    if found:
+        digest.changed(session, team.id)
+    return list(found)
 
 
 def roster(session: Session, team: Team) -> list[tuple[Person, str]]:
@@ -248,9 +284,18 @@ def update_settings(session: Session, clock: Clock, team: Team, actor: Person, c
     team.privacy = chosen.privacy
     team.language = chosen.language
     events.record(
-        session, clock, workspace_id=team.workspace_id, kind="team_settings", actor_id=actor.id, team=team.id,
-        weekday=chosen.weekday, at=chosen.at.strftime("%H:%M"), timezone=chosen.timezone, privacy=chosen.privacy,
+        session,
+        clock,
+        workspace_id=team.workspace_id,
+        kind="team_settings",
+        actor_id=actor.id,
+        team=team.id,
+        weekday=chosen.weekday,
+        at=chosen.at.strftime("%H:%M"),
+        timezone=chosen.timezone,
+        privacy=chosen.privacy,
     )
+    digest.changed(session, team.id)  # privacy or language: the posted digest reads differently now
 
 
 def set_channel_problem(session: Session, team: Team, problem: str | None) -> bool:

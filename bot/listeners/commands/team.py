@@ -13,7 +13,7 @@ from typing import Any
 
 from bot import notify
 from bot.deps import Deps
-from bot.digests import Digests, fix_key
+from bot.digests import Digests, fix_key, learn_names
 from bot.listeners.edge import Caller, caller, cat_for, person_for, today_of
 from bot.messages import digest as digest_messages
 from bot.messages import review as review_messages
@@ -29,13 +29,18 @@ Deferred = Callable[[Deps, dict[str, Any], str], None]
 
 
 def is_admin(deps: Deps, who: Caller) -> bool:
-    """A workspace admin or owner, according to Slack (users.info)."""
+    """A workspace admin or owner, according to Slack (users.info), remembered for a few minutes."""
+    known = deps.admins.get(who.team_id, who.user_id)
+    if known is not None:
+        return known
     try:
         user = deps.gateway.user_info(who.user_id)
-    except SlackError as exc:
+    except SlackError as exc:  # not remembered: the next command asks again
         log.warning("users.info failed: %s", exc.error, extra={"workspace": who.team_id, "user": who.user_id})
         return False
-    return user.is_admin or user.is_owner
+    admin = user.is_admin or user.is_owner
+    deps.admins.put(who.team_id, who.user_id, admin)
+    return admin
 
 
 def _answer(deps: Deps, body: dict[str, Any], payload: dict[str, Any]) -> None:
@@ -62,7 +67,7 @@ def team_command(deps: Deps, body: dict[str, Any], rest: str) -> None:
     action = action.lower()
     if action == "managers":
         verb, _, args = args.strip().partition(" ")
-        action = "managers" if verb.lower() == "add" else "usage"
+        action = f"managers {verb.lower()}"
     handler = TEAM_ACTIONS.get(action, _team_usage)
     with deps.transaction() as session:
         person, _ = person_for(session, deps, who)
@@ -84,8 +89,12 @@ def _create(deps: Deps, body: dict[str, Any], who: Caller, cat: Catalogue, args:
         person, _ = person_for(session, deps, who)
         try:
             team = teams.create(
-                session, deps.clock, workspace_id=person.workspace_id, actor=person,
-                name=parsed.text, channel_id=parsed.channel_id,
+                session,
+                deps.clock,
+                workspace_id=person.workspace_id,
+                actor=person,
+                name=parsed.text,
+                channel_id=parsed.channel_id,
             )
         except TeamError as error:
             return _error(cat, error)
@@ -93,8 +102,13 @@ def _create(deps: Deps, body: dict[str, Any], who: Caller, cat: Catalogue, args:
     note = join(deps, who, team_id, parsed.channel_id, cat)
     with deps.transaction() as session:
         team = session.get(Team, team_id)
-        text = cat.t("team.created", team=escape(team.name), channel=f"<#{team.channel_id}>",
-                     schedule=team_messages.schedule_text(cat, team), name=escape(team.name))
+        text = cat.t(
+            "team.created",
+            team=escape(team.name),
+            channel=f"<#{team.channel_id}>",
+            schedule=team_messages.schedule_text(cat, team),
+            name=escape(team.name),
+        )
     return team_messages.message(f"{text}\n{note}" if note else text)
 
 
@@ -145,24 +159,28 @@ def _managed(
 
 
 def _members(role: str, removing: bool = False) -> Callable[..., dict[str, Any]]:
+    """`add` / `remove` (members; remove takes people out in every role) and `managers add|remove`."""
+
     def change(deps: Deps, body: dict[str, Any], who: Caller, cat: Catalogue, args: str) -> dict[str, Any]:
         parsed = teams.parse_arguments(args)
         if not parsed.user_ids:
-            return team_messages.message(cat.t("team.members_usage"))
+            return team_messages.message(cat.t("team.managers_usage" if role == "manager" else "team.members_usage"))
         team_id, refusal = _managed(deps, who, cat, parsed.text, body.get("channel_id"))
         if refusal is not None:
             return refusal
+        if removing:
+            return _remove(deps, who, cat, team_id, parsed.user_ids, role if role == "manager" else None)
         with deps.transaction() as session:
             person, _ = person_for(session, deps, who)
             team = session.get(Team, team_id)
             name = escape(team.name)
-            if removing:
-                done = teams.remove(session, deps.clock, team, person, parsed.user_ids)
-                return team_messages.message(
-                    cat.t("team.removed", team=name, people=team_messages.mentions(done))
-                    if done else cat.t("team.removed_none", team=name)
-                )
             added, present = teams.add(session, deps.clock, team, person, parsed.user_ids, role=role)
+            nameless = [
+                p.slack_user_id
+                for p, _ in teams.roster(session, team)
+                if p.slack_user_id in added and not p.display_name
+            ]
+        learn_names(deps, who.team_id, nameless)  # the digest names people; it never mentions them
         lines = []
         if added:
             lines.append(cat.t(f"team.added_{role}", team=name, people=team_messages.mentions(added)))
@@ -171,6 +189,33 @@ def _members(role: str, removing: bool = False) -> Callable[..., dict[str, Any]]
         return team_messages.message("\n".join(lines))
 
     return change
+
+
+def _remove(
+    deps: Deps, who: Caller, cat: Catalogue, team_id: int, user_ids: list[str], role: str | None
+) -> dict[str, Any]:
+    """Take people out (role None: every role). The last manager goes only when a workspace admin says so."""
+
+    def attempt(keep_a_manager: bool) -> tuple[str, list[str] | TeamError]:
+        with deps.transaction() as session:
+            person, _ = person_for(session, deps, who)
+            team = session.get(Team, team_id)
+            try:
+                return team.name, teams.remove(
+                    session, deps.clock, team, person, user_ids, role=role, keep_a_manager=keep_a_manager
+                )
+            except TeamError as error:  # raised before anything changed
+                return team.name, error
+
+    name, outcome = attempt(True)
+    if isinstance(outcome, TeamError) and outcome.code == "last_manager" and is_admin(deps, who):
+        name, outcome = attempt(False)
+    if isinstance(outcome, TeamError):
+        return _error(cat, outcome)
+    key = "team.removed_manager" if role == "manager" else "team.removed"
+    if not outcome:
+        return team_messages.message(cat.t(f"{key}_none", team=escape(name)))
+    return team_messages.message(cat.t(key, team=escape(name), people=team_messages.mentions(outcome)))
 
 
 def _list(deps: Deps, body: dict[str, Any], who: Caller, cat: Catalogue, args: str) -> dict[str, Any]:
@@ -200,7 +245,8 @@ TEAM_ACTIONS: dict[str, Callable[..., dict[str, Any]]] = {
     "create": _create,
     "add": _members("member"),
     "remove": _members("member", removing=True),
-    "managers": _members("manager"),
+    "managers add": _members("manager"),
+    "managers remove": _members("manager", removing=True),
     "list": _list,
     "settings": _settings,
 }
@@ -250,8 +296,14 @@ def run_digest(deps: Deps, who: Caller, team_id: int, mode: str) -> dict[str, An
         if mode == "preview":
             data = digest.for_team(session, deps.clock, team)
             posted = digest.is_posted(session, team, deps.clock.now())
-            events.record(session, deps.clock, workspace_id=team.workspace_id, kind="digest_viewed",
-                          actor_id=person.id, team=team.id)
+            events.record(
+                session,
+                deps.clock,
+                workspace_id=team.workspace_id,
+                kind="digest_viewed",
+                actor_id=person.id,
+                team=team.id,
+            )
             # The preview speaks the team's language, like the channel will.
             team_cat = catalogue(team.language or deps.settings.default_language)
             return digest_messages.preview(team_cat, data, team.id, posted=posted)

@@ -57,9 +57,12 @@ def on_submit(ack: Ack, body: dict[str, Any], view: dict[str, Any], context: dic
             team = teams.get_team(session, person.workspace_id, team.id)
             try:
                 teams.update_settings(session, deps.clock, team, person, chosen)
-                answer = cat.t("team.settings_saved", team=escape(team.name),
-                               schedule=team_messages.schedule_text(cat, team),
-                               privacy=cat.t(f"team.privacy.{team.privacy}"))
+                answer = cat.t(
+                    "team.settings_saved",
+                    team=escape(team.name),
+                    schedule=team_messages.schedule_text(cat, team),
+                    privacy=cat.t(f"team.privacy.{team.privacy}"),
+                )
             except TeamError as error:
                 answer = cat.t(f"team.error.{error.code}", **{k: escape(str(v)) for k, v in error.params.items()})
     notify.respond(deps, who.team_id, meta.get("response_url"), team_messages.message(answer))
