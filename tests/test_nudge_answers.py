@@ -171,3 +171,31 @@ def test_nobody_answers_someone_elses_nudge(deps, clock, delivery, fake_slack, s
     click(slack, running, "nudge_answer", f"{nudge.id}:{first}:done", user="U2")
     with deps.sessions() as session:
         assert session.get(Action, first).status == "open"
+
+
+def test_the_celebration_counts_the_streak_by_the_persons_own_day(deps, clock, fake_slack):
+    """Done at 21:00 in New York on the due day is on time, though it is the next day in UTC."""
+    from zoneinfo import ZoneInfo
+
+    from bot.delivery import celebrate
+
+    new_york = ZoneInfo("America/New_York")
+    clock.set(MONDAY)
+    owner = person(deps)
+    fake_slack.add_user("U1", tz="America/New_York")
+    earlier = [add(deps, f"Call client {n}", date(2026, 12, 4)) for n in range(2)]
+    latest = add(deps, "Call Jan", date(2026, 12, 2))
+    with deps.transaction() as session:
+        row = session.merge(owner)
+        row.timezone, row.timezone_checked_at = "America/New_York", MONDAY
+        for n, action_id in enumerate(earlier):
+            action = session.get(Action, action_id)
+            action.due_date = date(2026, 11, 23 + n)
+            action.status, action.done_at = "done", datetime(2026, 11, 23 + n, 21, 0, tzinfo=new_york)
+    clock.set(datetime(2026, 12, 1, 10, 0, tzinfo=new_york))
+    with deps.transaction() as session:
+        actor = session.get(Person, owner.id)
+        actions.complete(session, deps.clock, session.get(Action, latest), actor)
+    celebrate(deps, "T1", "U1")
+    [post] = [c.params for c in fake_slack.calls_to("chat.postMessage")]
+    assert "3 in a row, done on time" in text_of(post)

@@ -111,8 +111,8 @@ def _move(row: Nudge, week: WorkWeek, now: datetime, *, next_day: bool = False) 
     _finish(row, "planned")
 
 
-def streak_of(session: Session, person: Person) -> int:
-    """Actions done on time in a row, most recent first."""
+def streak_of(session: Session, person: Person, week: WorkWeek) -> int:
+    """Actions done on time (by the end of their due day, in the person's time zone) in a row, newest first."""
     done = session.scalars(
         select(Action)
         .where(Action.owner_id == person.id, Action.status == "done")
@@ -121,7 +121,7 @@ def streak_of(session: Session, person: Person) -> int:
     )
     streak = 0
     for action in done:
-        if action.done_at is None or action.done_at.date() > action.due_date:
+        if action.done_at is None or week.local_date(action.done_at) > action.due_date:
             break
         streak += 1
     return streak
@@ -272,7 +272,7 @@ def _decide(session: Session, clock: Clock, batch: _Batch, row: Nudge, token: st
         dm_channel=person.dm_channel_id,
         today=today,
         actions=actions,
-        streak=streak_of(session, person) if row.kind == "celebration" else 0,
+        streak=streak_of(session, person, week) if row.kind == "celebration" else 0,
         count=len(actions),
         refresh_profile=person.timezone_checked_at is None or now - person.timezone_checked_at > PROFILE_MAX_AGE,
     )
