@@ -59,7 +59,8 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from tests.fake_slack import FakeSlack  # noqa: E402 (needs the repository root on sys.path)
+from bench.common import describe_database  # noqa: E402 (needs the repository root on sys.path)
+from tests.fake_slack import FakeSlack  # noqa: E402
 from tests.slack_client import SlackClient  # noqa: E402
 
 SIGNING_SECRET = "bench-signing-secret"
@@ -317,12 +318,6 @@ def prepare_database(url: str | None, folder: Path) -> str:
     normalised = database_url({"DATABASE_URL": url or f"sqlite:///{folder / 'bench.db'}"})
     upgrade_to_head(normalised)
     return normalised
-
-
-def describe_database(url: str) -> str:
-    if url.startswith("sqlite"):
-        return "SQLite"
-    return url.split("://", 1)[0] + "://" + url.rsplit("@", 1)[-1]  # no password in the output
 
 
 def benchmark(args: argparse.Namespace, folder: Path) -> None:

@@ -29,46 +29,20 @@ from zoneinfo import ZoneInfo
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from sqlalchemy import create_engine, event, insert, inspect, make_url, text  # noqa: E402
+from sqlalchemy import event, insert, text  # noqa: E402
 
+from bench.common import ensure_database, reset_schema  # noqa: E402
 from bot.messages import digest as digest_messages  # noqa: E402
 from bot.messages.catalogue import catalogue  # noqa: E402
 from bot.services import digest  # noqa: E402
 from bot.services.clock import FixedClock  # noqa: E402
-from models import Action, ActionContact, Base, Event, Membership, Person, Team, Workspace  # noqa: E402
+from models import Action, ActionContact, Event, Membership, Person, Team, Workspace  # noqa: E402
 from models.db import make_engine, make_session_factory  # noqa: E402
-from models.migrate import upgrade_to_head  # noqa: E402
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 NOW = datetime(2026, 11, 30, 9, 0, 30, tzinfo=AMSTERDAM)  # a Monday: the digest is due
 DEFAULT_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/benchdigest"
 TARGET_QUERIES, TARGET_MS = 10, 200.0
-
-
-def ensure_database(url: str) -> None:
-    parsed = make_url(url)
-    if not parsed.drivername.startswith("postgresql"):
-        return
-    name = parsed.database or ""
-    if "bench" not in name:
-        raise SystemExit(f"refusing to drop every table of database {name!r}: use a database named *bench*")
-    admin = create_engine(parsed.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as connection:
-            if not connection.scalar(text("select 1 from pg_database where datname = :n"), {"n": name}):
-                connection.execute(text(f'create database "{name}"'))
-    finally:
-        admin.dispose()
-
-
-def reset(url: str) -> None:
-    engine = make_engine(url)
-    Base.metadata.drop_all(engine)
-    with engine.begin() as connection:
-        if "alembic_version" in inspect(connection).get_table_names():
-            connection.execute(text("DROP TABLE alembic_version"))
-    engine.dispose()
-    upgrade_to_head(url)
 
 
 def populate(engine, members: int, actions_each: int) -> int:  # type: ignore[no-untyped-def]
@@ -186,7 +160,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     ensure_database(args.database_url)
-    reset(args.database_url)
+    reset_schema(args.database_url)
     engine = make_engine(args.database_url)
     started = time.perf_counter()
     team_id = populate(engine, args.members, args.actions // args.members)

@@ -64,21 +64,20 @@ from pathlib import Path
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Engine, MetaData, create_engine, event, func, select, text, update
-from sqlalchemy.engine import make_url
+from sqlalchemy import Engine, event, func, select, text, update
 
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bot.delivery import Delivery  # noqa: E402 (needs the repository root on sys.path)
+from bench.common import describe_database, ensure_database, reset_schema  # noqa: E402 (needs the root on sys.path)
+from bot.delivery import Delivery  # noqa: E402
 from bot.deps import Deps, build_deps  # noqa: E402
 from bot.services import actions, people, planning  # noqa: E402
 from bot.services.clock import FixedClock  # noqa: E402
 from config.settings import Settings, database_url  # noqa: E402
 from models import Action, ActionContact, Nudge, Person  # noqa: E402
 from models.db import make_engine  # noqa: E402
-from models.migrate import upgrade_to_head  # noqa: E402
 
 DEFAULT_DATABASE_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/benchdispatch"
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
@@ -134,38 +133,6 @@ T = TypeVar("T")
 
 
 # -- database -------------------------------------------------------------------------------------
-
-
-def describe_database(url: str) -> str:
-    if url.startswith("sqlite"):
-        return "SQLite"
-    return url.split("://", 1)[0] + "://" + url.rsplit("@", 1)[-1]  # no password in the output
-
-
-def ensure_database(url: str) -> None:
-    """Create the PostgreSQL database when it is missing (connecting to the 'postgres' database)."""
-    parsed = make_url(url)
-    if not parsed.drivername.startswith("postgresql"):
-        return
-    name = parsed.database or ""
-    if "bench" not in name:
-        raise SystemExit(f"refusing to drop every table of database {name!r}: use a database named *bench*")
-    admin = create_engine(parsed.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as connection:
-            exists = connection.scalar(text("select 1 from pg_database where datname = :name"), {"name": name})
-            if not exists:
-                connection.execute(text(f'create database "{name}"'))
-    finally:
-        admin.dispose()
-
-
-def reset_schema(engine: Engine, url: str) -> None:
-    """Drop every table there is (alembic_version too), then migrate to head."""
-    existing = MetaData()
-    existing.reflect(engine)
-    existing.drop_all(engine)
-    upgrade_to_head(url)
 
 
 class Statistics:
@@ -595,7 +562,7 @@ def benchmark(args: argparse.Namespace) -> Figures:
     ensure_database(url)
     engine = make_engine(url)
     with fake_slack() as fake:
-        reset_schema(engine, url)
+        reset_schema(url)
         settings = Settings(
             slack_bot_token="xoxb-bench", slack_signing_secret="bench", slack_api_url=fake.url, database_url=url
         )
