@@ -51,11 +51,14 @@ class RateLimits:
         self._until: dict[int, datetime] = {}
         self._lock = threading.Lock()
 
-    def pause(self, workspace_id: int, seconds: float) -> datetime:
-        until = self._clock.now() + timedelta(seconds=seconds)
+    def pause(self, workspace_id: int, seconds: float) -> tuple[datetime, bool]:
+        """Pause a workspace; returns until when, and whether it was not paused already (log it once)."""
+        now = self._clock.now()
+        until = now + timedelta(seconds=seconds)
         with self._lock:
-            self._until[workspace_id] = max(self._until.get(workspace_id, until), until)
-            return self._until[workspace_id]
+            before = self._until.get(workspace_id)
+            self._until[workspace_id] = max(before or until, until)
+            return self._until[workspace_id], before is None or before <= now
 
     def until(self, workspace_id: int) -> datetime | None:
         with self._lock:
@@ -74,6 +77,7 @@ class Delivery:
         self.threads = threads
         self.pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="send")
         self.digests = Digests(deps)
+        self.stopped: set[int] = set()  # workspaces whose token Slack refused during this process
         # Set on shutdown: a tick claims nothing more and finishes the messages it has in flight.
         self.stopping = threading.Event()
 
@@ -92,6 +96,7 @@ class Delivery:
             if not ids:
                 break
             report.claimed += len(ids)
+            self._first_profiles(ids, token)
             outgoing = self._prepare(ids, token, report)
             for out in outgoing:
                 if self.threads == 1:
@@ -159,6 +164,10 @@ class Delivery:
     def _send(self, out: dispatch.Outgoing) -> str:
         deps = self.deps
         try:
+            if out.workspace_id in self.stopped:  # its token stopped working while this was on its way
+                with deps.transaction() as session:
+                    dispatch.fail(session, deps.clock, out.nudge_id, out.token, "workspace_stopped", scope="workspace")
+                return "failed"
             if out.workspace_id in self.limits.limited():  # Slack asked this workspace to wait
                 with deps.transaction() as session:
                     dispatch.release(session, out.nudge_id, out.token, due_at=self.limits.until(out.workspace_id))
@@ -189,7 +198,15 @@ class Delivery:
             dispatch.mark_sent(session, deps.clock, out.nudge_id, out.token, channel, ts)
         return "sent"
 
-    def _refresh_profile(self, team_id: str, user_id: str) -> None:
+    def _first_profiles(self, ids: list[int], token: str) -> None:
+        """Before deciding a batch: ask Slack the time zone of people it never told us about, so their
+        first message already comes at their own hour (the rows are re-planned when the zone differs)."""
+        with self.deps.transaction() as session:
+            unknown = dispatch.never_profiled(session, ids, token)
+        for team_id, user_id in unknown:
+            self._refresh_profile(team_id, user_id, token=token)
+
+    def _refresh_profile(self, team_id: str, user_id: str, *, token: str | None = None) -> None:
         try:
             user = self.deps.gateway.user_info(user_id)
         except SlackError as error:
@@ -204,6 +221,7 @@ class Delivery:
                 team_id,
                 user_id,
                 people.Profile(name=user.name, timezone=user.timezone, locale=user.locale),
+                token=token,
             )
 
     def _failed(self, nudge_id: int, token: str, error: SlackError) -> str:
@@ -213,13 +231,16 @@ class Delivery:
             workspace_id = row.workspace_id if row else 0
             if error.rate_limited:
                 wait = error.retry_after or 30
-                due = self.limits.pause(workspace_id, wait)
+                due, new = self.limits.pause(workspace_id, wait)
                 dispatch.release(session, nudge_id, token, due_at=due)
-                log.warning("rate limited for %ss", wait, extra={"workspace": workspace_id, "what": "deliver"})
+                if new:
+                    log.warning("rate limited for %ss", wait, extra={"workspace": workspace_id, "what": "deliver"})
                 return "skipped"
             scope = "workspace" if error.workspace_wide else "person" if error.permanent else None
-            dispatch.fail(session, deps.clock, nudge_id, token, error.error, scope=scope)
-        if scope:
+            newly_stopped = dispatch.fail(session, deps.clock, nudge_id, token, error.error, scope=scope)
+        if scope == "workspace":
+            self.stopped.add(workspace_id)  # messages already on their way to it stop here
+        if newly_stopped:
             log.error(
                 "stopped messages to this %s: %s",
                 scope,

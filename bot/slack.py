@@ -45,8 +45,9 @@ PERMANENT_ERRORS = frozenset(
         "missing_scope",
     }
 )
+# Errors about the app's token or installation: every message to the workspace would fail the same way.
 WORKSPACE_ERRORS = frozenset(
-    {"invalid_auth", "not_authed", "token_revoked", "token_expired", "team_access_not_granted"}
+    {"invalid_auth", "not_authed", "token_revoked", "token_expired", "team_access_not_granted", "missing_scope"}
 )
 
 

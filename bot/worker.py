@@ -19,9 +19,9 @@ from bot.delivery import Delivery, TickReport
 from bot.deps import Deps
 from bot.messages.catalogue import catalogue
 from bot.messages.nudges import NudgeView, render
-from bot.services import dispatch, people
+from bot.services import dispatch
 from bot.services.calendar import work_week_of
-from models import Action, Person
+from models import Nudge, Person
 
 log = logging.getLogger("conscience.worker")
 TICK_SECONDS = 30
@@ -46,29 +46,40 @@ def tick(deps: Deps, delivery: Delivery) -> TickReport:
     return report
 
 
-def dry_run(deps: Deps) -> list[str]:
-    """What a tick would send now, rendered, without claiming or sending anything."""
+def dry_run(deps: Deps, limit: int = 200) -> list[str]:
+    """What a tick would do now: the real claim and decision, rendered, then rolled back. So the preview
+    drops, merges and moves exactly as a tick would (after downtime it is not the whole backlog)."""
     lines: list[str] = []
-    with deps.transaction() as session:
-        for row in dispatch.due_preview(session, deps.clock):
-            person = session.get(Person, row.person_id)
-            if person is None:
+    token = "dry-run"
+    with deps.transaction() as session:  # rolled back below: nothing is claimed, moved or cancelled
+        ids = dispatch.claim(session, deps.clock, token=token, limit=limit)
+        outgoing = {out.nudge_id: out for out in dispatch.prepare_batch(session, deps.clock, ids, token)}
+        for nudge_id in ids:
+            row = session.get(Nudge, nudge_id)
+            person = session.get(Person, row.person_id) if row else None
+            if row is None or person is None:
                 continue
-            week = work_week_of(person, deps.settings.default_timezone)
-            actions = [a for a in (session.get(Action, i) for i in row.action_ids or []) if a is not None]
-            local = row.due_at.astimezone(week.zone).strftime("%Y-%m-%d %H:%M %Z")
-            if row.kind == "attention":
-                lines.append(f"{local}  {person.slack_user_id}  (mark needs attention: {row.action_ids})")
-                continue
-            cat = catalogue(people.language_of(person, deps.settings.default_language))
-            view = NudgeView(
-                nudge_id=row.id,
-                kind=row.kind,
-                variant=row.variant,
-                today=week.local_date(deps.clock.now()),
-                actions=actions,
-            )
-            lines.append(f"{local}  {person.slack_user_id}  {row.kind} ({row.tone})  {render(cat, view)['text']}")
+            zone = work_week_of(person, deps.settings.default_timezone).zone
+            out = outgoing.get(nudge_id)
+            if out is not None:
+                now = deps.clock.now().astimezone(zone).strftime("%Y-%m-%d %H:%M %Z")
+                view = NudgeView(
+                    nudge_id=out.nudge_id,
+                    kind=out.kind,
+                    variant=out.variant,
+                    today=out.today,
+                    actions=out.actions,
+                    streak=out.streak,
+                )
+                text = render(catalogue(out.language), view)["text"]
+                lines.append(f"{now}  {out.user_id}  {out.kind} ({row.tone})  {text}")
+            elif row.status == "planned":
+                later = row.due_at.astimezone(zone).strftime("%Y-%m-%d %H:%M %Z")
+                lines.append(f"{later}  {person.slack_user_id}  {row.kind}: moved to this later slot")
+            elif row.kind in ("attention", "quiet"):
+                lines.append(f"now  {person.slack_user_id}  {row.kind}: recorded, nothing is sent")
+            else:
+                lines.append(f"-  {person.slack_user_id}  {row.kind}: not sent ({row.error})")
         session.rollback()
     return lines
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
@@ -26,19 +27,47 @@ def due_messages(deps, count: int, *, team: str = "T1", kind: str = "prep", pref
             workspace = Workspace(slack_team_id=team, created_at=NOW)
             session.add(workspace)
             session.flush()
-        people = [Person(workspace_id=workspace.id, slack_user_id=f"{prefix}{i}", created_at=NOW, updated_at=NOW,
-                         timezone="Europe/Amsterdam", timezone_checked_at=NOW) for i in range(count)]
+        people = [
+            Person(
+                workspace_id=workspace.id,
+                slack_user_id=f"{prefix}{i}",
+                created_at=NOW,
+                updated_at=NOW,
+                timezone="Europe/Amsterdam",
+                timezone_checked_at=NOW,
+            )
+            for i in range(count)
+        ]
         session.add_all(people)
         session.flush()
-        actions = [Action(workspace_id=workspace.id, owner_id=p.id, created_by_id=p.id, title=f"Call client {i}",
-                          due_date=date(2026, 12, 4), created_at=NOW, updated_at=NOW)
-                   for i, p in enumerate(people)]
+        actions = [
+            Action(
+                workspace_id=workspace.id,
+                owner_id=p.id,
+                created_by_id=p.id,
+                title=f"Call client {i}",
+                due_date=date(2026, 12, 4),
+                created_at=NOW,
+                updated_at=NOW,
+            )
+            for i, p in enumerate(people)
+        ]
         session.add_all(actions)
         session.flush()
-        rows = [Nudge(workspace_id=workspace.id, person_id=p.id, action_id=a.id, action_ids=[a.id], kind=kind,
-                      tone="inspire" if kind != "checkin" else "check", due_at=NOW - timedelta(minutes=1),
-                      local_date=NOW.date(), created_at=NOW)
-                for p, a in zip(people, actions, strict=True)]
+        rows = [
+            Nudge(
+                workspace_id=workspace.id,
+                person_id=p.id,
+                action_id=a.id,
+                action_ids=[a.id],
+                kind=kind,
+                tone="inspire" if kind != "checkin" else "check",
+                due_at=NOW - timedelta(minutes=1),
+                local_date=NOW.date(),
+                created_at=NOW,
+            )
+            for p, a in zip(people, actions, strict=True)
+        ]
         session.add_all(rows)
         session.flush()
         return [r.id for r in rows]
@@ -52,8 +81,9 @@ def statuses(deps) -> dict[str, int]:
         return found
 
 
-def test_two_workers_ticking_together_post_each_message_exactly_once(deps, settings, fake_slack, clock,
-                                                                     database_url_for_tests):
+def test_two_workers_ticking_together_post_each_message_exactly_once(
+    deps, settings, fake_slack, clock, database_url_for_tests
+):
     clock.set(NOW)
     due_messages(deps, 1000)
     workers = []
@@ -168,19 +198,59 @@ def test_a_person_slack_cannot_reach_gets_nothing_more_and_others_carry_on(deps,
     assert sum("account_inactive" in r.getMessage() for r in caplog.records) == 1
 
 
-def test_a_revoked_token_stops_the_workspace(deps, fake_slack, clock):
+def test_a_revoked_token_stops_the_workspace(deps, fake_slack, clock, caplog):
     clock.set(NOW)
     due_messages(deps, 3)
-    fake_slack.fail("chat.postMessage", error="token_revoked", times=1)
+    fake_slack.fail("chat.postMessage", error="token_revoked", times=3)  # Slack refuses every post now
     delivery = Delivery(deps, threads=1)
     delivery.tick()
     delivery.tick()
     delivery.close()
     with deps.sessions() as session:
         assert session.scalar(select(Workspace.disabled_reason)) == "token_revoked"
-    assert len(fake_slack.calls_to("chat.postMessage")) <= 3
-    assert statuses(deps).get("sent", 0) < 3
-    assert "planned" not in statuses(deps)
+    # The messages decided in the same tick are not posted once the token is known to be dead.
+    assert len(fake_slack.calls_to("chat.postMessage")) == 1
+    assert statuses(deps) == {"failed": 3}
+    assert sum("stopped messages" in r.getMessage() for r in caplog.records) == 1  # logged once
+
+
+def test_a_person_who_talks_to_the_bot_again_gets_messages_again(deps, fake_slack, clock, slack, running):
+    from bot.services import actions
+    from tests.scenario import person
+
+    clock.set(NOW)
+    owner = person(deps, "U1")
+    with deps.transaction() as session:
+        row = session.get(Person, owner.id)
+        data = actions.ActionInput(title="Call Jan", due=date(2026, 12, 4), contacts=["Jan"])
+        actions.create(session, deps.clock, owner=row, actor=row, data=data, today=NOW.date())
+        row.unreachable = "account_inactive"  # Slack said so once
+        dispatch._cancel_planned(session, Nudge.person_id == row.id, "account_inactive")
+    slack.command("/actions", "", user="U1")
+    running.settle()
+    with deps.sessions() as session:
+        assert session.get(Person, owner.id).unreachable is None
+    assert "planned" in statuses(deps)
+
+
+def test_a_message_moved_to_a_later_slot_keeps_its_retries(deps, fake_slack, clock):
+    clock.set(NOW)
+    [nudge_id] = due_messages(deps, 1)
+    fake_slack.fail("chat.postMessage", status=500, times=50)
+    delivery = Delivery(deps, threads=1)
+    for _ in range(3):  # outside working hours: moved each time, never tried
+        clock.set(clock.now().replace(hour=20) + timedelta(days=1))
+        with deps.transaction() as session:
+            session.get(Nudge, nudge_id).due_at = clock.now() - timedelta(minutes=1)
+        delivery.tick()
+    clock.set(datetime(2026, 12, 2, 10, 0, tzinfo=AMSTERDAM))
+    with deps.transaction() as session:
+        session.get(Nudge, nudge_id).due_at = clock.now() - timedelta(minutes=1)
+    delivery.tick()  # a 5xx: there are retries left
+    delivery.close()
+    with deps.sessions() as session:
+        row = session.get(Nudge, nudge_id)
+        assert (row.status, row.attempts) == ("planned", 1)
 
 
 def test_the_time_zone_is_refreshed_from_slack_when_a_week_old(deps, fake_slack, clock):
@@ -229,3 +299,78 @@ def test_rendered_prep_reads_well(deps, fake_slack, clock):
     post = fake_slack.calls_to("chat.postMessage")[0].params
     assert "Call client 0" in text_of(post["blocks"])
     assert "Fri 4 December" in text_of(post["blocks"]) or "4 December" in text_of(post["blocks"])
+
+
+def test_a_new_persons_first_message_comes_at_their_own_hour(deps, fake_slack, clock):
+    """Someone a manager planned for has no profile yet: Slack is asked before their first message."""
+    from bot.services import actions
+    from tests.scenario import person
+
+    new_york = ZoneInfo("America/New_York")
+    clock.set(datetime(2026, 11, 30, 8, 0, tzinfo=AMSTERDAM))  # Monday
+    owner = person(deps, "UNY")  # no time zone known: planned on Amsterdam's clock
+    fake_slack.add_user("UNY", tz="America/New_York")
+    with deps.transaction() as session:
+        row = session.get(Person, owner.id)
+        data = actions.ActionInput(title="Call Jan", due=date(2026, 12, 4), contacts=["Jan"], kind="aftercare")
+        actions.create(session, deps.clock, owner=row, actor=row, data=data, today=date(2026, 11, 30))
+    delivery = Delivery(deps, threads=1)
+    posted_at = []
+    moment = datetime(2026, 12, 2, 8, 0, tzinfo=AMSTERDAM)
+    while not posted_at and moment < datetime(2026, 12, 3, 8, 0, tzinfo=AMSTERDAM):
+        clock.set(moment)
+        if delivery.tick().sent:
+            posted_at.append(moment.astimezone(new_york))
+        moment += timedelta(minutes=30)
+    delivery.close()
+    assert posted_at, "no message on the prep day"
+    assert 9 <= posted_at[0].hour < 18  # New York's working day, not 03:30 New York time (09:30 in Amsterdam)
+    with deps.sessions() as session:
+        assert session.get(Person, owner.id).timezone == "America/New_York"
+
+
+def test_after_a_pause_the_summary_is_the_only_word_that_day_about_those_actions(deps, fake_slack, clock):
+    from bot.services import personal_settings
+    from tests.test_nudge_schedule import add, rows, run_until
+
+    clock.set(datetime(2026, 11, 26, 10, 0, tzinfo=AMSTERDAM))
+    add(deps, "Call Jan", date(2026, 12, 1))
+    add(deps, "Call Piet", date(2026, 12, 3))
+    with deps.transaction() as session:
+        owner = session.scalar(select(Person))
+        personal_settings.pause(session, deps.clock, owner, date(2026, 12, 8), date(2026, 11, 26))
+    delivery = Delivery(deps, threads=1)
+    run_until(deps, clock, delivery, datetime(2026, 12, 10, 17, 30, tzinfo=AMSTERDAM))
+    delivery.close()
+    sent = [(n.local_date, n.kind) for n in rows(deps, status="sent")]
+    assert [kind for day, kind in sent if day == date(2026, 12, 9)] == ["summary"]
+    assert (date(2026, 12, 10), "checkin") in sent  # the check-in comes the next working day
+
+
+def test_dry_run_shows_what_a_tick_would_decide_and_changes_nothing(deps, fake_slack, clock):
+    from bot.worker import dry_run
+
+    clock.set(NOW)
+    due_messages(deps, 1, prefix="UQ", kind="quiet")  # an internal row: recorded, never sent
+    due_messages(deps, 1, prefix="US", kind="prep")
+    with deps.transaction() as session:  # after downtime: this prep is hours late and has lost its point
+        session.scalar(select(Nudge).where(Nudge.kind == "prep")).due_at = NOW - timedelta(hours=5)
+    lines = dry_run(deps)
+    assert any("UQ0" in line and "nothing is sent" in line for line in lines)
+    assert any("US0" in line and "not sent (stale)" in line for line in lines)
+    assert fake_slack.calls_to("chat.postMessage") == []
+    assert statuses(deps) == {"planned": 2}
+
+
+def test_silence_while_paused_is_not_marked_as_needing_attention(deps, fake_slack, clock):
+    from bot.services import personal_settings
+
+    clock.set(NOW)
+    due_messages(deps, 1, kind="attention")
+    with deps.transaction() as session:
+        personal_settings.pause(session, deps.clock, session.scalar(select(Person)), date(2026, 12, 8), NOW.date())
+    delivery = Delivery(deps, threads=1)
+    delivery.tick()
+    delivery.close()
+    with deps.sessions() as session:
+        assert session.scalar(select(Action.needs_attention)) is False

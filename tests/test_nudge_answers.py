@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.delivery import Delivery
-from bot.services import actions
+from bot.services import actions, checkins
 from models import Action, Event, Nudge, Person
 from tests.conftest import AMSTERDAM
 from tests.scenario import buttons, person, text_of
@@ -199,3 +199,44 @@ def test_the_celebration_counts_the_streak_by_the_persons_own_day(deps, clock, f
     celebrate(deps, "T1", "U1")
     [post] = [c.params for c in fake_slack.calls_to("chat.postMessage")]
     assert "3 in a row, done on time" in text_of(post)
+
+
+def _followups(deps) -> list[Nudge]:
+    with deps.sessions() as session:
+        return list(session.scalars(select(Nudge).where(Nudge.kind == "followup", Nudge.status == "planned")))
+
+
+def test_ticking_a_contact_is_an_answer_and_calls_off_the_follow_up(deps, clock, delivery):
+    nudge = checkin(deps, clock, delivery)
+    assert _followups(deps)  # silence would bring a follow-up in two working days
+    with deps.transaction() as session:
+        owner = session.scalar(select(Person))
+        row = session.get(Nudge, nudge.id)
+        action = session.scalar(select(Action).where(Action.title == "Call Jan, Piet and Klaas"))
+        checkins.set_contact(session, deps.clock, owner, row, action.id, action.contacts[0].id, "voicemail")
+    with deps.sessions() as session:
+        assert session.get(Nudge, nudge.id).answered_at is not None
+    assert all(action.id not in f.action_ids for f in _followups(deps))
+
+
+def test_done_from_the_home_tab_answers_the_check_in(deps, clock, delivery):
+    nudge = checkin(deps, clock, delivery)
+    with deps.transaction() as session:
+        owner = session.scalar(select(Person))
+        for action in session.scalars(select(Action).where(Action.owner_id == owner.id)):
+            actions.complete(session, deps.clock, action, owner)  # what the Home tab's Done does
+    with deps.sessions() as session:
+        assert session.get(Nudge, nudge.id).answered_at is not None  # not counted as silence
+    assert _followups(deps) == []
+
+
+def test_choosing_fewer_turns_a_waiting_follow_up_into_a_quiet_mark(deps, clock, delivery):
+    checkin(deps, clock, delivery)
+    [followup] = _followups(deps)
+    with deps.transaction() as session:
+        checkins.to_fewer(session, deps.clock, session.scalar(select(Person)))
+    with deps.sessions() as session:
+        assert session.get(Nudge, followup.id).status == "cancelled"
+        marks = session.scalars(select(Nudge).where(Nudge.kind == "attention", Nudge.status == "planned")).all()
+        expected = [(followup.local_date, sorted(followup.action_ids))]
+        assert [(m.local_date, sorted(m.action_ids)) for m in marks] == expected

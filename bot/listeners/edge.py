@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from bot.deps import Deps
 from bot.messages.catalogue import Catalogue, catalogue
-from bot.services import people
+from bot.services import dispatch, people
 from bot.slack import SlackError
 from models import Person
 
@@ -36,7 +36,10 @@ def deps_of(context: dict[str, Any]) -> Deps:
 
 def person_for(session: Session, deps: Deps, who: Caller) -> tuple[Person, bool]:
     """The caller's row; created (without a Slack profile yet) on first contact. Cheap: no API call."""
-    return people.ensure_person(session, deps.clock, who.team_id, who.user_id)
+    person, created = people.ensure_person(session, deps.clock, who.team_id, who.user_id)
+    if person.unreachable:  # they are talking to us, so Slack can reach them again
+        dispatch.reachable_again(session, deps.clock, person)
+    return person, created
 
 
 def language(deps: Deps, person: Person | None) -> str:
@@ -56,11 +59,14 @@ def refresh_profile(deps: Deps, who: Caller) -> None:
         return
     deps.languages.forget(who.team_id, who.user_id)  # the Slack locale may decide the language
     with deps.transaction() as session:
-        person = people.find_person(session, who.team_id, who.user_id)
-        if person is not None:
-            people.apply_profile(
-                session, deps.clock, person, people.Profile(name=user.name, timezone=user.timezone, locale=user.locale)
-            )
+        # A time zone other than the default re-plans what was already planned for the person.
+        dispatch.store_profile(
+            session,
+            deps.clock,
+            who.team_id,
+            who.user_id,
+            people.Profile(name=user.name, timezone=user.timezone, locale=user.locale),
+        )
 
 
 def origin_of(body: dict[str, Any]) -> dict[str, str]:

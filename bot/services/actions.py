@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from bot.services import events, planning
+from bot.services import events, planning, responses
 from bot.services.clock import Clock
 from models import Action, ActionContact, Person
 from models.action import CONTACT_STATUSES, KINDS, OUTCOMES
@@ -46,6 +46,13 @@ class ActionInput:
     voicemail_plan: str | None = None
     notes: str | None = None
     repeat_weeks: int | None = None
+
+
+def _owner_acted(session: Session, clock: Clock, action: Action, actor: Person) -> None:
+    """The owner finished, dropped or moved the action, wherever they did it: not silence."""
+    if actor.id == action.owner_id:
+        session.flush()
+        responses.heard_from(session, clock, actor, {action.id})
 
 
 def _replan_owner(session: Session, clock: Clock, action: Action) -> None:
@@ -270,6 +277,7 @@ def reschedule(session: Session, clock: Clock, action: Action, actor: Person, du
         due=due.isoformat(),
     )
     action.needs_attention = False
+    _owner_acted(session, clock, action, actor)
     _replan_owner(session, clock, action)
     return True
 
@@ -310,6 +318,7 @@ def complete(
     if owner is not None:
         # The celebration comes right away, whatever the hour: it answers the person's own click.
         planning.plan_reaction(session, clock, owner, "celebration", now.date(), [action.id], due_at=now)
+    _owner_acted(session, clock, action, actor)
     _replan_owner(session, clock, action)
     return follow
 
@@ -376,6 +385,7 @@ def drop(session: Session, clock: Clock, action: Action, actor: Person, *, reaso
         action_id=action.id,
         reason=reason,
     )
+    _owner_acted(session, clock, action, actor)
     _replan_owner(session, clock, action)
     return True
 

@@ -12,7 +12,7 @@ from datetime import date, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.services import actions, events, planning
+from bot.services import actions, events, planning, responses
 from bot.services.calendar import work_week_of
 from bot.services.clock import Clock
 from bot.services.rules import rules_of
@@ -137,9 +137,21 @@ def _apply(
         planning.replan(session, clock, person)
 
 
+def to_fewer(session: Session, clock: Clock, person: Person) -> None:
+    """Fewer messages: no more follow-ups. One already planned becomes the silent "needs attention"
+    mark it would have led to, so the manager's view stays the same while the person hears less."""
+    person.rhythm = "fewer"
+    waiting = session.scalars(
+        select(Nudge).where(Nudge.person_id == person.id, Nudge.status == "planned", Nudge.kind == "followup")
+    )
+    for row in list(waiting):
+        row.status, row.error = "cancelled", "fewer"
+        planning.plan_reaction(session, clock, person, "attention", row.local_date, list(row.action_ids or []))
+
+
 def _rhythm(session: Session, clock: Clock, person: Person, choice: str, today: date) -> None:
     if choice == "fewer":
-        person.rhythm = "fewer"
+        to_fewer(session, clock, person)
     elif choice == "pause":
         person.paused_until = today + PAUSE_FOR
         person.welcome_back_pending = True
@@ -183,5 +195,6 @@ def set_contact(
         given = dict(nudge.answer or {})
         given[str(action_id)] = "done"
         nudge.answer = given
-        nudge.answered_at = nudge.answered_at or clock.now()
+    nudge.answered_at = nudge.answered_at or clock.now()  # a ticked contact is an answer, not silence
+    responses.heard_from(session, clock, person, {action_id})
     return finished

@@ -14,7 +14,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.orm import Session
 
-from bot.services import events, people
+from bot.services import checkins, events, people
 from bot.services.calendar import WorkWeek, work_week_of
 from bot.services.clock import Clock
 from bot.services.planning import CHECK, UNCAPPED, first_slot_day, plan_reaction, replan, slot_moment
@@ -109,6 +109,7 @@ def _move(row: Nudge, week: WorkWeek, now: datetime, *, next_day: bool = False) 
         day = first_slot_day(week, row.kind, slot_moment(week, row.kind, day) + timedelta(minutes=1))
     row.due_at, row.local_date = slot_moment(week, row.kind, day), day
     _finish(row, "planned")
+    row.attempts = max(0, row.attempts - 1)  # moved, not tried: the retry budget is for failed sends
 
 
 def streak_of(session: Session, person: Person, week: WorkWeek) -> int:
@@ -230,6 +231,10 @@ def _decide(session: Session, clock: Clock, batch: _Batch, row: Nudge, token: st
     if row.kind in NEEDS_ACTIONS and not actions:
         _finish(row, "cancelled", "action closed")
         return None
+    if row.kind != "celebration" and week.is_paused(today):
+        # Away (holiday, leave): nothing is sent, and silence while away is not marked as neglect.
+        _finish(row, "cancelled", "paused")
+        return None
     if row.kind == "attention":
         _mark_attention(session, clock, person, row, actions)
         return None
@@ -238,9 +243,6 @@ def _decide(session: Session, clock: Clock, batch: _Batch, row: Nudge, token: st
         return None
     about = {a.id for a in actions}
     if row.kind != "celebration":
-        if week.is_paused(today):
-            _finish(row, "cancelled", "paused")
-            return None
         if row.due_at < now - STALE_AFTER and row.kind in ("prep", "checkin", "weekplan", "tip", "progress", "summary"):
             _finish(row, "cancelled", "stale")
             session.flush()
@@ -256,7 +258,9 @@ def _decide(session: Session, clock: Clock, batch: _Batch, row: Nudge, token: st
     if row.kind in ("tip", "progress") and not _still_balancing(session, batch, row, today):
         _finish(row, "cancelled", "mix")
         return None
-    row.action_ids = [a.id for a in actions] if row.kind != "summary" else row.action_ids
+    # What the message is about; a welcome-back summary is about every open action, so nothing else
+    # speaks of those on the same day.
+    row.action_ids = [a.id for a in actions]
     # Variants rotate: the n-th message of a kind uses the n-th wording.
     row.variant = batch.of_kind[(person.id, row.kind)]
     batch.accept(row, today, about)
@@ -322,14 +326,9 @@ def _assume_fewer(session: Session, clock: Clock, person: Person, row: Nudge) ->
     _finish(row, "sent")
     row.sent_at = clock.now()
     if question is not None and question.answered_at is None and person.rhythm == "normal":
-        person.rhythm = "fewer"
+        checkins.to_fewer(session, clock, person)
         events.record(
             session, clock, workspace_id=person.workspace_id, kind="rhythm_assumed", actor_id=None, rhythm="fewer"
-        )
-        session.execute(
-            update(Nudge)
-            .where(Nudge.person_id == person.id, Nudge.status == "planned", Nudge.kind == "followup")
-            .values(status="cancelled", error="fewer")
         )
         session.flush()
         replan(session, clock, person)
@@ -396,16 +395,48 @@ def profile_unavailable(session: Session, clock: Clock, team_id: str, user_id: s
         person.timezone_checked_at = clock.now() - PROFILE_MAX_AGE + timedelta(days=1)
 
 
-def store_profile(session: Session, clock: Clock, team_id: str, user_id: str, profile: people.Profile) -> None:
-    """A fresh time zone from Slack; a changed one re-plans, so the next messages follow the person."""
+def store_profile(
+    session: Session, clock: Clock, team_id: str, user_id: str, profile: people.Profile, *, token: str | None = None
+) -> None:
+    """A fresh time zone from Slack; a changed one re-plans, so the next messages follow the person.
+
+    With a claim token: rows of this person claimed under it were timed for the old zone; they are
+    cancelled and planned afresh with the rest, so even the first message comes at the person's hour."""
     person = people.find_person(session, team_id, user_id)
     if person is None:
         return
-    before = person.timezone
+    default = rules_of(session).default_timezone
+    before = person.timezone or default
     people.apply_profile(session, clock, person, profile)
-    if person.timezone != before:
-        session.flush()
-        replan(session, clock, person)
+    if (person.timezone or default) == before:
+        return
+    if token is not None:
+        session.execute(
+            update(Nudge)
+            .where(Nudge.person_id == person.id, Nudge.status == "claimed", Nudge.claim_token == token)
+            .values(status="cancelled", error="time zone changed", claim_token=None, claimed_until=None)
+        )
+    session.flush()
+    replan(session, clock, person)
+
+
+def never_profiled(session: Session, nudge_ids: list[int], token: str) -> list[tuple[str, str]]:
+    """(team, user) of claimed rows whose person Slack has never told us the time zone of: a person
+    created by someone else's action (a manager's proposal, a team) or before their profile came in."""
+    rows = session.execute(
+        select(Workspace.slack_team_id, Person.slack_user_id)
+        .select_from(Nudge)
+        .join(Person, Person.id == Nudge.person_id)
+        .join(Workspace, Workspace.id == Nudge.workspace_id)
+        .where(
+            Nudge.id.in_(nudge_ids),
+            Nudge.claim_token == token,
+            Person.timezone_checked_at.is_(None),
+            Person.unreachable.is_(None),
+        )
+        .distinct()
+    )
+    return [(team, user) for team, user in rows]
 
 
 def release(session: Session, nudge_id: int, token: str, *, due_at: datetime | None = None) -> None:
@@ -413,32 +444,46 @@ def release(session: Session, nudge_id: int, token: str, *, due_at: datetime | N
     row = _mine(session, nudge_id, token)
     if row is not None:
         _finish(row, "planned")
+        row.attempts = max(0, row.attempts - 1)  # given back unsent: not a failed attempt
         if due_at is not None:
             row.due_at = due_at
 
 
-def fail(session: Session, clock: Clock, nudge_id: int, token: str, reason: str, *, scope: str | None = None) -> None:
+def fail(session: Session, clock: Clock, nudge_id: int, token: str, reason: str, *, scope: str | None = None) -> bool:
     """A send failed. Temporary errors retry with backoff up to MAX_ATTEMPTS; permanent ones stop messages
-    to the person (scope 'person') or to the whole workspace (scope 'workspace')."""
+    to the person (scope 'person') or to the whole workspace (scope 'workspace').
+    Returns True when this failure newly stopped a person or workspace (worth one log line)."""
     row = _mine(session, nudge_id, token)
     if row is None:
-        return
+        return False
     if scope is None and row.attempts < MAX_ATTEMPTS:
         _finish(row, "planned")
         row.due_at = clock.now() + timedelta(minutes=2**row.attempts)
         row.error = reason
-        return
+        return False
     _finish(row, "failed", reason)
     if scope == "person":
         person = session.get(Person, row.person_id)
         if person is not None and not person.unreachable:
             person.unreachable = reason
             _cancel_planned(session, Nudge.person_id == person.id, reason)
+            return True
     elif scope == "workspace":
         workspace = session.get(Workspace, row.workspace_id)
         if workspace is not None and not workspace.disabled_reason:
             workspace.disabled_reason = reason
             _cancel_planned(session, Nudge.workspace_id == workspace.id, reason)
+            return True
+    return False
+
+
+def reachable_again(session: Session, clock: Clock, person: Person) -> None:
+    """Someone Slack could not reach is talking to us again (a command, a click): plan their messages anew."""
+    if person.unreachable:
+        person.unreachable = None
+        person.updated_at = clock.now()
+        session.flush()
+        replan(session, clock, person)
 
 
 def _cancel_planned(session: Session, condition, reason: str) -> None:  # type: ignore[no-untyped-def]
