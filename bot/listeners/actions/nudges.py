@@ -18,7 +18,7 @@ from bot.listeners.edge import Caller, caller, cat_for, deps_of, origin_of, pers
 from bot.listeners.forms import open_form, state_from_action
 from bot.messages.catalogue import Catalogue
 from bot.messages.nudges import NudgeView, render
-from bot.services import actions, checkins, people
+from bot.services import actions, checkins, dispatch, people
 from bot.services.calendar import work_week_of
 from models import Action, Nudge
 
@@ -38,6 +38,9 @@ def _view(deps: Deps, nudge: Nudge, cat: Catalogue, today: date) -> dict[str, An
         listed = [found[i] for i in nudge.action_ids or [] if i in found]
         person = session.get(people.Person, nudge.person_id)
         until = person.paused_until if person else None
+        streak = 0
+        if person is not None and nudge.kind == "celebration":  # the updated message keeps its streak line
+            streak = dispatch.streak_of(session, person, work_week_of(person, deps.settings.default_timezone))
     view = NudgeView(
         nudge_id=nudge.id,
         kind=nudge.kind,
@@ -46,8 +49,25 @@ def _view(deps: Deps, nudge: Nudge, cat: Catalogue, today: date) -> dict[str, An
         actions=listed,
         answers=dict(nudge.answer or {}),
         until=until,
+        streak=streak,
     )
     return render(cat, view)
+
+
+def refresh_message(deps: Deps, who: Caller, nudge_id: int) -> bool:
+    """Re-render one of the caller's nudges in place, e.g. after the preparation was edited in the form
+    it opened. False when it is not theirs or was never posted."""
+    with deps.transaction() as session:
+        person, _ = person_for(session, deps, who)
+        cat, today = cat_for(deps, person), today_of(deps, person)
+        try:
+            nudge = checkins.own_nudge(session, person, nudge_id)
+        except checkins.AnswerError:
+            return False
+    if not (nudge.channel_id and nudge.message_ts):
+        return False
+    notify.update(deps, who.team_id, nudge.channel_id, nudge.message_ts, _view(deps, nudge, cat, today))
+    return True
 
 
 def _after(deps: Deps, who: Caller, nudge_id: int, note_error: str | None = None) -> None:
@@ -143,7 +163,8 @@ def on_edit(ack: Ack, body: dict[str, Any], action: dict[str, Any], context: dic
             nudge = checkins.own_nudge(session, person, ids[0])
             found = actions.get_own(session, person, ids[1])
             if found.status == "open":
-                state = state_from_action(found, "edit", origin_of(body))
+                # The nudge is named, so saving the form updates it rather than replacing it with a list.
+                state = state_from_action(found, "edit", {**origin_of(body), "nudge": str(nudge.id)})
                 if len(parts) == 3:
                     checkins.answer(session, deps.clock, person, nudge, ids[1], parts[2], today=today_of(deps, person))
         except (checkins.AnswerError, actions.ActionError):

@@ -15,6 +15,7 @@ from slack_bolt import Ack, App
 
 from bot import home, notify
 from bot.deps import Deps
+from bot.listeners.actions.nudges import refresh_message
 from bot.listeners.actions.proposals import finish_answer, tell_manager
 from bot.listeners.edge import Caller, caller, cat_for, deps_of, person_for, today_of
 from bot.messages import actions as action_messages
@@ -172,7 +173,10 @@ def save_changes(deps: Deps, who: Caller, data: actions.ActionInput, state: Form
     if state.mode == "adjust":
         finish_answer(deps, who, state.origin, answered, manager_note)
         return
-    notify.respond(deps, who.team_id, state.origin.get("response_url"), listing)
+    nudge_id = state.origin.get("nudge")
+    # Opened from a nudge: the nudge stays, showing the new preparation, instead of becoming the list.
+    if not (nudge_id and nudge_id.isdigit() and refresh_message(deps, who, int(nudge_id))):
+        notify.respond(deps, who.team_id, state.origin.get("response_url"), listing)
     home.publish(deps, who.team_id, who.user_id)
 
 
