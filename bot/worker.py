@@ -12,6 +12,7 @@ import signal
 import sys
 import threading
 import time
+from datetime import UTC, datetime
 
 from apscheduler.schedulers.background import BackgroundScheduler
 
@@ -91,13 +92,24 @@ def _safe_tick(deps: Deps, delivery: Delivery) -> None:
         log.exception("tick failed", extra={"what": "tick", "outcome": "failed"})
 
 
+def _add_tick(scheduler: BackgroundScheduler, deps: Deps, delivery: Delivery) -> None:
+    # The first tick runs at start: after a restart or deploy, what is due goes out without waiting.
+    scheduler.add_job(
+        _safe_tick,
+        "interval",
+        seconds=TICK_SECONDS,
+        args=[deps, delivery],
+        max_instances=1,
+        coalesce=True,
+        next_run_time=datetime.now(UTC),
+    )
+
+
 def start_background(deps: Deps) -> BackgroundScheduler:
     """For `python app.py`: the same job, in a thread beside the web server."""
     delivery = Delivery(deps)
     scheduler = BackgroundScheduler(timezone="UTC")
-    scheduler.add_job(
-        _safe_tick, "interval", seconds=TICK_SECONDS, args=[deps, delivery], max_instances=1, coalesce=True
-    )
+    _add_tick(scheduler, deps, delivery)
     scheduler.start()
     return scheduler
 
@@ -124,9 +136,7 @@ def main(argv: list[str] | None = None) -> int:
     stopping = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stopping.set())  # platforms send SIGTERM before a restart
     scheduler = BackgroundScheduler(timezone="UTC")
-    scheduler.add_job(
-        _safe_tick, "interval", seconds=TICK_SECONDS, args=[deps, delivery], max_instances=1, coalesce=True
-    )
+    _add_tick(scheduler, deps, delivery)
     scheduler.start()
     log.info("worker started, ticking every %s s", TICK_SECONDS)
     try:

@@ -132,3 +132,51 @@ def test_the_worker_stops_cleanly_on_sigterm(tmp_path: Path, fake_slack: FakeSla
     worker.send_signal(signal.SIGTERM)  # what a platform sends before a restart
     assert worker.wait(timeout=60) == 0
     assert "finishing the messages in flight" in worker.stderr.read()
+
+
+def test_python_app_py_delivers_what_is_due(tmp_path: Path, fake_slack: FakeSlack) -> None:
+    """The all-in-one mode runs the worker's job too: a due message reaches Slack without a worker."""
+    from datetime import UTC, date, datetime, timedelta
+
+    from sqlalchemy import create_engine
+    from sqlalchemy.orm import Session
+
+    from models import Action, Nudge, Person, Workspace
+
+    database_url = f"sqlite:///{tmp_path}/all.db"
+    env = environment(fake_slack, database_url, PORT=str(free_port()))
+    subprocess.run(
+        [sys.executable, "-m", "alembic", "-c", str(ROOT / "alembic.ini"), "upgrade", "head"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+        timeout=60,
+    )
+    now = datetime.now(UTC)
+    engine = create_engine(database_url)
+    with Session(engine) as session, session.begin():
+        workspace = Workspace(slack_team_id="T1", created_at=now)
+        session.add(workspace)
+        session.flush()
+        person = Person(workspace_id=workspace.id, slack_user_id="U1", created_at=now, updated_at=now,
+                        timezone="Europe/Amsterdam", timezone_checked_at=now)
+        session.add(person)
+        session.flush()
+        action = Action(workspace_id=workspace.id, owner_id=person.id, created_by_id=person.id, title="Call Jan",
+                        due_date=date.today(), status="done", done_at=now, created_at=now, updated_at=now)
+        session.add(action)
+        session.flush()
+        # A celebration goes out whatever the hour, so the test does not depend on the time of day.
+        session.add(Nudge(workspace_id=workspace.id, person_id=person.id, action_id=action.id, action_ids=[action.id],
+                          kind="celebration", tone="inspire", due_at=now - timedelta(minutes=1),
+                          local_date=date.today(), created_at=now))
+    engine.dispose()
+    process = subprocess.Popen([sys.executable, str(ROOT / "app.py")], cwd=tmp_path, env=env,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        [post] = fake_slack.wait_for("chat.postMessage", timeout=60)
+        assert post.params["channel"] == "U1" and "Call Jan" in post.params["text"]
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
