@@ -310,6 +310,37 @@ def test_a_later_checkin_today_moves_todays_checkin(slack, deps) -> None:
     assert checkins() == [(TODAY, datetime(2026, 11, 26, 14, 0, tzinfo=UTC))]
 
 
+def _todays_action_checkins(deps) -> list[tuple[date, datetime]]:
+    owner = person(deps)
+    with deps.transaction() as session:
+        owner = session.merge(owner)
+        data = actions.ActionInput(title="Call Jan", due=TODAY, contacts=["Jan"])
+        actions.create(session, deps.clock, owner=owner, actor=owner, data=data, today=TODAY)
+    with deps.sessions() as session:
+        rows = session.scalars(select(Nudge).where(Nudge.kind == "checkin", Nudge.status == "planned"))
+        return [(row.local_date, row.due_at.astimezone(AMSTERDAM)) for row in rows]
+
+
+def planned_checkins(deps) -> list[tuple[date, datetime]]:
+    with deps.sessions() as session:
+        rows = session.scalars(select(Nudge).where(Nudge.kind == "checkin", Nudge.status == "planned"))
+        return [(row.local_date, row.due_at.astimezone(AMSTERDAM)) for row in rows]
+
+
+def test_shorter_hours_today_bring_todays_checkin_inside_them(slack, deps) -> None:
+    assert [due.time() for _, due in _todays_action_checkins(deps)] == [time(16, 0)]
+    answer(slack, "hours 08:00-15:00")
+    [(day, due)] = planned_checkins(deps)
+    assert day == TODAY and time(10, 0) < due.time() <= time(15, 0)  # still today, inside the new hours
+
+
+def test_dropping_today_from_the_working_days_moves_todays_checkin(slack, deps) -> None:
+    assert [day for day, _ in _todays_action_checkins(deps)] == [TODAY]
+    answer(slack, "days mon-wed")
+    [(day, due)] = planned_checkins(deps)
+    assert day == date(2026, 11, 30) and due.weekday() == 0  # Thursday is no working day any more: Monday
+
+
 # ---- country ------------------------------------------------------------------------------------------------
 
 
