@@ -6,11 +6,15 @@ import logging
 from datetime import datetime, time
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
 from bot.deps import Deps
 from bot.messages.catalogue import catalogue
 from bot.messages.home import home_view
 from bot.services import actions, digest, events, people, teams
 from bot.slack import SlackError
+from models import Event, Person
 
 log = logging.getLogger(__name__)
 
@@ -27,20 +31,36 @@ def publish(deps: Deps, team_id: str, user_id: str) -> None:
             open_list = actions.open_actions(session, person)
             done = actions.done_since(session, person, month_start)
             # A manager's Home shows their teams: counts per member and a Review button (this week's digest data).
+            logged = _home_looks_today(session, person, datetime.combine(today, time(0), zone))
             for team in teams.teams_of(session, person, "manager"):
                 managed.append(digest.for_team(session, deps.clock, team))
-                # Counts per member are a look at their lists: logged like the digest preview.
-                events.record(
-                    session,
-                    deps.clock,
-                    workspace_id=team.workspace_id,
-                    kind="digest_viewed",
-                    actor_id=person.id,
-                    team=team.id,
-                    via="home",
-                )
+                # Counts per member are a look at their lists: logged like the digest preview, once a day
+                # (the Home is republished after every click; the log should say who looked, not how often).
+                if team.id not in logged:
+                    events.record(
+                        session,
+                        deps.clock,
+                        workspace_id=team.workspace_id,
+                        kind="digest_viewed",
+                        actor_id=person.id,
+                        team=team.id,
+                        via="home",
+                    )
         view = home_view(catalogue(language), open_list, done, today, managed)
     try:
         deps.gateway.publish_home(user_id, view)
     except SlackError as exc:
         log.warning("views.publish failed: %s", exc.error, extra={"workspace": team_id, "user": user_id})
+
+
+def _home_looks_today(session: Session, person: Person, day_start: datetime) -> set[int]:
+    """Teams whose member counts this manager already saw in their Home today."""
+    found = session.scalars(
+        select(Event.data).where(
+            Event.workspace_id == person.workspace_id,
+            Event.actor_id == person.id,
+            Event.kind == "digest_viewed",
+            Event.created_at >= day_start,
+        )
+    )
+    return {int(data["team"]) for data in found if data.get("via") == "home" and data.get("team") is not None}

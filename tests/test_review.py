@@ -185,3 +185,6 @@ def test_the_managers_home_is_a_look_at_the_members_lists_and_is_logged(slack, r
     slack.event({"type": "app_home_opened", "user": MEMBER, "tab": "home"})  # a member's own Home: no look
     running.settle()
     assert event_kinds(deps).count("digest_viewed") == 1
+    slack.event({"type": "app_home_opened", "user": MANAGER, "tab": "home"})  # again today: who looked is known
+    running.settle()
+    assert event_kinds(deps).count("digest_viewed") == 1
