@@ -86,5 +86,15 @@ class Catalogue:
         return len(value) if isinstance(value, list) else 1
 
 
+# The folder `catalogue()` reads; `python -m bot simulate --catalogue DIR` points it at an organisation's own.
+_directory = CATALOGUE_DIR
+
+
+def use_directory(directory: Path | None) -> None:
+    """Read catalogues from another folder laid out like config/messages/ (None: the built-in one)."""
+    global _directory
+    _directory = directory or CATALOGUE_DIR
+
+
 def catalogue(language: str | None) -> Catalogue:
-    return Catalogue(language or "en")
+    return Catalogue(language or "en", _directory)

@@ -1,0 +1,1 @@
+"""`python -m bot simulate`: weeks of a team's life without Slack, every message the bot would send."""

@@ -1,0 +1,197 @@
+"""The sample team: a manager and professionals who agree on a few concrete actions every week.
+
+Generated from a seeded random.Random, so a seed always gives the same team, actions and dates.
+Titles and preparation are written in the simulation's language, as a person would type them.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+
+from bot.simulate.plan import Plan, PlannedAction, PlannedPerson
+
+MANAGER = "Marieke Jansen"
+MEMBERS = (
+    "Bram de Wit",
+    "Sanne Bakker",
+    "Joost Visser",
+    "Eva Mulder",
+    "Daan Smit",
+    "Lotte de Boer",
+    "Ruben Meijer",
+    "Fleur Dekker",
+)
+DEFAULT_ANSWERS = ("on_time", "late", "never", "rescheduler")
+# Actions agreed per week, per member in turn: most agree on two, some on one or three.
+PER_WEEK = (2.0, 2.0, 2.0, 2.0, 2.5, 1.5, 2.0, 2.0)
+# Agreed on a Monday, due on a working day from that Thursday up to two weeks on.
+DUE_DAYS = tuple(d for d in range(3, 17) if d % 7 < 5)
+AWAY_WEEK = 3  # the second member is on holiday that week: a pause, then a welcome back
+CLIENTS = (
+    "Jan de Vries",
+    "Piet Hendriks",
+    "Klaas Boer",
+    "Anouk Peters",
+    "Marloes Kok",
+    "Thomas Bos",
+    "Ingrid Vos",
+    "Ahmed El Amrani",
+    "Sophie Willems",
+    "Kees van Dijk",
+    "Linda Smit",
+    "Mark Jacobs",
+)
+FIRMS = (
+    "Acme Legal",
+    "Noordzee Logistics",
+    "Van Dam Bouw",
+    "Groen Energie",
+    "Delta Foods",
+    "Brightline Software",
+    "Stadsbank",
+    "Hof & Partners",
+    "Polder Water",
+    "Vitaal Zorg",
+)
+
+
+@dataclass(frozen=True)
+class Template:
+    kind: str
+    title: str
+    opening: str | None
+    voicemail: str | None
+    contacts: int = 1
+
+
+TEMPLATES = {
+    "en": (
+        Template(
+            "top_client",
+            "Call {c1} at {firm} for a catch-up",
+            "Hi {first}, it's been a while. I was curious how things are going at {firm}.",
+            "Leave a short message that you'll try again Thursday, and send a two-line email.",
+        ),
+        Template(
+            "top_client",
+            "Call {c1}, {c2} and {c3} and book a catch-up with each",
+            None,
+            "Say you'll call back, and send a short email proposing two dates.",
+            contacts=3,
+        ),
+        Template(
+            "aftercare",
+            "Book an aftercare meeting with {c1} about the {firm} project",
+            "Now that the project has settled, I'd like to hear how the result works in practice.",
+            "Leave a message and follow up by email with two possible dates.",
+        ),
+        Template(
+            "buying_signal",
+            "Follow up {c1}'s question about the reorganisation at {firm}",
+            "You mentioned the reorganisation last week. I've been thinking about it; may I share an idea?",
+            None,
+        ),
+        Template(
+            "networking",
+            "Have coffee with {c1} from the {firm} round table",
+            "It was good to meet you at the round table. Shall we have coffee next week?",
+            None,
+        ),
+        Template(
+            "buying_signal",
+            "Send {c1} at {firm} the article on new tax rules, and ask for a call",
+            "I came across this and thought of our conversation. Worth a short call?",
+            None,
+        ),
+        Template("other", "Mail {c1} at {firm} to introduce our new colleague", None, None),
+    ),
+    "nl": (
+        Template(
+            "top_client",
+            "Bel {c1} van {firm} om bij te praten",
+            "Hoi {first}, het is alweer even geleden. Ik was benieuwd hoe het gaat bij {firm}.",
+            "Kort inspreken dat ik donderdag terugbel, en een mailtje van twee regels sturen.",
+        ),
+        Template(
+            "top_client",
+            "Bel {c1}, {c2} en {c3} en plan met elk een kop koffie",
+            None,
+            "Zeggen dat ik terugbel, en een korte mail met twee datums sturen.",
+            contacts=3,
+        ),
+        Template(
+            "aftercare",
+            "Plan een nazorggesprek met {c1} over het project bij {firm}",
+            "Nu het project is afgerond, hoor ik graag hoe het resultaat in de praktijk werkt.",
+            "Inspreken en per mail twee mogelijke datums voorstellen.",
+        ),
+        Template(
+            "buying_signal",
+            "Reageer op de vraag van {c1} over de reorganisatie bij {firm}",
+            "Je noemde vorige week de reorganisatie. Ik heb erover nagedacht; mag ik een idee delen?",
+            None,
+        ),
+        Template(
+            "networking",
+            "Koffie met {c1} van de {firm} ronde tafel",
+            "Leuk je te ontmoeten bij de ronde tafel. Zullen we volgende week koffie drinken?",
+            None,
+        ),
+        Template(
+            "buying_signal",
+            "Stuur {c1} van {firm} het artikel over de nieuwe belastingregels en vraag om een belletje",
+            "Ik kwam dit tegen en moest aan ons gesprek denken. Zin in een kort belletje?",
+            None,
+        ),
+        Template("other", "Mail {c1} van {firm} om onze nieuwe collega voor te stellen", None, None),
+    ),
+}
+
+
+def sample_plan(weeks: int, language: str, rng: random.Random, answers: list[str] | None = None) -> Plan:
+    """A manager and one professional per answer style, each agreeing on actions every week."""
+    styles = list(answers or DEFAULT_ANSWERS)
+    templates = TEMPLATES[language]
+    members = []
+    for index, style in enumerate(styles[: len(MEMBERS)]):
+        rate = PER_WEEK[index]
+        actions = []
+        for week in range(1, weeks + 1):
+            if index == 1 and week == AWAY_WEEK:
+                continue  # nobody agrees on actions with someone on holiday
+            count = int(rate) + (1 if rng.random() < rate % 1 else 0)
+            for _ in range(count):
+                actions.append(_action(rng, templates, week))
+        members.append(
+            PlannedPerson(
+                name=MEMBERS[index],
+                answers=style,
+                away=(AWAY_WEEK,) if index == 1 and weeks > AWAY_WEEK else (),
+                actions=tuple(actions),
+            )
+        )
+    manager = PlannedPerson(name=MANAGER, role="manager", answers="never")
+    return Plan(people=(manager, *members))
+
+
+def _action(rng: random.Random, templates: tuple[Template, ...], week: int) -> PlannedAction:
+    template = rng.choice(templates)
+    people = rng.sample(CLIENTS, template.contacts)
+    firm = rng.choice(FIRMS)
+    names = {
+        "c1": people[0],
+        "c2": people[-2] if len(people) > 1 else "",
+        "c3": people[-1],
+        "first": people[0].split()[0],
+        "firm": firm,
+    }
+    return PlannedAction(
+        title=template.title.format(**names),
+        kind=template.kind,
+        week=week,
+        due_days=rng.choice(DUE_DAYS),
+        contacts=tuple(people),
+        opening=template.opening.format(**names) if template.opening else None,
+        voicemail=template.voicemail.format(**names) if template.voicemail else None,
+    )

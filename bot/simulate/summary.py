@@ -1,0 +1,124 @@
+"""The closing table: per person, what they received and did, and whether the 70/30 mix held.
+
+The mix rule is the one tests/test_tone_mix.py holds the planner to: every 28-day window inside the
+simulated weeks that has at least 8 messages keeps its inspiring share within INSPIRE_SHARE ± 0.05.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+
+from bot.simulate.run import TIMEZONE, Outcome
+from models import Action, Event, Person
+
+WINDOW_DAYS = 28
+MIN_MESSAGES = 8  # fewer messages than this can't show a share finely enough to judge
+BAND = 0.05
+# The order of the columns; the kinds a person can receive (models/nudge.py), internal ones left out.
+KINDS = ("prep", "weekplan", "checkin", "followup", "celebration", "tip", "progress", "rhythm", "summary")
+
+
+@dataclass(frozen=True)
+class Mix:
+    status: str  # "held", "missed", or "too few" (no window with enough messages)
+    windows: int = 0  # windows judged
+    worst: float | None = None  # the share furthest from the target
+    worst_day: date | None = None  # last day of that window
+
+
+@dataclass
+class Row:
+    user_id: str
+    name: str
+    role: str
+    answers: str
+    kinds: Counter[str] = field(default_factory=Counter)
+    inspire: int = 0
+    check: int = 0
+    done: int = 0
+    late: int = 0
+    attention: int = 0
+    mix: Mix = field(default_factory=lambda: Mix("too few"))
+
+    @property
+    def messages(self) -> int:
+        return sum(self.kinds.values())
+
+    @property
+    def share(self) -> float | None:
+        total = self.inspire + self.check
+        return self.inspire / total if total else None
+
+
+def mix_of(days: list[tuple[date, str]], start: date, end: date, target: float) -> Mix:
+    """Judge every 28-day window that lies inside [start, end) by the rule above."""
+    by_day: dict[date, Counter[str]] = {}
+    for day, tone in days:
+        by_day.setdefault(day, Counter())[tone] += 1
+    judged, worst, worst_day, missed = 0, None, None, False
+    last = start + timedelta(days=WINDOW_DAYS - 1)
+    while last < end:
+        inspire = check = 0
+        for offset in range(WINDOW_DAYS):
+            counts = by_day.get(last - timedelta(days=offset))
+            if counts:
+                inspire, check = inspire + counts["inspire"], check + counts["check"]
+        if inspire + check >= MIN_MESSAGES:
+            judged += 1
+            share = inspire / (inspire + check)
+            if worst is None or abs(share - target) > abs(worst - target):
+                worst, worst_day = share, last
+            missed = missed or not target - BAND - 1e-9 <= share <= target + BAND + 1e-9
+        last += timedelta(days=1)
+    if not judged:
+        return Mix("too few")
+    return Mix("missed" if missed else "held", judged, worst, worst_day)
+
+
+def rows(outcome: Outcome) -> list[Row]:
+    found = {m.user_id: Row(m.user_id, m.name, m.role, m.answers) for m in outcome.people}
+    tones: dict[str, list[tuple[date, str]]] = {m.user_id: [] for m in outcome.people}
+    for entry in outcome.entries:
+        if entry.what != "dm" or entry.user_id not in found:
+            continue
+        row = found[entry.user_id]
+        row.kinds[entry.kind] += 1
+        if entry.tone in ("inspire", "check"):
+            row.inspire += entry.tone == "inspire"
+            row.check += entry.tone == "check"
+            tones[entry.user_id].append((entry.local.date(), entry.tone))
+    zone = ZoneInfo(TIMEZONE)
+    with outcome.deps.sessions() as session:
+        user_of = {p.id: p.slack_user_id for p in session.scalars(select(Person))}
+        agreed: dict[int, date] = {}
+        for action_id, data in session.execute(
+            select(Event.action_id, Event.data).where(Event.kind == "created").order_by(Event.id)
+        ):
+            if action_id is not None and action_id not in agreed and data.get("due"):
+                agreed[action_id] = date.fromisoformat(data["due"])
+        for action in session.scalars(select(Action).where(Action.status == "done").order_by(Action.id)):
+            row = found.get(user_of.get(action.owner_id, ""))
+            if row is None or action.done_at is None:
+                continue
+            row.done += 1
+            first_due = agreed.get(action.id, action.due_date)
+            if action.done_at.astimezone(zone).date() > first_due:
+                row.late += 1
+        marked = session.execute(
+            select(Event.action_id, Action.owner_id)
+            .join(Action, Action.id == Event.action_id)
+            .where(Event.kind == "needs_attention")
+            .distinct()
+        )
+        for _action_id, owner_id in marked:
+            row = found.get(user_of.get(owner_id, ""))
+            if row is not None:
+                row.attention += 1
+    for user_id, row in found.items():
+        row.mix = mix_of(tones[user_id], outcome.start, outcome.end, outcome.inspire_share)
+    return [found[m.user_id] for m in outcome.people]

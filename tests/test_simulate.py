@@ -1,0 +1,411 @@
+"""`python -m bot simulate`: weeks of a team's life without Slack, read as a transcript.
+
+The simulation always runs on its own throw-away SQLite database, whatever TEST_DATABASE_URL says.
+Two 12-week runs (English and Dutch) are shared by the tests that read them.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from dataclasses import dataclass
+from datetime import date, time
+from pathlib import Path
+
+import holidays
+import pytest
+
+from bot import __main__ as bot_main
+from bot.messages.catalogue import Catalogue, catalogue
+from bot.simulate import render, summary, transcript
+from bot.simulate.plan_file import PlanError, load_plan
+from bot.simulate.run import Entry, Options, simulate
+from bot.simulate.summary import KINDS, Row
+
+ROOT = Path(__file__).resolve().parents[1]
+# The 70/30 band is held for every person of the sample team with this seed (see the report in the summary).
+SEED = 3
+WEEKS = 12
+NAMES = render.Names({}, {})
+
+
+@dataclass
+class Played:
+    text: str
+    entries: list[Entry]
+    rows: list[Row]
+    start: date
+    end: date
+    share: float
+
+
+def play(options: Options) -> Played:
+    outcome = simulate(options)
+    try:
+        rows = summary.rows(outcome)
+        return Played(
+            transcript.text(outcome, rows),
+            list(outcome.entries),
+            rows,
+            outcome.start,
+            outcome.end,
+            outcome.inspire_share,
+        )
+    finally:
+        outcome.close()
+
+
+@pytest.fixture(scope="module", params=["en", "nl"])
+def twelve_weeks(request: pytest.FixtureRequest) -> Played:
+    return play(Options(weeks=WEEKS, language=request.param, seed=SEED))
+
+
+def dms(played: Played) -> list[Entry]:
+    return [e for e in played.entries if e.what == "dm"]
+
+
+# -- the 12-week runs -----------------------------------------------------------------------------
+
+
+def test_every_kind_of_message_appears_in_the_transcript(twelve_weeks: Played) -> None:
+    kinds = {e.kind for e in dms(twelve_weeks)}
+    assert set(KINDS) <= kinds, f"never sent: {set(KINDS) - kinds}"
+    for kind in KINDS:  # as the reader sees it: a heading naming the kind and its tone
+        assert f" · {kind} · " in twelve_weeks.text
+    digests = [e for e in twelve_weeks.entries if e.what == "digest"]
+    assert len(digests) == WEEKS  # one a week, the last one on the Monday after the simulated weeks
+    assert all(d.thread for d in digests), "every digest has its per-person lines in the thread"
+    assert twelve_weeks.text.count("weekly digest (team channel)") == WEEKS
+    assert "in the thread:" in twelve_weeks.text
+    assert "[📅 " in twelve_weeks.text and "› " in twelve_weeks.text  # date pickers and context lines
+
+
+def test_messages_come_in_working_hours_on_working_days_and_never_during_a_holiday(twelve_weeks: Played) -> None:
+    dutch_holidays = holidays.country_holidays("NL", years=[2026, 2027])
+    skipped = [d for d in dutch_holidays if twelve_weeks.start <= d < twelve_weeks.end and d.weekday() < 5]
+    assert skipped, "the simulated weeks should take in a public holiday on a working day"
+    for entry in dms(twelve_weeks):
+        if entry.kind == "celebration":
+            continue  # the answer to the person's own click, whenever they click
+        local = entry.local
+        assert local.weekday() < 5 and local.date() not in dutch_holidays, (entry.who, entry.kind, local)
+        assert time(9, 0) <= local.time() <= time(17, 30), (entry.who, entry.kind, local)
+    # The sample's second member pauses the bot for week 3: nothing reaches her until she is back.
+    away = [e for e in twelve_weeks.entries if e.what == "note" and "pause until" in e.text]
+    assert len(away) == 1
+    back = [e for e in dms(twelve_weeks) if e.who == away[0].who and e.kind == "summary"]
+    assert back and back[0].local.weekday() == 0
+    quiet = [e for e in dms(twelve_weeks) if e.who == away[0].who and away[0].at < e.at < back[0].at]
+    assert quiet == []
+
+
+def test_the_mix_per_person_stays_in_the_band(twelve_weeks: Played) -> None:
+    members = [r for r in twelve_weeks.rows if r.role == "member"]
+    assert len(members) == 4
+    for row in members:
+        assert row.mix.status == "held", (row.name, row.mix)
+        assert row.mix.windows > 0
+        assert abs((row.share or 0) - twelve_weeks.share) <= summary.BAND
+    assert "The 70/30 mix held for everyone" in twelve_weeks.text
+
+
+def test_people_answer_in_character_through_the_real_services(twelve_weeks: Played) -> None:
+    rows = {r.answers: r for r in twelve_weeks.rows if r.role == "member"}
+    assert rows["on_time"].done > 0 and rows["on_time"].attention == 0
+    assert rows["late"].done > 0 and rows["late"].late > 0
+    assert rows["rescheduler"].late == rows["rescheduler"].done > 0  # everything moved before it was done
+    assert rows["never"].done == 0 and rows["never"].attention > 0
+    assert rows["never"].kinds["rhythm"] == 1 and rows["never"].kinds["followup"] > 0
+    answered = {e.who for e in twelve_weeks.entries if e.what == "answer"}
+    never = next(r.name for r in twelve_weeks.rows if r.answers == "never")
+    assert never not in answered and len(answered) == 3
+    # A Done is celebrated at once, by the bot, in the same minute.
+    done = {Catalogue(language).t("nudge.checkin.done") for language in ("en", "nl")}
+    celebrated = {(e.who, e.at) for e in dms(twelve_weeks) if e.kind == "celebration"}
+    dones = [e for e in twelve_weeks.entries if e.what == "answer" and any(label in done for label, _ in e.said)]
+    assert dones and all((e.who, e.at) in celebrated for e in dones)
+
+
+def test_the_summary_table_counts_what_the_transcript_shows(twelve_weeks: Played) -> None:
+    for row in twelve_weeks.rows:
+        shown = [e for e in dms(twelve_weeks) if e.user_id == row.user_id]
+        assert row.messages == len(shown)
+        line = next(line for line in twelve_weeks.text.splitlines() if line.startswith(row.name + " "))
+        assert f" {row.messages} " in line
+    assert "Summary of 12 weeks of team Advisory" in twelve_weeks.text
+
+
+def test_the_transcript_speaks_the_teams_language(twelve_weeks: Played) -> None:
+    language = "nl" if "Per persoon" in twelve_weeks.text else "en"
+    cat = Catalogue(language)
+    assert f"[{cat.t('nudge.checkin.done')}]" in twelve_weeks.text
+    assert f"[{cat.t('nudge.prep.ready')}]" in twelve_weeks.text
+    other = Catalogue("en" if language == "nl" else "nl")
+    assert f"[{other.t('nudge.prep.edit')}]" not in twelve_weeks.text
+
+
+# -- determinism, the command line ----------------------------------------------------------------
+
+
+def test_the_same_seed_gives_the_same_transcript_and_another_seed_another() -> None:
+    first = play(Options(weeks=2, seed=11)).text
+    assert play(Options(weeks=2, seed=11)).text == first
+    assert play(Options(weeks=2, seed=12)).text != first
+
+
+def run_cli(*args: str, hash_seed: str = "0") -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PYTHONHASHSEED": hash_seed}
+    return subprocess.run(
+        [sys.executable, "-m", "bot", "simulate", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_the_command_prints_a_clean_transcript_to_stdout() -> None:
+    first = run_cli("--weeks", "1", hash_seed="1")
+    assert first.returncode == 0, first.stderr
+    assert first.stderr == ""  # no progress bar when stderr is not a terminal
+    assert first.stdout.startswith("Conscience simulation: 1 week of team Advisory")
+    assert "── Monday 30 November 2026" in first.stdout
+    assert "Summary of 1 week of team Advisory" in first.stdout
+    # Byte for byte the same in another process, whatever the hash seed.
+    assert run_cli("--weeks", "1", hash_seed="2").stdout == first.stdout
+
+
+def test_the_progress_bar_draws_on_a_terminal_and_clears_itself() -> None:
+    class Terminal:
+        def __init__(self) -> None:
+            self.written = ""
+
+        def write(self, text: str) -> None:
+            self.written += text
+
+        def flush(self) -> None:
+            pass
+
+    screen = Terminal()
+    from bot.simulate.cli import Progress
+
+    progress = Progress(screen, 4)  # type: ignore[arg-type]
+    progress(14, 28)
+    assert "week 3 of 4" in screen.written and "#" * 15 in screen.written
+    progress(28, 28)
+    assert screen.written.endswith("\r")
+
+
+# -- plan files ----------------------------------------------------------------------------------
+
+
+def test_the_example_plans_say_the_same_in_yaml_and_csv() -> None:
+    yaml_plan, csv_plan = load_plan(ROOT / "examples/plan.yml"), load_plan(ROOT / "examples/plan.csv")
+    assert [p.name for p in yaml_plan.people] == [p.name for p in csv_plan.people]
+    for a, b in zip(yaml_plan.people, csv_plan.people, strict=True):
+        assert (a.role, a.answers, a.language, a.days, a.checkin, a.away) == (
+            b.role,
+            b.answers,
+            b.language,
+            b.days,
+            b.checkin,
+            b.away,
+        )
+        assert [(x.title, x.kind, x.week, x.due_days, x.contacts, x.opening, x.repeat) for x in a.actions] == [
+            (x.title, x.kind, x.week, x.due_days, x.contacts, x.opening, x.repeat) for x in b.actions
+        ]
+
+
+def test_a_plan_plays_its_people_in_their_own_language_and_settings() -> None:
+    played = play(Options(weeks=2, plan=load_plan(ROOT / "examples/plan.yml")))
+
+    def asked(entry: Entry, language: str) -> bool:
+        question = Catalogue(language).t("nudge.checkin.question", title="TITLE").split("*TITLE")[0]
+        return any(line.startswith(question) for line in render.blocks_text(entry.blocks, NAMES))
+
+    checkins = [e for e in dms(played) if e.kind == "checkin"]
+    assert {e.who for e in checkins if asked(e, "nl")} == {"Eva Mulder"}  # she chose Dutch; the others did not
+    assert {e.who for e in checkins if asked(e, "en")} == {"Bram de Wit", "Sanne Bakker", "Joost Visser"}
+    sanne_checkins = [e for e in dms(played) if e.who == "Sanne Bakker" and e.kind == "checkin"]
+    assert sanne_checkins and all(e.local.time() == time(15, 0) for e in sanne_checkins)  # her check-in time
+    joost = [e for e in dms(played) if e.who == "Joost Visser"]
+    assert joost and all(e.local.weekday() < 4 for e in joost)  # he works Monday to Thursday
+    assert "privacy detailed" in played.text
+
+
+@pytest.mark.parametrize(
+    "name, content, line, problem",
+    [
+        (
+            "bad-due.yml",
+            "people:\n  - name: Ann\n    actions:\n      - title: Call Jan\n        due: someday\n",
+            5,
+            "due 'someday' is not a day",
+        ),
+        ("typo.yml", "people:\n  - name: Ann\n    answer: late\n", 3, "did you mean 'answers'"),
+        ("syntax.yml", "people:\n  - name: Ann\n    actions: [title: x\n", 4, "not valid YAML"),
+        ("no-due.yml", "people:\n  - name: Ann\n    actions:\n      - title: Call Jan\n", 4, "due is missing"),
+        ("twice.yml", "people:\n  - name: Ann\n  - name: ann\n", 3, "appears twice (first on line 2)"),
+        ("manager-only.yml", "people:\n  - name: Ann\n    role: manager\n", None, "no members"),
+        (
+            "bad-kind.csv",
+            "name,title,kind,week,due\nAnn,Call Jan,other,1,thu\nAnn,Call Piet,lunch,1,fri\n",
+            3,
+            "kind 'lunch' is not one of",
+        ),
+        ("bad-week.csv", "name,title,week,due\nAnn,Call Jan,0,thu\n", 2, "week must be a whole number from 1"),
+        (
+            "clash.csv",
+            "name,answers,title,due\nAnn,late,Call Jan,thu\nAnn,never,Call Piet,fri\n",
+            3,
+            "answers 'never' differs from 'late' on line 2",
+        ),
+        ("column.csv", "name,titel,due\nAnn,Call Jan,thu\n", 1, "unknown column 'titel' (did you mean 'title'?)"),
+        ("plan.txt", "people: []\n", None, "ends in .yml, .yaml or .csv"),
+    ],
+)
+def test_a_bad_plan_file_is_named_by_line_and_problem(
+    tmp_path: Path, name: str, content: str, line: int | None, problem: str
+) -> None:
+    path = tmp_path / name
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(PlanError) as raised:
+        load_plan(path)
+    assert raised.value.line == line
+    assert problem in str(raised.value)
+    assert str(raised.value).startswith(f"{path}, line {line}: " if line else f"{path}: ")
+
+
+def test_the_command_answers_a_bad_plan_with_exit_2_and_no_traceback(tmp_path: Path) -> None:
+    path = tmp_path / "plan.yml"
+    path.write_text(
+        "team:\n  name: Sales\npeople:\n  - name: Ann\n    actions:\n      - title: Call Jan\n        due: fri+x\n",
+        encoding="utf-8",
+    )
+    result = run_cli("--plan", str(path))
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert f"simulate: bad plan file: {path}, line 7: due 'fri+x' is not a day" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_bad_options_are_refused_before_anything_runs(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_:
+        bot_main.main(["simulate", "--answers", "on_time,sometimes"])
+    assert exit_.value.code == 2
+    assert "--answers takes a comma-separated list" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        bot_main.main(["simulate", "--weeks", "0"])
+    assert "--weeks must be from 1" in capsys.readouterr().err
+
+
+# -- options ---------------------------------------------------------------------------------------
+
+
+def test_the_planning_settings_of_the_environment_apply(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    played = play(Options(weeks=1, environ={"INSPIRE_SHARE": "0.8", "SLACK_BOT_TOKEN": "ignored"}))
+    assert played.share == 0.8
+    assert "target 80% ± 5 points" in played.text
+    monkeypatch.setenv("INSPIRE_SHARE", "lots")
+    assert bot_main.main(["simulate", "--weeks", "1"]) == 2
+    assert "INSPIRE_SHARE must be a number between 0.5 and 0.9" in capsys.readouterr().err
+
+
+def test_answers_picks_the_team(capsys: pytest.CaptureFixture[str]) -> None:
+    assert bot_main.main(["simulate", "--weeks", "2", "--answers", "never,never"]) == 0
+    out = capsys.readouterr().out
+    assert "← " not in out  # nobody answers
+    assert "Members (how they answer): Bram de Wit (never), Sanne Bakker (never)." in " ".join(out.split())
+    assert "Joost Visser" not in out
+
+
+def test_html_is_one_page_that_escapes_what_people_typed(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    plan = tmp_path / "plan.yml"
+    plan.write_text(
+        "people:\n  - name: <b>Ann</b>\n    actions:\n"
+        '      - title: "Call <script>alert(1)</script> & <!channel>"\n        due: wed\n'
+        '        opening: "<img src=x onerror=alert(2)>"\n',
+        encoding="utf-8",
+    )
+    page = tmp_path / "out.html"
+    assert bot_main.main(["simulate", "--weeks", "1", "--plan", str(plan), "--html", str(page)]) == 0
+    out = capsys.readouterr().out
+    html = page.read_text(encoding="utf-8")
+    assert html.startswith("<!doctype html>") and html.rstrip().endswith("</html>")
+    assert html.count("<script>") == 1  # the page's own person filter, nothing a person typed
+    assert "<img" not in html and "<b>Ann" not in html
+    assert "Call &lt;script&gt;alert(1)&lt;/script&gt; &amp; &lt;!channel&gt;" in html
+    assert "&lt;b&gt;Ann&lt;/b&gt;" in html
+    assert 'class="btn primary">' in html  # buttons look like Slack's
+    assert 'src="' not in html and "<link" not in html  # self-contained: nothing loaded from elsewhere
+    # The text transcript shows the title as the person typed it, as Slack would.
+    assert "Call <script>alert(1)</script> & <!channel>" in out
+
+
+def own_catalogue(folder: Path, change: str, into: str) -> Path:
+    """A copy of the app's catalogue with one piece of English text changed."""
+    for language in ("en", "nl"):
+        (folder / language).mkdir(parents=True)
+        for source in (ROOT / "config/messages" / language).glob("*.toml"):
+            text = source.read_text(encoding="utf-8")
+            if language == "en":
+                text = text.replace(change, into)
+            (folder / language / source.name).write_text(text, encoding="utf-8")
+    return folder
+
+
+def test_an_own_catalogue_changes_the_wording_and_a_broken_one_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    own = own_catalogue(
+        tmp_path / "acme",
+        '"Good morning! Your week at a glance. On the list: {count}."',
+        '"Acme says good morning. This week: {count}."',
+    )
+    played = play(Options(weeks=1, seed=SEED, catalogue_dir=own))
+    assert "Acme says good morning. This week:" in played.text
+    # The app's own catalogue is back after the run.
+    assert catalogue("en").t("nudge.weekplan.intro", 0, count=1).startswith("Good morning!")
+
+    broken = own_catalogue(tmp_path / "broken", '\nstill_on = "Still on it"', '\nstill_onn = "Still on it"')
+    assert bot_main.main(["simulate", "--weeks", "1", "--catalogue", str(broken)]) == 2
+    err = capsys.readouterr().err
+    assert "the catalogue cannot be used" in err and "missing 1 key(s): nudge.followup.still_on" in err
+
+
+# -- rendering -------------------------------------------------------------------------------------
+
+
+def test_block_kit_reads_like_slack() -> None:
+    names = render.Names({"U1": "Ann de Vries"}, {"C1": "advisory"})
+    blocks = [
+        {"type": "header", "text": {"type": "plain_text", "text": "Week plan"}},
+        {
+            "type": "section",
+            "text": {"type": "mrkdwn", "text": "*Call <@U1>* about _Acme &amp; Co_ &lt;!here&gt;\n> Hi!"},
+        },
+        {"type": "context", "elements": [{"type": "mrkdwn", "text": ":bulb: Tip in <#C1>"}]},
+        {
+            "type": "actions",
+            "elements": [
+                {"type": "button", "text": {"type": "plain_text", "text": "Done"}, "style": "primary"},
+                {"type": "datepicker", "placeholder": {"type": "plain_text", "text": "Pick a new date"}},
+            ],
+        },
+    ]
+    assert render.blocks_text(blocks, names) == [
+        "WEEK PLAN",
+        "Call @Ann de Vries about Acme & Co <!here>",
+        "│ Hi!",
+        "› 💡 Tip in #advisory",
+        "[Done]  [📅 Pick a new date]",
+    ]
+    page = render.blocks_html(blocks, names)
+    assert '<b>Call <span class="mention">@Ann de Vries</span></b>' in page
+    assert "<i>Acme &amp; Co</i> &lt;!here&gt;" in page
+    assert '<span class="btn primary">Done</span>' in page
