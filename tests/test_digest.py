@@ -166,8 +166,8 @@ def test_the_worker_posts_headline_in_channel_and_member_lines_in_thread(deps, f
     assert "Advisory: week of 23 November to 29 November" in headline
     assert headline.index("Wins") < headline.index("Still to do")  # wins first: 70/30
     assert "*2* actions done (+2 on last week)" in headline
-    assert "*1* meetings booked" in headline and "*1* buying signals" in headline
-    assert "2 open · 1 overdue · 1 need attention" in headline
+    assert "*1* meeting booked" in headline and "*1* buying signal followed up" in headline  # singular
+    assert "2 open · 1 overdue · needing attention: 1" in headline
     lines = text_of(thread)
     assert "*Anna*: :white_check_mark: 2 done" in lines and "*Bram*: no wins yet this week · 1 open" in lines
     # summary privacy: no titles, no client names; never an opening line, voicemail plan or note.
@@ -507,7 +507,7 @@ def test_news_rebuilds_only_the_digests_of_the_teams_concerned(deps, fake_slack,
     tick(deps)
     after_tom = compared()
     assert after_tom["CTAX"] > posted["CTAX"] and after_tom[CHANNEL] == after_anna[CHANNEL]
-    assert "1 need attention" in text_of(
+    assert "needing attention: 1" in text_of(
         [c.params for c in fake_slack.calls_to("chat.update") if c.params["channel"] == "CTAX"][0]
     )
     clock.advance(timedelta(hours=1))

@@ -75,7 +75,12 @@ class Catalogue:
             raise CatalogueError(f"message {key!r} is missing in language {self.language!r}") from None
 
     def t(self, key: str, variant: int = 0, **params: Any) -> str:
-        """The text for key, formatted with params. Pass user text already escaped."""
+        """The text for key, formatted with params. Pass user text already escaped.
+
+        A key written as `key.one` / `key.other` in the catalogue picks by the `count` param."""
+        if key not in self._entries and f"{key}.other" in self._entries:
+            one = f"{key}.one"
+            key = one if params.get("count") == 1 and one in self._entries else f"{key}.other"
         value = self.raw(key)
         if isinstance(value, list):
             value = value[variant % len(value)]
