@@ -21,6 +21,11 @@ from models import Action
 from models.action import CONTACT_STATUSES
 
 MAX_ACTIONS_SHOWN = 10  # a bundle of more (after downtime) shows the first ten and a count
+# The week plan carries the preparation of what is due soon. Slack allows 50 blocks and 3,000 characters
+# a section: 2 overview blocks, 2 per preparation and the encouragement stay far below both.
+PREP_WINDOW_WORKING_DAYS = 2  # PREP_WORKING_DAYS' default
+MAX_PREPS_IN_WEEKPLAN = 10
+PREP_TEXT_SHOWN = 1200  # opening line and voicemail plan (up to 2,000 characters each) in one section
 
 
 @dataclass
@@ -143,7 +148,12 @@ def _checkin(cat: Catalogue, view: NudgeView) -> list[Block]:
                 **({"due": _due(cat, action, view.today)} if answer == "not_yet" else {}),
             )
             continue
-        blocks.append(section(cat.t("nudge.checkin.question", title=_title(action))))
+        # Check-ins of two working days in a row come together: an earlier action says when it was due.
+        if action.due_date < view.today:
+            question = cat.t("nudge.checkin.question_earlier", title=_title(action), due=_due(cat, action, view.today))
+        else:
+            question = cat.t("nudge.checkin.question", title=_title(action))
+        blocks.append(section(question))
         blocks += _contact_lines(cat, view, action)
         blocks.append(
             _picker_block(
@@ -212,13 +222,35 @@ def _overview(cat: Catalogue, view: NudgeView, table: str) -> list[Block]:
     )
 
 
+def _clip(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _in_prep_window(action: Action, today: date) -> bool:
+    """Due within the preparation window (working days Monday to Friday, as the default plan counts)."""
+    days, day = 0, today
+    while day < action.due_date:
+        day = date.fromordinal(day.toordinal() + 1)
+        days += day.weekday() < 5
+    return days <= PREP_WINDOW_WORKING_DAYS
+
+
 def _weekplan(cat: Catalogue, view: NudgeView) -> list[Block]:
     blocks = _overview(cat, view, "weekplan")
-    for action in view.actions[:3]:  # the week plan carries the preparation of what is coming
+    # On its morning the week plan replaces the prep of what is due within the preparation window, so it
+    # shows what that prep would have: the opening line, the voicemail plan and a tip for the kind.
+    for action in [a for a in view.actions if _in_prep_window(a, view.today)][:MAX_PREPS_IN_WEEKPLAN]:
+        lines = [f"*{_title(action)}* ({_due(cat, action, view.today)})"]
         if action.opening_line:
-            blocks.append(
-                context(f"*{_title(action)}* · {cat.t('nudge.prep.opening_label')}: {escape(action.opening_line)}")
-            )
+            opening = _clip(escape(action.opening_line), PREP_TEXT_SHOWN)
+            lines.append(f"*{cat.t('nudge.prep.opening_label')}*\n> {opening}")
+        if action.voicemail_plan:
+            voicemail = _clip(escape(action.voicemail_plan), PREP_TEXT_SHOWN)
+            lines.append(f"*{cat.t('nudge.prep.voicemail_label')}*\n> {voicemail}")
+        if not action.opening_line and not action.voicemail_plan:
+            lines.append(cat.t("nudge.prep.no_preparation"))
+        blocks.append(section("\n".join(lines)))
+        blocks.append(context(cat.t(f"nudge.prep.tip.{action.kind}", view.variant)))
     blocks.append(context(cat.t("nudge.weekplan.encouragement", view.variant)))
     return blocks
 

@@ -8,8 +8,9 @@ their actions are open.
 The tone mix: every message is inspiring or checking. Walking the days ahead with a 28-day window
 over what was sent and what is planned, the planner adds a preparation tip (inspiring) when the
 inspiring share would fall under the band, and a short progress check (checking) when it would rise
-above it. Bundling does the rest: all check-ins of a day are one message, and a week plan that already
-shows an action's preparation replaces that action's own prep message.
+above it (for a person who chose fewer messages, it leaves out a tip or a prep instead). Bundling does
+the rest: all check-ins of a day are one message (two working days in a row come together on the second
+day), and a week plan that already shows an action's preparation replaces that action's own prep message.
 """
 
 from __future__ import annotations
@@ -52,6 +53,9 @@ MORNING_KINDS = ("prep", "weekplan", "summary", "rhythm", "tip")
 STEER_MARGIN = 0.02
 MIN_MESSAGES_TO_STEER = 4
 HORIZON_AFTER_LAST = 7
+# An action created after the morning slot and due the next working day gets its prep later that day:
+# an hour on, so it reminds rather than echoes what the person just typed.
+LATE_PREP_DELAY = timedelta(hours=1)
 
 
 @dataclass
@@ -61,6 +65,7 @@ class Item:
     action_ids: list[int] = field(default_factory=list)
     deadline: date | None = None  # the last day it still makes sense (a prep before its check-in)
     fixed: bool = False  # already a row (reactive, or history)
+    at: datetime | None = None  # a moment other than the kind's slot (a prep that cannot wait for a morning)
 
     @property
     def tone(self) -> str:
@@ -141,6 +146,9 @@ def base_items(
         prep_day = max(week.add_working_days(day, -rules.prep_days), first_morning)
         if prep_day < day:
             items.append(Item("prep", prep_day, [action.id], deadline=week.add_working_days(day, -1)))
+        elif today < day and week.within_hours(now + LATE_PREP_DELAY):
+            # Created after this morning's slot and due before the next one: prepare now, while it helps.
+            items.append(Item("prep", today, [action.id], deadline=today, at=now + LATE_PREP_DELAY))
     for day, ids in pair_checkins(week, checkins).items():
         items.append(Item("checkin", day, ids))
     # Week plans: the first working day of each week that has check-ins, if its morning is still ahead.
@@ -187,31 +195,51 @@ def steer(
     rules: PlanRules,
     sent_today: Counter[date],
     now: datetime,
+    fewer: bool = False,
 ) -> None:
-    """Walk the days; add a tip or a progress check where the window's mix leaves the band."""
+    """Walk the days; add a tip or a progress check (on "fewer": drop a tip or prep) where the mix leaves the band."""
     target = rules.inspire_share
     day = start
     while day <= end:
         # Today counts only while its slots are still ahead (a tip is a morning message).
         if week.can_speak_on(day) and slot_moment(week, "tip", day) > now:
             today_items = items_by_day.setdefault(day, [])
-            used = sent_today[day] + sum(1 for i in today_items if i.kind not in UNCAPPED)
             mentioned = {a for i in today_items for a in i.action_ids}
             upcoming = sorted(
                 (a for a in actions if a.id not in mentioned and a.due_date >= day), key=lambda a: (a.due_date, a.id)
             )
             inspire, check = mix.window_counts(day)
             total = inspire + check
-            if upcoming and used < rules.max_per_day and total >= MIN_MESSAGES_TO_STEER - 1:
-                share = inspire / total if total else 1.0
-                if share < target - STEER_MARGIN and (inspire + 1) / (total + 1) <= target + 2 * STEER_MARGIN:
+            if upcoming and total >= MIN_MESSAGES_TO_STEER - 1:
+                share = inspire / total
+                room = {k: _has_room(k, today_items, sent_today[day], rules) for k in ("tip", "progress")}
+                if (
+                    room["tip"]
+                    and share < target - STEER_MARGIN
+                    and (inspire + 1) / (total + 1) <= target + 2 * STEER_MARGIN
+                ):
                     today_items.append(Item("tip", day, [upcoming[0].id]))
                     mix.add(day, INSPIRE)
-                elif share > target + STEER_MARGIN and inspire / (total + 1) >= target - 2 * STEER_MARGIN:
-                    later = [a for a in upcoming if a.due_date > day] or upcoming
-                    today_items.append(Item("progress", day, [later[0].id]))
-                    mix.add(day, CHECK)
+                elif share > target + STEER_MARGIN:
+                    # Too inspiring. A person who chose "fewer messages" loses today's tip or prep rather
+                    # than getting one more question (follow-ups stop for them too, see dispatch).
+                    extra = [i for i in today_items if i.kind in ("tip", "prep") and not i.fixed] if fewer else []
+                    if extra and (inspire - 1) / (total - 1) >= target - 2 * STEER_MARGIN:
+                        today_items.remove(next((i for i in extra if i.kind == "tip"), extra[0]))
+                        mix.add(day, INSPIRE, -1)
+                    elif room["progress"] and inspire / (total + 1) >= target - 2 * STEER_MARGIN:
+                        later = [a for a in upcoming if a.due_date > day] or upcoming
+                        today_items.append(Item("progress", day, [later[0].id]))
+                        mix.add(day, CHECK)
         day += timedelta(days=1)
+
+
+def _has_room(kind: str, placed: list[Item], sent: int, rules: PlanRules) -> bool:
+    """The daily maximum; what was sent that day counts."""
+    if kind in UNCAPPED:
+        return True
+    capped = [i for i in placed if i.kind not in UNCAPPED]
+    return sent + len(capped) < rules.max_per_day
 
 
 def place(items: list[Item], week: WorkWeek, rules: PlanRules, sent_today: Counter[date]) -> dict[date, list[Item]]:
@@ -226,7 +254,6 @@ def place(items: list[Item], week: WorkWeek, rules: PlanRules, sent_today: Count
                 day = None
                 break
             placed = by_day.setdefault(day, [])
-            capped = [i for i in placed if i.kind not in UNCAPPED]
             overlap = {a for i in placed for a in i.action_ids} & set(item.action_ids)
             if overlap and item.kind in ("weekplan", "summary"):
                 # Never two messages about one action a day: the overview leaves out what today's
@@ -239,7 +266,7 @@ def place(items: list[Item], week: WorkWeek, rules: PlanRules, sent_today: Count
             if overlap and item.kind == "prep" and any(i.kind == "weekplan" for i in placed):
                 day = None  # the week plan of that morning carries this action's preparation
                 break
-            fits = item.kind in UNCAPPED or sent_today[day] + len(capped) < rules.max_per_day
+            fits = _has_room(item.kind, placed, sent_today[day], rules)
             if fits and not overlap and week.can_speak_on(day):
                 break
             day = week.next_working_day(day)
@@ -253,6 +280,7 @@ def place(items: list[Item], week: WorkWeek, rules: PlanRules, sent_today: Count
 def replan(session: Session, clock: Clock, person: Person) -> None:
     """Rebuild the person's planned messages from their open actions and settings."""
     rules = rules_of(session)
+    fewer = person.rhythm == "fewer"
     _lock_person(session, person)
     now = clock.now()
     week = work_week_of(person, rules.default_timezone)
@@ -310,7 +338,8 @@ def replan(session: Session, clock: Clock, person: Person) -> None:
             mix.add(day, item.tone)
     if actions:
         last = max([a.due_date for a in actions] + list(by_day))
-        steer(by_day, mix, week, actions, today, last + timedelta(days=HORIZON_AFTER_LAST), rules, sent_today, now)
+        horizon = last + timedelta(days=HORIZON_AFTER_LAST)
+        steer(by_day, mix, week, actions, today, horizon, rules, sent_today, now, fewer)
 
     created = now
     for day, placed in sorted(by_day.items()):
@@ -322,7 +351,7 @@ def replan(session: Session, clock: Clock, person: Person) -> None:
                     action_id=item.action_ids[0] if len(item.action_ids) == 1 else None,
                     kind=item.kind,
                     tone=item.tone,
-                    due_at=slot_moment(week, item.kind, day),
+                    due_at=item.at or slot_moment(week, item.kind, day),
                     local_date=day,
                     action_ids=item.action_ids,
                     status="planned",
