@@ -181,8 +181,12 @@ class Delivery:
                 today=out.today,
                 actions=out.actions,
                 streak=out.streak,
+                answers=out.answers,
             )
             payload = render(catalogue(out.language), view)
+            if out.update is not None:  # today's celebration, now about one more action
+                deps.gateway.update_message(*out.update, payload["text"], payload["blocks"], client="dispatch")
+                return "updated"
             channel, ts = deps.gateway.post_dm(
                 out.user_id, payload["text"], payload["blocks"], channel=out.dm_channel, client="dispatch"
             )

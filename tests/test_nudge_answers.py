@@ -240,3 +240,21 @@ def test_choosing_fewer_turns_a_waiting_follow_up_into_a_quiet_mark(deps, clock,
         marks = session.scalars(select(Nudge).where(Nudge.kind == "attention", Nudge.status == "planned")).all()
         expected = [(followup.local_date, sorted(followup.action_ids))]
         assert [(m.local_date, sorted(m.action_ids)) for m in marks] == expected
+
+
+def test_two_dones_on_one_day_share_one_celebration_updated_in_place(
+        deps, clock, delivery, fake_slack, slack, running):
+    nudge = checkin(deps, clock, delivery)
+    first, second = nudge.action_ids
+    click(slack, running, "nudge_answer", f"{nudge.id}:{first}:done")
+    [celebration] = [c.params for c in fake_slack.calls_to("chat.postMessage") if "Did you" not in text_of(c.params)]
+    with deps.sessions() as session:
+        sent = session.scalar(select(Nudge).where(Nudge.kind == "celebration", Nudge.status == "sent"))
+    click(slack, running, "nudge_answer", f"{nudge.id}:{second}:done")
+    posts = [c.params for c in fake_slack.calls_to("chat.postMessage") if "Did you" not in text_of(c.params)]
+    assert posts == [celebration]  # no second celebration DM
+    shared = [c.params for c in fake_slack.calls_to("chat.update")
+              if (c.params["channel"], c.params["ts"]) == (sent.channel_id, sent.message_ts)]
+    assert shared, "the first celebration was not updated"
+    text = text_of(shared[-1])
+    assert "Call Jan, Piet and Klaas" in text and "Also done today: *Call Jan*" in text

@@ -262,14 +262,21 @@ def _summary(cat: Catalogue, view: NudgeView) -> list[Block]:
 
 
 def _celebration(cat: Catalogue, view: NudgeView) -> list[Block]:
-    action = view.actions[0]
-    blocks: list[Block] = [section(cat.t("nudge.celebration.intro", view.variant, title=_title(action)))]
+    # Several actions done on one day share one celebration, updated in place: the newest leads.
+    latest, earlier = view.actions[-1], view.actions[:-1]
+    blocks: list[Block] = [section(cat.t("nudge.celebration.intro", view.variant, title=_title(latest)))]
+    if earlier:
+        titles = ", ".join(f"*{_title(a)}*" for a in earlier)
+        blocks.append(context(cat.t("nudge.celebration.also_today", titles=titles)))
     if view.streak >= 2:
         blocks.append(context(cat.t("nudge.celebration.streak", count=view.streak)))
-    if action.kind in ("aftercare", "top_client") and not action.repeat_weeks:
+    for action in reversed(view.actions):
+        if action.kind not in ("aftercare", "top_client") or action.repeat_weeks:
+            continue
         if view.answers.get(str(action.id)) == "next_step":
-            return blocks
-        blocks.append(section(cat.t(f"nudge.celebration.next_step_{action.kind}")))
+            continue
+        text = cat.t(f"nudge.celebration.next_step_{action.kind}")
+        blocks.append(section(text if not earlier else f"*{_title(action)}*: {text}"))
         blocks.append(
             actions(
                 button(
@@ -363,7 +370,8 @@ RENDERERS = {
 
 
 def fallback_text(cat: Catalogue, view: NudgeView) -> str:
-    first = view.actions[0] if view.actions else None
+    # A shared celebration is about the newest action done.
+    first = (view.actions[-1] if view.kind == "celebration" else view.actions[0]) if view.actions else None
     params: dict[str, Any] = {}
     if view.kind in ("checkin", "weekplan", "summary"):
         params["count"] = len(view.actions)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.orm import Session
@@ -50,6 +50,8 @@ class Outgoing:
     streak: int = 0
     count: int = 0
     refresh_profile: bool = False  # the time zone from Slack is over a week old
+    update: tuple[str, str] | None = None  # (channel, ts): update this message in place instead of posting
+    answers: dict[str, str] = field(default_factory=dict)  # what was already clicked on it
 
 
 def claim(
@@ -160,6 +162,7 @@ class _Batch:
         ):
             self.of_kind[(person_id, kind)] = count
         self._tones: dict[int, list[tuple[date, str]]] | None = None
+        self.celebrations: dict[int, tuple[Nudge, Outgoing]] = {}  # the one celebration a person gets in this batch
         self._person_ids = person_ids
 
     def tones(self, session: Session, person_id: int, since: date) -> list[str]:
@@ -258,13 +261,33 @@ def _decide(session: Session, clock: Clock, batch: _Batch, row: Nudge, token: st
     if row.kind in ("tip", "progress") and not _still_balancing(session, batch, row, today):
         _finish(row, "cancelled", "mix")
         return None
-    # What the message is about; a welcome-back summary is about every open action, so nothing else
-    # speaks of those on the same day.
-    row.action_ids = [a.id for a in actions]
-    # Variants rotate: the n-th message of a kind uses the n-th wording.
-    row.variant = batch.of_kind[(person.id, row.kind)]
-    batch.accept(row, today, about)
-    return Outgoing(
+    pending = batch.celebrations.get(person.id) if row.kind == "celebration" else None
+    if pending is not None:  # two Dones in one go: one celebration about both
+        first_row, first_out = pending
+        more = [a for a in actions if a.id not in first_row.action_ids]
+        first_row.action_ids = list(first_row.action_ids) + [a.id for a in more]
+        first_out.actions.extend(more)
+        first_out.count = len(first_out.actions)
+        _finish(row, "cancelled", "shared")
+        return None
+    update = None
+    shared = _todays_celebration(session, person, week, today) if row.kind == "celebration" else None
+    if shared is not None and shared.channel_id and shared.message_ts:
+        # One celebration a day: another Done updates it in place rather than adding a DM to a string of them.
+        ids = list(shared.action_ids or [])
+        shared.action_ids = ids + [a.id for a in actions if a.id not in ids]
+        found = {a.id: a for a in session.scalars(select(Action).where(Action.id.in_(shared.action_ids)))}
+        actions = [found[i] for i in shared.action_ids if i in found]
+        _finish(row, "cancelled", "shared")
+        row, update = shared, (shared.channel_id, shared.message_ts)
+    else:
+        # What the message is about; a welcome-back summary is about every open action, so nothing else
+        # speaks of those on the same day.
+        row.action_ids = [a.id for a in actions]
+        # Variants rotate: the n-th message of a kind uses the n-th wording.
+        row.variant = batch.of_kind[(person.id, row.kind)]
+        batch.accept(row, today, about)
+    out = Outgoing(
         nudge_id=row.id,
         token=token,
         kind=row.kind,
@@ -279,6 +302,26 @@ def _decide(session: Session, clock: Clock, batch: _Batch, row: Nudge, token: st
         streak=streak_of(session, person, week) if row.kind == "celebration" else 0,
         count=len(actions),
         refresh_profile=person.timezone_checked_at is None or now - person.timezone_checked_at > PROFILE_MAX_AGE,
+        update=update,
+        answers=dict(row.answer or {}),
+    )
+    if row.kind == "celebration":
+        batch.celebrations[person.id] = (row, out)
+    return out
+
+
+def _todays_celebration(session: Session, person: Person, week: WorkWeek, today: date) -> Nudge | None:
+    """The celebration already posted to the person today (their own day), if any."""
+    return session.scalar(
+        select(Nudge)
+        .where(
+            Nudge.person_id == person.id,
+            Nudge.kind == "celebration",
+            Nudge.status == "sent",
+            Nudge.sent_at >= datetime.combine(today, time(0), week.zone),
+        )
+        .order_by(Nudge.id.desc())
+        .limit(1)
     )
 
 

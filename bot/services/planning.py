@@ -50,7 +50,7 @@ UNCAPPED = ("celebration", "attention", "quiet")
 PRIORITY = {"checkin": 0, "followup": 1, "summary": 2, "rhythm": 3, "weekplan": 4, "prep": 5, "progress": 6, "tip": 7}
 MORNING_KINDS = ("prep", "weekplan", "summary", "rhythm", "tip")
 # The mix is steered towards its target, so reactions (a follow-up, a celebration) have room either way.
-STEER_MARGIN = 0.02
+STEER_MARGIN = 0.01
 MIN_MESSAGES_TO_STEER = 4
 HORIZON_AFTER_LAST = 7
 # An action created after the morning slot and due the next working day gets its prep later that day:
