@@ -152,3 +152,13 @@ def test_a_late_prep_counts_against_the_daily_maximum(deps, clock):
     add(deps, "Call Kees", date(2026, 11, 27))
     today = [n for n in planned(deps) if n.local_date == date(2026, 11, 26) and n.kind not in planning.UNCAPPED]
     assert len(today) <= 2
+
+
+def test_the_week_plan_lists_the_week_in_date_order(deps, clock, delivery, fake_slack):
+    clock.set(datetime(2026, 11, 27, 10, 0, tzinfo=AMSTERDAM))  # a Friday
+    add(deps, "Mail Piet", date(2026, 12, 4))  # Friday, added first
+    add(deps, "Call Linda", date(2026, 12, 3))  # Thursday
+    deliver_at(deps, clock, delivery, datetime(2026, 11, 30, 9, 30, tzinfo=AMSTERDAM))
+    [post] = [c.params for c in fake_slack.calls_to("chat.postMessage")]
+    text = text_of(post)
+    assert text.index("Call Linda") < text.index("Mail Piet")

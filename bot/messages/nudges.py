@@ -211,7 +211,8 @@ def _followup(cat: Catalogue, view: NudgeView) -> list[Block]:
 
 
 def _overview(cat: Catalogue, view: NudgeView, table: str) -> list[Block]:
-    lines = [cat.t(f"nudge.{table}.line", due=_due(cat, a, view.today), title=_title(a)) for a in view.actions[:20]]
+    in_order = sorted(view.actions, key=lambda a: (a.due_date, a.id))  # the week as it comes
+    lines = [cat.t(f"nudge.{table}.line", due=_due(cat, a, view.today), title=_title(a)) for a in in_order[:20]]
     return (
         [
             section(cat.t(f"nudge.{table}.intro", view.variant, count=len(view.actions))),
