@@ -14,6 +14,7 @@ from collections import deque
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import select
 
@@ -174,16 +175,7 @@ class Delivery:
                 return "skipped"
             if out.refresh_profile:
                 self._refresh_profile(out.team_id, out.user_id)
-            view = NudgeView(
-                nudge_id=out.nudge_id,
-                kind=out.kind,
-                variant=out.variant,
-                today=out.today,
-                actions=out.actions,
-                streak=out.streak,
-                answers=out.answers,
-            )
-            payload = render(catalogue(out.language), view)
+            payload = payload_of(out)
             if out.update is not None:  # today's celebration, now about one more action
                 deps.gateway.update_message(*out.update, payload["text"], payload["blocks"], client="dispatch")
                 return "updated"
@@ -260,6 +252,20 @@ class Delivery:
     def close(self) -> None:
         self.stop()
         self.pool.shutdown(wait=True)
+
+
+def payload_of(out: dispatch.Outgoing) -> dict[str, Any]:
+    """The message a decided row becomes, in the person's language."""
+    view = NudgeView(
+        nudge_id=out.nudge_id,
+        kind=out.kind,
+        variant=out.variant,
+        today=out.today,
+        actions=out.actions,
+        streak=out.streak,
+        answers=out.answers,
+    )
+    return render(catalogue(out.language), view)
 
 
 def _tally(report: TickReport, outcome: str) -> None:

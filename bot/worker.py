@@ -16,10 +16,8 @@ from datetime import UTC, datetime
 
 from apscheduler.schedulers.background import BackgroundScheduler
 
-from bot.delivery import Delivery, TickReport
+from bot.delivery import Delivery, TickReport, payload_of
 from bot.deps import Deps
-from bot.messages.catalogue import catalogue
-from bot.messages.nudges import NudgeView, render
 from bot.services import dispatch
 from bot.services.calendar import work_week_of
 from models import Nudge, Person
@@ -64,15 +62,7 @@ def dry_run(deps: Deps, limit: int = 200) -> list[str]:
             out = outgoing.get(nudge_id)
             if out is not None:
                 now = deps.clock.now().astimezone(zone).strftime("%Y-%m-%d %H:%M %Z")
-                view = NudgeView(
-                    nudge_id=out.nudge_id,
-                    kind=out.kind,
-                    variant=out.variant,
-                    today=out.today,
-                    actions=out.actions,
-                    streak=out.streak,
-                )
-                text = render(catalogue(out.language), view)["text"]
+                text = payload_of(out)["text"]
                 lines.append(f"{now}  {out.user_id}  {out.kind} ({row.tone})  {text}")
             elif row.status == "planned":
                 later = row.due_at.astimezone(zone).strftime("%Y-%m-%d %H:%M %Z")

@@ -58,6 +58,18 @@ def environment(fake: FakeSlack, database_url: str, **extra: str) -> dict[str, s
     return env
 
 
+def migrate(env: dict[str, str]) -> None:
+    """The newest schema in the environment's database, as the Procfile's release step does."""
+    subprocess.run(
+        [sys.executable, "-m", "alembic", "-c", str(ROOT / "alembic.ini"), "upgrade", "head"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+        timeout=60,
+    )
+
+
 @pytest.fixture
 def app_process(tmp_path: Path, fake_slack: FakeSlack) -> Iterator[tuple[str, subprocess.Popen]]:
     port = free_port()
@@ -97,14 +109,7 @@ def test_http_mode_serves_signed_commands_and_refuses_unsigned(app_process, fake
 
 def test_worker_once_runs_one_tick_and_exits(tmp_path: Path, fake_slack: FakeSlack) -> None:
     env = environment(fake_slack, f"sqlite:///{tmp_path}/w.db")
-    subprocess.run(
-        [sys.executable, "-m", "alembic", "-c", str(ROOT / "alembic.ini"), "upgrade", "head"],
-        cwd=ROOT,
-        env=env,
-        check=True,
-        capture_output=True,
-        timeout=60,
-    )
+    migrate(env)
     result = subprocess.run(
         [sys.executable, "-m", "bot.worker", "--once"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
     )
@@ -114,14 +119,7 @@ def test_worker_once_runs_one_tick_and_exits(tmp_path: Path, fake_slack: FakeSla
 
 def test_the_worker_stops_cleanly_on_sigterm(tmp_path: Path, fake_slack: FakeSlack) -> None:
     env = environment(fake_slack, f"sqlite:///{tmp_path}/w.db")
-    subprocess.run(
-        [sys.executable, "-m", "alembic", "-c", str(ROOT / "alembic.ini"), "upgrade", "head"],
-        cwd=ROOT,
-        env=env,
-        check=True,
-        capture_output=True,
-        timeout=60,
-    )
+    migrate(env)
     worker = subprocess.Popen(
         [sys.executable, "-m", "bot.worker"], cwd=ROOT, env=env, stderr=subprocess.PIPE, text=True
     )
@@ -145,14 +143,7 @@ def test_python_app_py_delivers_what_is_due(tmp_path: Path, fake_slack: FakeSlac
 
     database_url = f"sqlite:///{tmp_path}/all.db"
     env = environment(fake_slack, database_url, PORT=str(free_port()))
-    subprocess.run(
-        [sys.executable, "-m", "alembic", "-c", str(ROOT / "alembic.ini"), "upgrade", "head"],
-        cwd=ROOT,
-        env=env,
-        check=True,
-        capture_output=True,
-        timeout=60,
-    )
+    migrate(env)
     now = datetime.now(UTC)
     engine = create_engine(database_url)
     with Session(engine) as session, session.begin():
