@@ -264,6 +264,7 @@ def payload_of(out: dispatch.Outgoing) -> dict[str, Any]:
         actions=out.actions,
         streak=out.streak,
         answers=out.answers,
+        prepared=out.prepared,
     )
     return render(catalogue(out.language), view)
 

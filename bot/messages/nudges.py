@@ -23,7 +23,6 @@ from models.action import CONTACT_STATUSES
 MAX_ACTIONS_SHOWN = 10  # a bundle of more (after downtime) shows the first ten and a count
 # The week plan carries the preparation of what is due soon. Slack allows 50 blocks and 3,000 characters
 # a section: 2 overview blocks, 2 per preparation and the encouragement stay far below both.
-PREP_WINDOW_WORKING_DAYS = 2  # PREP_WORKING_DAYS' default
 MAX_PREPS_IN_WEEKPLAN = 10
 PREP_TEXT_SHOWN = 1200  # opening line and voicemail plan (up to 2,000 characters each) in one section
 
@@ -38,6 +37,7 @@ class NudgeView:
     answers: dict[str, str] = field(default_factory=dict)  # action id (as text) -> answer
     streak: int = 0
     until: date | None = None
+    prepared: frozenset[int] = frozenset()  # week plan: actions whose preparation it carries
 
 
 def _title(action: Action) -> str:
@@ -227,20 +227,11 @@ def _clip(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def _in_prep_window(action: Action, today: date) -> bool:
-    """Due within the preparation window (working days Monday to Friday, as the default plan counts)."""
-    days, day = 0, today
-    while day < action.due_date:
-        day = date.fromordinal(day.toordinal() + 1)
-        days += day.weekday() < 5
-    return days <= PREP_WINDOW_WORKING_DAYS
-
-
 def _weekplan(cat: Catalogue, view: NudgeView) -> list[Block]:
     blocks = _overview(cat, view, "weekplan")
     # On its morning the week plan replaces the prep of what is due within the preparation window, so it
     # shows what that prep would have: the opening line, the voicemail plan and a tip for the kind.
-    for action in [a for a in view.actions if _in_prep_window(a, view.today)][:MAX_PREPS_IN_WEEKPLAN]:
+    for action in [a for a in view.actions if a.id in view.prepared][:MAX_PREPS_IN_WEEKPLAN]:
         lines = [f"*{_title(action)}* ({_due(cat, action, view.today)})"]
         if action.opening_line:
             opening = _clip(escape(action.opening_line), PREP_TEXT_SHOWN)

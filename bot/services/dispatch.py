@@ -18,7 +18,7 @@ from bot.services import checkins, events, people
 from bot.services.calendar import WorkWeek, work_week_of
 from bot.services.clock import Clock
 from bot.services.planning import CHECK, UNCAPPED, first_slot_day, plan_reaction, replan, slot_moment
-from bot.services.rules import rules_of
+from bot.services.rules import PlanRules, rules_of
 from models import Action, Nudge, Person, Workspace
 
 LEASE = timedelta(minutes=5)
@@ -52,6 +52,7 @@ class Outgoing:
     refresh_profile: bool = False  # the time zone from Slack is over a week old
     update: tuple[str, str] | None = None  # (channel, ts): update this message in place instead of posting
     answers: dict[str, str] = field(default_factory=dict)  # what was already clicked on it
+    prepared: frozenset[int] = frozenset()  # week plan: due within the prep window, so it carries their prep
 
 
 def claim(
@@ -304,10 +305,18 @@ def _decide(session: Session, clock: Clock, batch: _Batch, row: Nudge, token: st
         refresh_profile=person.timezone_checked_at is None or now - person.timezone_checked_at > PROFILE_MAX_AGE,
         update=update,
         answers=dict(row.answer or {}),
+        prepared=_prepared_by_weekplan(week, rules, today, actions) if row.kind == "weekplan" else frozenset(),
     )
     if row.kind == "celebration":
         batch.celebrations[person.id] = (row, out)
     return out
+
+
+def _prepared_by_weekplan(week: WorkWeek, rules: PlanRules, today: date, actions: list[Action]) -> frozenset[int]:
+    """The actions whose preparation would fall on the week plan's morning (the planner leaves those preps
+    out): due within PREP_WORKING_DAYS of the person's working days."""
+    last = week.add_working_days(today, rules.prep_days)
+    return frozenset(a.id for a in actions if a.due_date <= last)
 
 
 def _todays_celebration(session: Session, person: Person, week: WorkWeek, today: date) -> Nudge | None:
