@@ -335,9 +335,19 @@ def _todays_celebration(session: Session, person: Person, week: WorkWeek, today:
 
 
 def _still_balancing(session: Session, batch: _Batch, row: Nudge, today: date) -> bool:
-    """Tips and progress checks exist for the mix; one that the real last 4 weeks no longer need is dropped."""
+    """Tips and progress checks exist for the mix; one that the real last 4 weeks no longer need is dropped.
+
+    The rest of today's plan (a check-in this afternoon) is part of today's window, as it was for the planner."""
     rules = rules_of(session)
     tones = batch.tones(session, row.person_id, today - timedelta(days=rules.window_days - 1))
+    tones += session.scalars(
+        select(Nudge.tone).where(
+            Nudge.person_id == row.person_id,
+            Nudge.status == "planned",
+            Nudge.local_date == today,
+            Nudge.id != row.id,
+        )
+    ).all()
     inspire, check = tones.count("inspire"), tones.count("check")
     total = inspire + check
     if total < 4:

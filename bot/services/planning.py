@@ -53,6 +53,9 @@ MORNING_KINDS = ("prep", "weekplan", "summary", "rhythm", "tip")
 STEER_MARGIN = 0.01
 MIN_MESSAGES_TO_STEER = 4
 HORIZON_AFTER_LAST = 7
+# Today's messages count in the windows of the next days too; a day that cannot take a tip or a check
+# itself (full, or not a working day) is steered up to this many days earlier.
+LOOK_AHEAD_DAYS = 3
 # An action created after the morning slot and due the next working day gets its prep later that day:
 # an hour on, so it reminds rather than echoes what the person just typed.
 LATE_PREP_DELAY = timedelta(hours=1)
@@ -211,27 +214,54 @@ def steer(
             inspire, check = mix.window_counts(day)
             total = inspire + check
             if upcoming and total >= MIN_MESSAGES_TO_STEER - 1:
-                share = inspire / total
+                # Today's window, and those of the next days that cannot steer themselves.
+                windows = [(inspire, check)] + [
+                    (i, c)
+                    for i, c in _windows_ahead(items_by_day, mix, week, day, end, rules, sent_today)
+                    if i + c >= MIN_MESSAGES_TO_STEER - 1
+                ]
+                low = any(i / (i + c) < target - STEER_MARGIN for i, c in windows)
+                high = any(i / (i + c) > target + STEER_MARGIN for i, c in windows)
                 room = {k: _has_room(k, today_items, sent_today[day], rules) for k in ("tip", "progress")}
-                if (
-                    room["tip"]
-                    and share < target - STEER_MARGIN
-                    and (inspire + 1) / (total + 1) <= target + 2 * STEER_MARGIN
-                ):
+                if room["tip"] and low and all((i + 1) / (i + c + 1) <= target + 2 * STEER_MARGIN for i, c in windows):
                     today_items.append(Item("tip", day, [upcoming[0].id]))
                     mix.add(day, INSPIRE)
-                elif share > target + STEER_MARGIN:
+                elif high and not low:
                     # Too inspiring. A person who chose "fewer messages" loses today's tip or prep rather
                     # than getting one more question (follow-ups stop for them too, see dispatch).
                     extra = [i for i in today_items if i.kind in ("tip", "prep") and not i.fixed] if fewer else []
-                    if extra and (inspire - 1) / (total - 1) >= target - 2 * STEER_MARGIN:
+                    if extra and all((i - 1) / (i + c - 1) >= target - 2 * STEER_MARGIN for i, c in windows):
                         today_items.remove(next((i for i in extra if i.kind == "tip"), extra[0]))
                         mix.add(day, INSPIRE, -1)
-                    elif room["progress"] and inspire / (total + 1) >= target - 2 * STEER_MARGIN:
+                    elif room["progress"] and all(i / (i + c + 1) >= target - 2 * STEER_MARGIN for i, c in windows):
                         later = [a for a in upcoming if a.due_date > day] or upcoming
                         today_items.append(Item("progress", day, [later[0].id]))
                         mix.add(day, CHECK)
         day += timedelta(days=1)
+
+
+def _windows_ahead(
+    items_by_day: dict[date, list[Item]],
+    mix: Mix,
+    week: WorkWeek,
+    day: date,
+    end: date,
+    rules: PlanRules,
+    sent_today: Counter[date],
+) -> list[tuple[int, int]]:
+    """The windows ending on the days after `day` up to the next one that has room for a tip or a
+    progress check of its own (at most LOOK_AHEAD_DAYS): a Monday full with its week plan and check-in,
+    or a weekend, is steered on the working day before it."""
+    windows = []
+    following = day + timedelta(days=1)
+    while following <= end and following - day <= timedelta(days=LOOK_AHEAD_DAYS):
+        if week.can_speak_on(following) and _has_room(
+            "tip", items_by_day.get(following, []), sent_today[following], rules
+        ):
+            break
+        windows.append(mix.window_counts(following))
+        following += timedelta(days=1)
+    return windows
 
 
 def _has_room(kind: str, placed: list[Item], sent: int, rules: PlanRules) -> bool:
@@ -331,7 +361,25 @@ def replan(session: Session, clock: Clock, person: Person) -> None:
         if item.kind not in UNCAPPED:
             sent_today[item.day] += 1  # reactive rows keep their slot
 
-    items = base_items(week, actions, history, person, now, rules)
+    asked = history
+    since = today - timedelta(days=rules.window_days + 14)
+    oldest_due = min((a.due_date for a in actions), default=since)
+    if oldest_due < since:
+        # A check-in covers its action's due date however long ago it was sent: an action left open
+        # without an answer is not asked about again just because its check-in is older than the history
+        # the mix needs.
+        asked = history + list(
+            session.scalars(
+                select(Nudge).where(
+                    Nudge.person_id == person.id,
+                    Nudge.status.in_(("sent", "claimed")),
+                    Nudge.kind.in_(("checkin", "followup")),
+                    Nudge.local_date >= oldest_due,
+                    Nudge.local_date < since,
+                )
+            )
+        )
+    items = base_items(week, actions, asked, person, now, rules)
     by_day = place(items, week, rules, sent_today)
     for day, placed in by_day.items():
         for item in placed:
