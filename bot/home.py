@@ -31,8 +31,9 @@ def publish(deps: Deps, team_id: str, user_id: str) -> None:
             open_list = actions.open_actions(session, person)
             done = actions.done_since(session, person, month_start)
             # A manager's Home shows their teams: counts per member and a Review button (this week's digest data).
-            logged = _home_looks_today(session, person, datetime.combine(today, time(0), zone))
-            for team in teams.teams_of(session, person, "manager"):
+            managing = teams.teams_of(session, person, "manager")
+            logged = _home_looks_today(session, person, datetime.combine(today, time(0), zone)) if managing else set()
+            for team in managing:
                 managed.append(digest.for_team(session, deps.clock, team))
                 # Counts per member are a look at their lists: logged like the digest preview, once a day
                 # (the Home is republished after every click; the log should say who looked, not how often).

@@ -163,21 +163,27 @@ class _Batch:
         ):
             self.of_kind[(person_id, kind)] = count
         self._tones: dict[int, list[tuple[date, str]]] | None = None
+        self._planned: dict[int, list[tuple[date, str]]] = defaultdict(list)
         self.celebrations: dict[int, tuple[Nudge, Outgoing]] = {}  # the one celebration a person gets in this batch
         self._person_ids = person_ids
 
-    def tones(self, session: Session, person_id: int, since: date) -> list[str]:
-        """Tones of what a person was sent since a day (read for the whole batch on first need)."""
+    def tones(self, session: Session, person_id: int, since: date, today: date) -> list[str]:
+        """Tones of what a person was sent since a day, and of what is still planned for today (the planner
+        counted this afternoon's check-in too). Read for the whole batch on first need."""
         if self._tones is None:
             self._tones = defaultdict(list)
             window = since - timedelta(days=2)  # local days of people in the batch differ by at most one
-            for pid, day, tone in session.execute(
-                select(Nudge.person_id, Nudge.local_date, Nudge.tone).where(
-                    Nudge.person_id.in_(self._person_ids), Nudge.status == "sent", Nudge.local_date >= window
+            for pid, day, tone, status in session.execute(
+                select(Nudge.person_id, Nudge.local_date, Nudge.tone, Nudge.status).where(
+                    Nudge.person_id.in_(self._person_ids),
+                    Nudge.status.in_(("sent", "planned")),
+                    Nudge.local_date >= window,
                 )
             ):
-                self._tones[pid].append((day, tone))
-        return [tone for day, tone in self._tones[person_id] if day >= since]
+                (self._tones if status == "sent" else self._planned)[pid].append((day, tone))
+        return [tone for day, tone in self._tones[person_id] if day >= since] + [
+            tone for day, tone in self._planned[person_id] if day == today
+        ]
 
     def accept(self, row: Nudge, today: date, about: set[int]) -> None:
         if row.kind not in UNCAPPED:
@@ -339,15 +345,7 @@ def _still_balancing(session: Session, batch: _Batch, row: Nudge, today: date) -
 
     The rest of today's plan (a check-in this afternoon) is part of today's window, as it was for the planner."""
     rules = rules_of(session)
-    tones = batch.tones(session, row.person_id, today - timedelta(days=rules.window_days - 1))
-    tones += session.scalars(
-        select(Nudge.tone).where(
-            Nudge.person_id == row.person_id,
-            Nudge.status == "planned",
-            Nudge.local_date == today,
-            Nudge.id != row.id,
-        )
-    ).all()
+    tones = batch.tones(session, row.person_id, today - timedelta(days=rules.window_days - 1), today)
     inspire, check = tones.count("inspire"), tones.count("check")
     total = inspire + check
     if total < 4:
