@@ -241,8 +241,8 @@ def one_request(client: SlackClient, user: str, team: str) -> tuple[float, str |
     return (time.perf_counter() - started) * 1000, problem
 
 
-def fire(url: str, response_url: str, users: list[str], team: str, count: int, concurrency: int) -> Run:
-    client = SlackClient(url, SIGNING_SECRET, response_url)
+def fire(url: str, fake: FakeSlack, users: list[str], team: str, count: int, concurrency: int) -> Run:
+    client = SlackClient(url, SIGNING_SECRET, fake)
     run = Run()
     pool = ThreadPoolExecutor(max_workers=concurrency)
     started = time.perf_counter()
@@ -339,14 +339,14 @@ def benchmark(args: argparse.Namespace, folder: Path) -> None:
             servers.append(app)
             for server in (floor, app):
                 wait_healthy(server)
-                fire(server.events_url, fake.response_url(), warm_users, team, WARMUP, args.concurrency)
+                fire(server.events_url, fake, warm_users, team, WARMUP, args.concurrency)
             results = {floor.name: Run(), app.name: Run()}
             per_round = max(1, args.requests // args.rounds)
             for index in range(args.rounds):
                 count = per_round if index < args.rounds - 1 else args.requests - per_round * (args.rounds - 1)
                 for server in (floor, app):
                     results[server.name].add(
-                        fire(server.events_url, fake.response_url(), users, team, count, args.concurrency)
+                        fire(server.events_url, fake, users, team, count, args.concurrency)
                     )
             for server in (floor, app):
                 if server.process.poll() is not None:

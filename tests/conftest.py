@@ -83,9 +83,12 @@ def fake_slack_server() -> Iterator[FakeSlack]:
 
 
 @pytest.fixture
-def fake_slack(fake_slack_server: FakeSlack) -> FakeSlack:
-    fake_slack_server.reset()
-    return fake_slack_server
+def fake_slack(fake_slack_server: FakeSlack, clock: FixedClock) -> Iterator[FakeSlack]:
+    """The strict fake, on the test's clock; whatever it refused that the test did not expect fails the test."""
+    fake_slack_server.reset(clock=lambda: clock.now().timestamp())
+    yield fake_slack_server
+    refused = fake_slack_server.unexpected_refusals()
+    assert not refused, "Slack would refuse: " + " | ".join(str(r) for r in refused)
 
 
 @pytest.fixture
@@ -110,7 +113,7 @@ def deps(settings: Settings, db: Engine, clock: FixedClock) -> Deps:
 
 @pytest.fixture
 def running(deps: Deps, fake_slack: FakeSlack) -> Iterator[RunningApp]:
-    app = RunningApp(deps, fake_slack.response_url())
+    app = RunningApp(deps, fake_slack)
     yield app
     app.stop()
 

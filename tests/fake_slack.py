@@ -1,8 +1,11 @@
-"""A fake Slack Web API: a real HTTP server on 127.0.0.1 that records every call and answers like Slack.
+"""The fake Slack Web API for tests: a real HTTP server on 127.0.0.1 around the strict workspace of
+`bot/fake_slack/workspace.py`, which refuses what Slack refuses and keeps messages, modals and channels.
 
-Tests can make it misbehave: `fail(method, ...)` queues 429s with Retry-After, 5xx or
-`ok: false` errors for the next calls; `slow(method, seconds)` delays its answers.
-It also receives `response_url` posts (recorded as method "response_url").
+It records every call. Tests can also script trouble: `fail(method, ...)` queues 429s with Retry-After, 5xx
+or `ok: false` errors for the next calls; `slow(method, seconds)` delays answers. Anything the workspace
+refuses on its own (a payload Slack would answer with `invalid_blocks`, an update of a message that does
+not exist, an expired trigger_id) is a refusal: the test that caused it fails at teardown unless it said
+it expects that error (`expect_refusal`). `response_url` posts are recorded as method "response_url".
 """
 
 from __future__ import annotations
@@ -17,6 +20,8 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs
+
+from bot.fake_slack.workspace import Channel, Message, Refusal, Workspace
 
 JSON_FIELDS = ("blocks", "view", "attachments", "metadata")
 
@@ -42,14 +47,14 @@ class _Server(ThreadingHTTPServer):
 
 
 class FakeSlack:
-    def __init__(self) -> None:
+    def __init__(self, *, clock: Callable[[], float] = time.time) -> None:
+        self.workspace = Workspace(clock=clock)
         self.calls: list[Call] = []
-        self.users: dict[str, dict[str, Any]] = {}
         self._queued: dict[str, deque[Canned]] = defaultdict(deque)
         self._delays: dict[str, float] = {}
+        self._expected: set[str] = set()
         self._lock = threading.Condition()
-        self._ts = itertools.count(1)
-        self._views = itertools.count(1)
+        self._urls = itertools.count(1)
         fake = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -64,22 +69,20 @@ class FakeSlack:
                     counts: dict[str, int] = defaultdict(int)
                     for call in fake.calls:
                         counts[call.method] += 1
-                payload = json.dumps(counts).encode()
-                self.send_response(200)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(payload)))
-                self.end_headers()
-                self.wfile.write(payload)
+                    counts["refused"] = len(fake.workspace.refusals)
+                self._send(200, dict(counts), {})
 
             def do_POST(self) -> None:  # noqa: N802 (http.server's naming)
                 length = int(self.headers.get("Content-Length") or 0)
                 raw = self.rfile.read(length).decode() if length else ""
-                if self.path.startswith("/respond/"):
-                    method = "response_url"
-                else:
-                    method = self.path.rsplit("/", 1)[-1]
                 params = _parse(raw, self.headers.get("Content-Type", ""))
-                status, body, headers = fake._answer(method, params, dict(self.headers))
+                if self.path.startswith("/respond/"):
+                    status, body, headers = fake._answer_response_url(self.path.rsplit("/", 1)[-1], params)
+                else:
+                    status, body, headers = fake._answer(self.path.rsplit("/", 1)[-1], params, dict(self.headers))
+                self._send(status, body, headers)
+
+            def _send(self, status: int, body: dict[str, Any], headers: dict[str, str]) -> None:
                 payload = json.dumps(body).encode()
                 self.send_response(status)
                 self.send_header("Content-Type", "application/json; charset=utf-8")
@@ -108,39 +111,45 @@ class FakeSlack:
         host, port = self._server.server_address[:2]
         return f"http://{host}:{port}/api/"
 
-    def response_url(self, name: str = "1") -> str:
+    def response_url(self, name: str | None = None) -> str:
+        """A fresh response_url, as Slack puts in each command and click (5 posts within 30 minutes)."""
+        name = name or f"r{next(self._urls)}"
+        self.workspace.issue_response_url(name)
         host, port = self._server.server_address[:2]
         return f"http://{host}:{port}/respond/{name}"
 
-    def reset(self) -> None:
+    def reset(self, clock: Callable[[], float] = time.time) -> None:
         with self._lock:
             self.calls.clear()
             self._queued.clear()
             self._delays.clear()
-            self.users.clear()
+            self._expected.clear()
+            self.workspace.reset()
+            self.workspace.clock = clock
+
+    # -- the workspace ------------------------------------------------------------------
+
+    @property
+    def users(self) -> dict[str, dict[str, Any]]:
+        return self.workspace.users
+
+    def add_user(self, user_id: str, **profile: Any) -> None:
+        self.workspace.add_user(user_id, **profile)
+
+    def add_channel(self, channel_id: str, **state: Any) -> Channel:
+        return self.workspace.add_channel(channel_id, **state)
+
+    def limit_rate(self, per_second: float = 1.0, burst: int = 3) -> None:
+        self.workspace.limit_rate(per_second, burst)
+
+    def issue_trigger(self, trigger_id: str, user: str) -> None:
+        self.workspace.issue_trigger(trigger_id, user)
+
+    def message(self, channel: str, ts: str) -> Message | None:
+        """A message as it stands now in Slack, after every update."""
+        return self.workspace.message(channel, ts)
 
     # -- behaviour ----------------------------------------------------------------------
-
-    def add_user(
-        self,
-        user_id: str,
-        *,
-        tz: str = "Europe/Amsterdam",
-        locale: str = "en-US",
-        name: str | None = None,
-        is_admin: bool = False,
-        is_owner: bool = False,
-    ) -> None:
-        self.users[user_id] = {
-            "id": user_id,
-            "name": (name or user_id).lower(),
-            "tz": tz,
-            "locale": locale,
-            "is_admin": is_admin,
-            "is_owner": is_owner,
-            "is_bot": False,
-            "profile": {"display_name": name or user_id, "real_name": name or user_id},
-        }
 
     def fail(
         self,
@@ -163,7 +172,20 @@ class FakeSlack:
     def slow(self, method: str, seconds: float) -> None:
         self._delays[method] = seconds
 
+    def expect_refusal(self, *errors: str) -> None:
+        """This test provokes these errors from the workspace on purpose (a missing channel, say)."""
+        self._expected.update(errors)
+
     # -- reading what happened ----------------------------------------------------------
+
+    @property
+    def refusals(self) -> list[Refusal]:
+        return list(self.workspace.refusals)
+
+    def unexpected_refusals(self) -> list[Refusal]:
+        """Refusals the test did not provoke on purpose. users.info is left out: an unknown user is a fact of
+        the workspace the app must cope with, not a payload Slack refused."""
+        return [r for r in self.workspace.refusals if r.error not in self._expected and r.method != "users.info"]
 
     def calls_to(self, method: str) -> list[Call]:
         with self._lock:
@@ -190,43 +212,27 @@ class FakeSlack:
         if delay:
             time.sleep(delay)
         with self._lock:
-            self.calls.append(Call(method, params, headers))
             canned = next((c for c in self._queued[method] if c.match is None or c.match(params)), None)
             if canned is not None:
                 self._queued[method].remove(canned)
+                answer = canned.status, canned.body or {"ok": False}, canned.headers
+            else:
+                answer = self.workspace.answer(method, params)
+            self.calls.append(Call(method, params, headers))
             self._lock.notify_all()
-        if canned is not None:
-            return canned.status, canned.body or {"ok": False}, canned.headers
-        return 200, self._default(method, params), {}
+        return answer
 
-    def _default(self, method: str, params: dict[str, Any]) -> dict[str, Any]:
-        if method == "response_url":
-            return {"ok": True}
-        if method == "auth.test":
-            return {"ok": True, "team_id": "T1", "user_id": "UBOT", "bot_id": "BBOT"}
-        if method == "users.info":
-            user = self.users.get(str(params.get("user")))
-            return {"ok": True, "user": user} if user else {"ok": False, "error": "user_not_found"}
-        if method == "conversations.open":
-            return {"ok": True, "channel": {"id": "D" + str(params.get("users", "")).split(",")[0]}}
-        if method in ("chat.postMessage", "chat.update"):
-            ts = params.get("ts") or f"1700000000.{next(self._ts):06d}"
-            channel = str(params.get("channel") or "")
-            if channel[:1] in ("U", "W"):  # a user id: Slack posts in the app's DM with that user
-                channel = "D" + channel
-            return {
-                "ok": True,
-                "channel": channel,
-                "ts": ts,
-                "message": {"text": params.get("text"), "blocks": params.get("blocks")},
-            }
-        if method == "chat.postEphemeral":
-            return {"ok": True, "message_ts": f"1700000000.{next(self._ts):06d}"}
-        if method.startswith("views."):
-            view = dict(params.get("view") or {})
-            view["id"] = params.get("view_id") or f"V{next(self._views):05d}"
-            return {"ok": True, "view": view}
-        return {"ok": True}
+    def _answer_response_url(self, name: str, params: dict[str, Any]) -> tuple[int, dict, dict]:
+        with self._lock:
+            canned = self._queued["response_url"].popleft() if self._queued["response_url"] else None
+            if canned is not None:
+                answer = canned.status, canned.body or {"ok": False}, canned.headers
+            else:
+                status, body = self.workspace.answer_response_url(name, params)
+                answer = status, body, {}
+            self.calls.append(Call("response_url", params, {}))
+            self._lock.notify_all()
+        return answer
 
 
 def _parse(raw: str, content_type: str) -> dict[str, Any]:
@@ -246,17 +252,21 @@ def _parse(raw: str, content_type: str) -> dict[str, Any]:
 
 def main(argv: list[str] | None = None) -> None:
     """Serve the fake in its own process (so its CPU is not the measured process's): prints its URL,
-    stops when standard input closes. `--slow chat.postMessage=0.05` delays a method's answers."""
+    stops when standard input closes. `--slow chat.postMessage=0.05` delays a method's answers;
+    `--users N` adds users U0..U(N-1) (and U1000.. style ids are accepted as DMs anyway)."""
     import argparse
     import sys
 
     parser = argparse.ArgumentParser(description=main.__doc__)
     parser.add_argument("--slow", action="append", default=[], metavar="METHOD=SECONDS")
+    parser.add_argument("--channel", action="append", default=[], help="a public channel the bot is in")
     args = parser.parse_args(argv)
     fake = FakeSlack()
     for rule in args.slow:
         method, seconds = rule.split("=", 1)
         fake.slow(method, float(seconds))
+    for channel in args.channel:
+        fake.add_channel(channel, bot_member=True)
     fake.start()
     print(fake.url, flush=True)
     sys.stdin.read()

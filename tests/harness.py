@@ -9,6 +9,7 @@ from typing import Any
 from bot.app_factory import create_app
 from bot.deps import Deps
 from bot.web import make_wsgi_app, serve
+from tests.fake_slack import FakeSlack
 from tests.slack_client import SlackClient
 
 
@@ -39,7 +40,7 @@ class TrackingExecutor(ThreadPoolExecutor):
 
 
 class RunningApp:
-    def __init__(self, deps: Deps, response_url: str):
+    def __init__(self, deps: Deps, fake: FakeSlack):
         self.deps = deps
         self.executor = TrackingExecutor()
         self.bolt = create_app(deps, listener_executor=self.executor)
@@ -48,7 +49,7 @@ class RunningApp:
         self.thread.start()
         host, port = self.server.server_address[:2]
         self.base_url = f"http://{host}:{port}"
-        self.slack = SlackClient(f"{self.base_url}/slack/events", deps.settings.slack_signing_secret, response_url)
+        self.slack = SlackClient(f"{self.base_url}/slack/events", deps.settings.slack_signing_secret, fake)
 
     def settle(self) -> None:
         """Wait until every listener's after-ack work has finished."""

@@ -6,12 +6,18 @@ import hashlib
 import hmac
 import itertools
 import json
+import re
 import time
 import urllib.error
 import urllib.request
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
+
+from bot.fake_slack import blockkit
+
+if TYPE_CHECKING:
+    from tests.fake_slack import FakeSlack
 
 _ids = itertools.count(1)
 
@@ -31,10 +37,32 @@ def sign(secret: str, timestamp: str, body: bytes) -> str:
 
 
 class SlackClient:
-    def __init__(self, url: str, signing_secret: str, response_url: str = "http://127.0.0.1:9/respond"):
+    """Each request carries a fresh trigger_id and response_url, registered with the fake Slack (when there
+    is one) as Slack registers them; what the app answers in an ack is held to Slack's rules, as Slack does."""
+
+    def __init__(self, url: str, signing_secret: str, fake: FakeSlack | None = None):
         self.url = url
         self.secret = signing_secret
-        self.response_url = response_url
+        self.fake = fake
+
+    def _known_to_slack(self, text: str) -> None:
+        """People and channels a person picks in Slack's composer exist in the workspace."""
+        assert self.fake is not None
+        for user in re.findall(r"<@([UW][A-Z0-9]+)", text):
+            if user not in self.fake.users:
+                self.fake.add_user(user)
+        for channel in re.findall(r"<#(C[A-Z0-9]+)", text):
+            if channel not in self.fake.workspace.channels:
+                self.fake.add_channel(channel)
+
+    def _handles(self, user: str) -> tuple[str, str]:
+        trigger_id = f"trigger-{next(_ids)}"
+        if self.fake is None:
+            return trigger_id, "http://127.0.0.1:9/respond"
+        if user not in self.fake.users:  # whoever sends Slack a request is a member of the workspace
+            self.fake.add_user(user)
+        self.fake.issue_trigger(trigger_id, user)
+        return trigger_id, self.fake.response_url()
 
     # -- raw ----------------------------------------------------------------------------
 
@@ -66,7 +94,10 @@ class SlackClient:
     def command(
         self, command: str, text: str = "", *, user: str = "U1", team: str = "T1", channel: str = "C1", **kwargs: Any
     ) -> Response:
-        return self.form(
+        trigger_id, response_url = self._handles(user)
+        if self.fake is not None:
+            self._known_to_slack(text)
+        answer = self.form(
             {
                 "token": "legacy",
                 "team_id": team,
@@ -78,11 +109,13 @@ class SlackClient:
                 "command": command,
                 "text": text,
                 "api_app_id": "A1",
-                "response_url": self.response_url,
-                "trigger_id": f"trigger-{next(_ids)}",
+                "response_url": response_url,
+                "trigger_id": trigger_id,
             },
             **kwargs,
         )
+        _check_ack_message(answer)
+        return answer
 
     def interactive(self, payload: dict[str, Any], **kwargs: Any) -> Response:
         return self.form({"payload": json.dumps(payload)}, **kwargs)
@@ -99,6 +132,8 @@ class SlackClient:
         message: dict[str, Any] | None = None,
         channel: str | None = None,
         selected_date: str | None = None,
+        selected_option: str | None = None,
+        element: str = "overflow",
         block_id: str = "b",
     ) -> Response:
         action: dict[str, Any] = {
@@ -111,14 +146,17 @@ class SlackClient:
             action["value"] = value
         if selected_date is not None:
             action.update(type="datepicker", selected_date=selected_date)
+        if selected_option is not None:  # an overflow menu or a select: the chosen option's value
+            action.update(type=element, selected_option={"value": selected_option})
+        trigger_id, response_url = self._handles(user)
         payload: dict[str, Any] = {
             "type": "block_actions",
             "team": {"id": team, "domain": "acme"},
             "user": {"id": user, "team_id": team, "username": user.lower()},
             "api_app_id": "A1",
-            "trigger_id": f"trigger-{next(_ids)}",
+            "trigger_id": trigger_id,
             "actions": [action],
-            "response_url": self.response_url,
+            "response_url": response_url,
             "container": container or {"type": "message"},
         }
         if view is not None:
@@ -140,12 +178,13 @@ class SlackClient:
         private_metadata: str = "",
         view_id: str = "V1",
     ) -> Response:
+        trigger_id, _ = self._handles(user)
         payload = {
             "type": "view_submission",
             "team": {"id": team, "domain": "acme"},
             "user": {"id": user, "team_id": team},
             "api_app_id": "A1",
-            "trigger_id": f"trigger-{next(_ids)}",
+            "trigger_id": trigger_id,
             "view": {
                 "id": view_id,
                 "type": "modal",
@@ -154,7 +193,11 @@ class SlackClient:
                 "state": {"values": values},
             },
         }
-        return self.interactive(payload)
+        answer = self.interactive(payload)
+        ack = _check_ack_view(answer, values)
+        if self.fake is not None and answer.status == 200:
+            self.fake.workspace.ack_view(user, ack)
+        return answer
 
     def event(self, event: dict[str, Any], *, team: str = "T1") -> Response:
         body = {
@@ -167,3 +210,39 @@ class SlackClient:
             "event": event,
         }
         return self.post(json.dumps(body).encode(), "application/json")
+
+
+# -- what Slack does with an ack's body -----------------------------------------------------------------------
+
+
+def _refuse(where: str, found: blockkit.Offences) -> None:
+    if found.error:
+        raise AssertionError(f"Slack would refuse the {where}: {found.error}: " + "; ".join(blockkit.describe(found)))
+
+
+def _check_ack_message(answer: Response) -> None:
+    """A command's ack may carry a message; Slack shows it only if it follows the Block Kit rules."""
+    if answer.status == 200 and answer.body.startswith("{"):
+        _refuse("message in the command's ack", blockkit.check_message(answer.json()))
+
+
+def _check_ack_view(answer: Response, values: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """A view_submission ack: nothing (the modal closes), or a response_action Slack can carry out."""
+    if answer.status != 200 or not answer.body.startswith("{"):
+        return {}
+    ack = answer.json()
+    action = ack.get("response_action")
+    if action in ("update", "push"):
+        _refuse(f"view in response_action '{action}'", blockkit.check_view(ack.get("view")))
+    elif action == "errors":
+        errors = ack.get("errors")
+        if not isinstance(errors, dict) or not errors:
+            raise AssertionError("Slack would refuse response_action 'errors' without an errors object")
+        for block_id, message in errors.items():
+            if block_id not in values:
+                raise AssertionError(f"errors.{block_id}: not an input block of the submitted view")
+            if not isinstance(message, str) or not message:
+                raise AssertionError(f"errors.{block_id}: must be a non-empty string")
+    elif action not in (None, "clear"):
+        raise AssertionError(f"Slack would refuse response_action {action!r}")
+    return ack

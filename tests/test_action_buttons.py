@@ -122,24 +122,7 @@ def test_three_contacts_are_ticked_off_one_by_one_until_the_action_is_done(slack
 
     def tick(contact, status):
         # An overflow menu sends the chosen option:
-        slack.interactive(
-            {
-                "type": "block_actions",
-                "team": {"id": "T1"},
-                "user": {"id": "U1", "team_id": "T1"},
-                "trigger_id": "t",
-                "response_url": slack.response_url,
-                "container": {"type": "message"},
-                "actions": [
-                    {
-                        "action_id": "contact_status",
-                        "block_id": "c",
-                        "type": "overflow",
-                        "selected_option": {"value": f"{action.id}:{contact.id}:{status}"},
-                    }
-                ],
-            }
-        )
+        slack.block_action("contact_status", selected_option=f"{action.id}:{contact.id}:{status}", block_id="c")
         running.settle()
 
     tick(jan, "reached")
@@ -159,24 +142,7 @@ def test_three_contacts_are_ticked_off_one_by_one_until_the_action_is_done(slack
 def test_booking_an_appointment_asks_for_its_date(slack, running, fake_slack, deps):
     action = add(slack, running, deps, "call Jan and Piet before the end of June")
     jan = action.contacts[0]
-    slack.interactive(
-        {
-            "type": "block_actions",
-            "team": {"id": "T1"},
-            "user": {"id": "U1", "team_id": "T1"},
-            "trigger_id": "t",
-            "response_url": slack.response_url,
-            "container": {"type": "message"},
-            "actions": [
-                {
-                    "action_id": "contact_status",
-                    "block_id": "c",
-                    "type": "overflow",
-                    "selected_option": {"value": f"{action.id}:{jan.id}:booked"},
-                }
-            ],
-        }
-    )
+    slack.block_action("contact_status", selected_option=f"{action.id}:{jan.id}:booked", block_id="c")
     view = opened_view(fake_slack)
     assert view["callback_id"] == "contact_booked"
     slack.view_submission(

@@ -24,6 +24,13 @@ CHANNEL = "CADV"
 MONDAY = datetime(2026, 11, 30, 9, 0, 30, tzinfo=AMSTERDAM)  # the first digest slot after TEST_NOW
 
 
+@pytest.fixture(autouse=True)
+def team_channels(fake_slack):
+    """The public channels the tests' teams post in, with the bot in them."""
+    for channel in (CHANNEL, "CTAX"):
+        fake_slack.add_channel(channel, bot_member=True)
+
+
 def make_team(
     deps, *, privacy="summary", language=None, members=(ANNA, BRAM), name="Advisory", channel=CHANNEL, named=True
 ):
@@ -384,24 +391,8 @@ def test_a_manager_of_several_teams_picks_one(slack, running, fake_slack, deps):
     picker = last_response(fake_slack)
     options = [o["value"] for b in picker["blocks"] for e in b.get("elements", []) for o in e.get("options", [])]
     assert len(options) == 2 and all(o.startswith("preview:") for o in options)
-    slack.interactive(
-        {
-            "type": "block_actions",
-            "team": {"id": "T1"},
-            "user": {"id": MANAGER, "team_id": "T1"},
-            "api_app_id": "A1",
-            "trigger_id": "t",
-            "response_url": slack.response_url,
-            "container": {"type": "message"},
-            "actions": [
-                {
-                    "action_id": "digest_pick",
-                    "block_id": "digest_pick",
-                    "type": "static_select",
-                    "selected_option": {"value": options[1]},
-                }
-            ],
-        }
+    slack.block_action(
+        "digest_pick", selected_option=options[1], element="static_select", block_id="digest_pick", user=MANAGER
     )
     running.settle()
     assert "Tax: week of" in text_of(last_response(fake_slack, 2))

@@ -93,7 +93,7 @@ def app_process(tmp_path: Path, fake_slack: FakeSlack) -> Iterator[tuple[str, su
 
 def test_http_mode_serves_signed_commands_and_refuses_unsigned(app_process, fake_slack: FakeSlack) -> None:
     base, process = app_process
-    client = SlackClient(f"{base}/slack/events", "e2e-secret", fake_slack.response_url())
+    client = SlackClient(f"{base}/slack/events", "e2e-secret", fake_slack)
     answer = client.command("/conscience", "help")
     assert answer.status == 200
     assert "/conscience language" in json.dumps(answer.json())

@@ -23,6 +23,7 @@ from slack_sdk.models.views import View
 
 from bot.messages.blocks import MAX_VIEW_BLOCKS, actions, button, section
 from bot.messages.catalogue import Catalogue, escape
+from bot.messages.ids import FORM_STARTER, member
 from models.action import KINDS, OUTCOMES
 
 FORM_CALLBACK = "action_form"
@@ -88,9 +89,10 @@ def starter_state(cat: Catalogue, kind: str, today: date) -> FormState:
     )
 
 
-def starter_buttons(cat: Catalogue, action_id: str) -> Block:
+def starter_buttons(cat: Catalogue, group: str) -> Block:
     return actions(
-        *(button(cat.t(f"starter.{kind}_button"), action_id, kind) for kind in STARTER_KINDS), block_id="starters"
+        *(button(cat.t(f"starter.{kind}_button"), member(group, kind), kind) for kind in STARTER_KINDS),
+        block_id="starters",
     )
 
 
@@ -125,7 +127,7 @@ def action_form(cat: Catalogue, state: FormState) -> dict[str, Any]:
     title_key = {"edit": "form.title_edit", "adjust": "form.title_adjust"}.get(state.mode, "form.title_new")
     blocks: list[Block] = []
     if state.mode == "new":
-        blocks += [section(cat.t("starter.intro")), starter_buttons(cat, "form_starter")]
+        blocks += [section(cat.t("starter.intro")), starter_buttons(cat, FORM_STARTER)]
     if state.tips:
         blocks.append(section(cat.t("form.coaching_header") + "\n" + "\n".join(f"• {t}" for t in state.tips)))
     if state.show_override:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from slack_sdk.models.blocks import (
@@ -16,9 +17,14 @@ from slack_sdk.models.blocks import (
     SectionBlock,
 )
 
+from bot.fake_slack.blockkit import text_size
+
 SECTION_TEXT_LIMIT = 3000
 MAX_MESSAGE_BLOCKS = 50
 MAX_VIEW_BLOCKS = 100
+# Slack refuses a message whose blocks carry about 12,000 characters in all (msg_blocks_too_long, not
+# documented); a message keeps below this, with room for the "N more" line.
+MESSAGE_TEXT_BUDGET = 10_000
 
 
 def clip(text: str, limit: int) -> str:
@@ -58,3 +64,29 @@ def to_dicts(blocks: list[Block], limit: int = MAX_MESSAGE_BLOCKS) -> list[dict[
     if len(blocks) > limit:
         raise ValueError(f"{len(blocks)} blocks exceed Slack's limit of {limit}")
     return [block.to_dict() for block in blocks]
+
+
+def within_budget(
+    head: Sequence[Block],
+    groups: Sequence[Sequence[Block]],
+    more: Callable[[int], Block],
+    *,
+    tail: Sequence[Block] = (),
+    limit: int = MAX_MESSAGE_BLOCKS,
+    text_budget: int = MESSAGE_TEXT_BUDGET,
+) -> list[Block]:
+    """The head, as many whole groups (one per action, say) as fit in Slack's block count and text size,
+    a `more(count)` line for the groups left out, then the tail."""
+    blocks, used, size = list(head), len(head) + len(tail) + 1, _size(head) + _size(tail)
+    for index, group in enumerate(groups):
+        group_size = _size(group)
+        if used + len(group) > limit or size + group_size > text_budget:
+            blocks.append(more(len(groups) - index))
+            break
+        blocks += group
+        used, size = used + len(group), size + group_size
+    return blocks + list(tail)
+
+
+def _size(blocks: Sequence[Block]) -> int:
+    return sum(text_size(block.to_dict()) for block in blocks)

@@ -13,6 +13,7 @@ from bot.messages.actions import cards
 from bot.messages.blocks import MAX_VIEW_BLOCKS, actions, button, context, divider, header, section
 from bot.messages.catalogue import Catalogue, escape
 from bot.messages.help import command_lines
+from bot.messages.ids import HOME_STARTER
 from bot.services.digest import DigestData
 from models import Action
 
@@ -77,7 +78,7 @@ def home_view(
         *team_blocks(cat, teams or []),
         divider(),
         section(f"*{cat.t('starter.header')}*\n{cat.t('starter.intro')}"),
-        starter_buttons(cat, "home_starter"),
+        starter_buttons(cat, HOME_STARTER),
         divider(),
         section(f"*{cat.t('home.commands_header')}*\n{command_lines(cat)}"),
         context(cat.t("home.language_hint")),

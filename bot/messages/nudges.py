@@ -7,6 +7,7 @@ Button values carry `<nudge id>:<action id>[:<answer>]`.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -14,13 +15,13 @@ from typing import Any
 from slack_sdk.models.blocks import Block, DatePickerElement, Option, OverflowMenuElement, PlainTextObject
 
 from bot.messages.actions import contact_status_text
-from bot.messages.blocks import actions, button, context, section, to_dicts
+from bot.messages.blocks import actions, button, context, section, to_dicts, within_budget
 from bot.messages.catalogue import Catalogue, escape
 from bot.messages.dates import format_day
+from bot.messages.ids import NUDGE_ANSWER, member
 from models import Action
 from models.action import CONTACT_STATUSES
 
-MAX_ACTIONS_SHOWN = 10  # a bundle of more (after downtime) shows the first ten and a count
 # The week plan carries the preparation of what is due soon. Slack allows 50 blocks and 3,000 characters
 # a section: 2 overview blocks, 2 per preparation and the encouragement stay far below both.
 MAX_PREPS_IN_WEEKPLAN = 10
@@ -119,7 +120,12 @@ def _prep(cat: Catalogue, view: NudgeView) -> list[Block]:
                 action,
                 "reschedule",
                 "nudge.prep.reschedule",
-                button(cat.t("nudge.prep.ready"), "nudge_answer", _value(view, action.id, "ready"), style="primary"),
+                button(
+                    cat.t("nudge.prep.ready"),
+                    member(NUDGE_ANSWER, "ready"),
+                    _value(view, action.id, "ready"),
+                    style="primary",
+                ),
                 button(cat.t("nudge.prep.edit"), "nudge_edit", _value(view, action.id)),
             )
         )
@@ -136,41 +142,40 @@ CHECKIN_ANSWERS = {
 
 
 def _checkin(cat: Catalogue, view: NudgeView) -> list[Block]:
-    blocks: list[Block] = [section(cat.t("nudge.checkin.intro", view.variant, count=len(view.actions)))]
-    for action in view.actions[:MAX_ACTIONS_SHOWN]:
-        answer = view.answers.get(str(action.id))
-        if answer in CHECKIN_ANSWERS:
-            blocks += _answered(
-                cat,
-                view,
-                action,
-                CHECKIN_ANSWERS[answer],
-                **({"due": _due(cat, action, view.today)} if answer == "not_yet" else {}),
-            )
-            continue
-        # Check-ins of two working days in a row come together: an earlier action says when it was due.
-        if action.due_date < view.today:
-            question = cat.t("nudge.checkin.question_earlier", title=_title(action), due=_due(cat, action, view.today))
-        else:
-            question = cat.t("nudge.checkin.question", title=_title(action))
-        blocks.append(section(question))
-        blocks += _contact_lines(cat, view, action)
-        blocks.append(
-            _picker_block(
-                cat,
-                view,
-                action,
-                "not_yet",
-                "nudge.checkin.new_date",
-                button(cat.t("nudge.checkin.done"), "nudge_answer", _value(view, action.id, "done"), style="primary"),
-                button(cat.t("nudge.checkin.partly"), "nudge_answer", _value(view, action.id, "partly")),
-                button(cat.t("nudge.checkin.help"), "nudge_answer", _value(view, action.id, "help")),
-                button(cat.t("nudge.checkin.drop"), "nudge_answer", _value(view, action.id, "drop")),
-            )
-        )
-    if len(view.actions) > MAX_ACTIONS_SHOWN:
-        blocks.append(context(cat.t("list.more", count=len(view.actions) - MAX_ACTIONS_SHOWN)))
-    return blocks
+    intro = section(cat.t("nudge.checkin.intro", view.variant, count=len(view.actions)))
+    return within_budget([intro], [_checkin_action(cat, view, a) for a in view.actions], _more(cat))
+
+
+def _checkin_action(cat: Catalogue, view: NudgeView, action: Action) -> list[Block]:
+    answer = view.answers.get(str(action.id))
+    if answer in CHECKIN_ANSWERS:
+        due = {"due": _due(cat, action, view.today)} if answer == "not_yet" else {}
+        return _answered(cat, view, action, CHECKIN_ANSWERS[answer], **due)
+    # Check-ins of two working days in a row come together: an earlier action says when it was due.
+    if action.due_date < view.today:
+        question = cat.t("nudge.checkin.question_earlier", title=_title(action), due=_due(cat, action, view.today))
+    else:
+        question = cat.t("nudge.checkin.question", title=_title(action))
+    return [
+        section(question),
+        *_contact_lines(cat, view, action),
+        _picker_block(
+            cat,
+            view,
+            action,
+            "not_yet",
+            "nudge.checkin.new_date",
+            *(
+                button(cat.t(f"nudge.checkin.{a}"), member(NUDGE_ANSWER, a), _value(view, action.id, a), style=style)
+                for a, style in (("done", "primary"), ("partly", None), ("help", None), ("drop", None))
+            ),
+        ),
+    ]
+
+
+def _more(cat: Catalogue) -> Callable[[int], Block]:
+    """The line under a list cut to Slack's budget: how many more, and where to see them all."""
+    return lambda count: context(cat.t("list.more", count=count))
 
 
 FOLLOWUP_ANSWERS = {
@@ -182,32 +187,29 @@ FOLLOWUP_ANSWERS = {
 
 
 def _followup(cat: Catalogue, view: NudgeView) -> list[Block]:
-    blocks: list[Block] = []
-    for action in view.actions[:MAX_ACTIONS_SHOWN]:
-        answer = view.answers.get(str(action.id))
-        if answer in FOLLOWUP_ANSWERS:
-            blocks += _answered(
-                cat,
-                view,
-                action,
-                FOLLOWUP_ANSWERS[answer],
-                **({"due": _due(cat, action, view.today)} if answer == "reschedule" else {}),
-            )
-            continue
-        blocks.append(section(cat.t("nudge.followup.intro", view.variant, title=_title(action))))
-        blocks.append(
-            _picker_block(
-                cat,
-                view,
-                action,
-                "reschedule",
-                "nudge.followup.reschedule",
-                button(cat.t("nudge.followup.still_on"), "nudge_answer", _value(view, action.id, "still_on")),
-                button(cat.t("nudge.followup.smaller"), "nudge_edit", _value(view, action.id, "smaller")),
-                button(cat.t("nudge.followup.drop"), "nudge_answer", _value(view, action.id, "drop")),
-            )
-        )
-    return blocks
+    return within_budget([], [_followup_action(cat, view, a) for a in view.actions], _more(cat))
+
+
+def _followup_action(cat: Catalogue, view: NudgeView, action: Action) -> list[Block]:
+    answer = view.answers.get(str(action.id))
+    if answer in FOLLOWUP_ANSWERS:
+        due = {"due": _due(cat, action, view.today)} if answer == "reschedule" else {}
+        return _answered(cat, view, action, FOLLOWUP_ANSWERS[answer], **due)
+    return [
+        section(cat.t("nudge.followup.intro", view.variant, title=_title(action))),
+        _picker_block(
+            cat,
+            view,
+            action,
+            "reschedule",
+            "nudge.followup.reschedule",
+            button(
+                cat.t("nudge.followup.still_on"), member(NUDGE_ANSWER, "still_on"), _value(view, action.id, "still_on")
+            ),
+            button(cat.t("nudge.followup.smaller"), "nudge_edit", _value(view, action.id, "smaller")),
+            button(cat.t("nudge.followup.drop"), member(NUDGE_ANSWER, "drop"), _value(view, action.id, "drop")),
+        ),
+    ]
 
 
 def _overview(cat: Catalogue, view: NudgeView, table: str) -> list[Block]:
@@ -228,23 +230,29 @@ def _clip(text: str, limit: int) -> str:
 
 
 def _weekplan(cat: Catalogue, view: NudgeView) -> list[Block]:
-    blocks = _overview(cat, view, "weekplan")
     # On its morning the week plan replaces the prep of what is due within the preparation window, so it
     # shows what that prep would have: the opening line, the voicemail plan and a tip for the kind.
-    for action in [a for a in view.actions if a.id in view.prepared][:MAX_PREPS_IN_WEEKPLAN]:
-        lines = [f"*{_title(action)}* ({_due(cat, action, view.today)})"]
-        if action.opening_line:
-            opening = _clip(escape(action.opening_line), PREP_TEXT_SHOWN)
-            lines.append(f"*{cat.t('nudge.prep.opening_label')}*\n> {opening}")
-        if action.voicemail_plan:
-            voicemail = _clip(escape(action.voicemail_plan), PREP_TEXT_SHOWN)
-            lines.append(f"*{cat.t('nudge.prep.voicemail_label')}*\n> {voicemail}")
-        if not action.opening_line and not action.voicemail_plan:
-            lines.append(cat.t("nudge.prep.no_preparation"))
-        blocks.append(section("\n".join(lines)))
-        blocks.append(context(cat.t(f"nudge.prep.tip.{action.kind}", view.variant)))
-    blocks.append(context(cat.t("nudge.weekplan.encouragement", view.variant)))
-    return blocks
+    prepared = [a for a in view.actions if a.id in view.prepared][:MAX_PREPS_IN_WEEKPLAN]
+    encouragement = context(cat.t("nudge.weekplan.encouragement", view.variant))
+    return within_budget(
+        _overview(cat, view, "weekplan"),
+        [_weekplan_prep(cat, view, a) for a in prepared],
+        _more(cat),
+        tail=[encouragement],
+    )
+
+
+def _weekplan_prep(cat: Catalogue, view: NudgeView, action: Action) -> list[Block]:
+    lines = [f"*{_title(action)}* ({_due(cat, action, view.today)})"]
+    if action.opening_line:
+        opening = _clip(escape(action.opening_line), PREP_TEXT_SHOWN)
+        lines.append(f"*{cat.t('nudge.prep.opening_label')}*\n> {opening}")
+    if action.voicemail_plan:
+        voicemail = _clip(escape(action.voicemail_plan), PREP_TEXT_SHOWN)
+        lines.append(f"*{cat.t('nudge.prep.voicemail_label')}*\n> {voicemail}")
+    if not action.opening_line and not action.voicemail_plan:
+        lines.append(cat.t("nudge.prep.no_preparation"))
+    return [section("\n".join(lines)), context(cat.t(f"nudge.prep.tip.{action.kind}", view.variant))]
 
 
 def _summary(cat: Catalogue, view: NudgeView) -> list[Block]:
@@ -295,9 +303,14 @@ def _rhythm(cat: Catalogue, view: NudgeView) -> list[Block]:
     return [
         section(cat.t("nudge.rhythm.intro")),
         actions(
-            button(cat.t("nudge.rhythm.fewer"), "nudge_answer", _value(view, 0, "fewer")),
-            button(cat.t("nudge.rhythm.pause"), "nudge_answer", _value(view, 0, "pause")),
-            button(cat.t("nudge.rhythm.carry_on"), "nudge_answer", _value(view, 0, "carry_on"), style="primary"),
+            button(cat.t("nudge.rhythm.fewer"), member(NUDGE_ANSWER, "fewer"), _value(view, 0, "fewer")),
+            button(cat.t("nudge.rhythm.pause"), member(NUDGE_ANSWER, "pause"), _value(view, 0, "pause")),
+            button(
+                cat.t("nudge.rhythm.carry_on"),
+                member(NUDGE_ANSWER, "carry_on"),
+                _value(view, 0, "carry_on"),
+                style="primary",
+            ),
             block_id=f"nr:{view.nudge_id}",
         ),
     ]
@@ -339,7 +352,7 @@ def _progress(cat: Catalogue, view: NudgeView) -> list[Block]:
     blocks.append(
         actions(
             *(
-                button(cat.t(f"nudge.progress.{a}"), "nudge_answer", _value(view, action.id, a))
+                button(cat.t(f"nudge.progress.{a}"), member(NUDGE_ANSWER, a), _value(view, action.id, a))
                 for a in PROGRESS_ANSWERS
             ),
             block_id=f"np:{view.nudge_id}:{action.id}",

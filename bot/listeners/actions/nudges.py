@@ -17,6 +17,7 @@ from bot.deps import Deps
 from bot.listeners.edge import Caller, caller, cat_for, deps_of, origin_of, person_for, today_of
 from bot.listeners.forms import open_form, state_from_action
 from bot.messages.catalogue import Catalogue
+from bot.messages.ids import NUDGE_ANSWER, pattern
 from bot.messages.nudges import NudgeView, render
 from bot.services import actions, checkins, dispatch, people
 from bot.services.calendar import work_week_of
@@ -200,7 +201,7 @@ def on_next_step(ack: Ack, body: dict[str, Any], action: dict[str, Any], context
 
 
 def register(app: App) -> None:
-    app.action("nudge_answer")(on_answer)
+    app.action(pattern(NUDGE_ANSWER))(on_answer)
     app.action("nudge_date")(on_date)
     app.action("nudge_change")(on_change)
     app.action("nudge_contact")(on_contact)

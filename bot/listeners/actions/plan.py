@@ -20,6 +20,7 @@ from bot.messages import actions as action_messages
 from bot.messages.action_form import FormState, booked_modal, outcome_modal, starter_state
 from bot.messages.catalogue import escape
 from bot.messages.dates import format_day
+from bot.messages.ids import HOME_STARTER, pattern
 from bot.services import actions
 from bot.slack import SlackError
 
@@ -215,4 +216,4 @@ def register(app: App) -> None:
     app.action("quick_undo")(on_undo)
     app.action("contact_status")(on_contact_status)
     app.action("action_add")(on_add)
-    app.action("home_starter")(on_home_starter)
+    app.action(pattern(HOME_STARTER))(on_home_starter)
