@@ -42,6 +42,7 @@ class TrackingExecutor(ThreadPoolExecutor):
 class RunningApp:
     def __init__(self, deps: Deps, fake: FakeSlack):
         self.deps = deps
+        self.fake = fake
         self.executor = TrackingExecutor()
         self.bolt = create_app(deps, listener_executor=self.executor)
         self.server = serve(make_wsgi_app(self.bolt, deps.engine), "127.0.0.1", 0)

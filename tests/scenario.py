@@ -12,6 +12,7 @@ from bot.deps import Deps
 from bot.services import people
 from models import Action, Event, Membership, Person, Team
 from tests.fake_slack import FakeSlack
+from tests.slack_client import Response, SlackClient
 
 
 def person(deps: Deps, user_id: str = "U1", team_id: str = "T1", language: str | None = None) -> Person:
@@ -120,3 +121,45 @@ def buttons(payload: dict[str, Any]) -> dict[str, list[str]]:
 
     visit(payload.get("blocks", payload))
     return found
+
+
+def click_button(
+    slack: SlackClient, fake: FakeSlack, action_id: str, value: str | None = None, *, block_id: str = "b", **kwargs: Any
+) -> Response:
+    """Click the element (action_id and value, or action_id in block_id) in the message that shows it, as a
+    person does: the request carries that message's channel and ts. An element no longer shown is clicked
+    where it last stood (a double click, or a click on a stale copy)."""
+    for channel, ts, blocks in _messages_newest_first(fake):
+        if _shows(blocks, action_id, value, block_id):
+            container = {"type": "message", "channel_id": channel, "message_ts": ts}
+            message = {"ts": ts, "blocks": blocks}
+            return slack.block_action(
+                action_id, value, container=container, channel=channel, message=message, block_id=block_id, **kwargs
+            )
+    raise AssertionError(f"no message shows {action_id!r} with value {value!r} in block {block_id!r}")
+
+
+def _shows(blocks: list[dict[str, Any]], action_id: str, value: str | None, block_id: str) -> bool:
+    if value is not None:
+        return value in buttons({"blocks": blocks}).get(action_id, [])
+    return any(b.get("block_id") == block_id and action_id in buttons({"blocks": [b]}) for b in blocks)
+
+
+def _messages_newest_first(fake: FakeSlack) -> list[tuple[str, str, list[dict[str, Any]]]]:
+    messages = list(reversed(fake.workspace.messages.values()))
+    shown = [(m.channel, m.ts, m.blocks or []) for m in messages]
+    before = [(m.channel, m.ts, blocks) for m in messages for blocks in reversed(m.earlier)]
+    return shown + before
+
+
+def answer_buttons(payload: dict[str, Any]) -> list[str]:
+    """The values of a nudge's answer buttons (each answer has its own action id, nudge_answer:<answer>)."""
+    found = buttons(payload)
+    return [v for action_id, values in found.items() if action_id.startswith("nudge_answer:") for v in values]
+
+
+def top_modal(fake: FakeSlack, user: str = "U1") -> dict[str, Any]:
+    """The modal the person sees now, as Slack sends it with a click inside it (id and hash included)."""
+    modals = fake.workspace.open_modals(user)
+    assert modals, f"{user} has no modal open"
+    return modals[-1]

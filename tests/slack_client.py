@@ -46,17 +46,14 @@ class SlackClient:
         self.fake = fake
 
     def _known_to_slack(self, text: str) -> None:
-        """People and channels a person picks in Slack's composer exist in the workspace."""
+        """A channel a person picks in Slack's composer exists in the workspace (whether the bot is in it or not)."""
         assert self.fake is not None
-        for user in re.findall(r"<@([UW][A-Z0-9]+)", text):
-            if user not in self.fake.users:
-                self.fake.add_user(user)
         for channel in re.findall(r"<#(C[A-Z0-9]+)", text):
             if channel not in self.fake.workspace.channels:
                 self.fake.add_channel(channel)
 
-    def _handles(self, user: str) -> tuple[str, str]:
-        trigger_id = f"trigger-{next(_ids)}"
+    def _handles(self, user: str, trigger_id: str | None = None) -> tuple[str, str]:
+        trigger_id = trigger_id or f"trigger-{next(_ids)}"
         if self.fake is None:
             return trigger_id, "http://127.0.0.1:9/respond"
         if user not in self.fake.users:  # whoever sends Slack a request is a member of the workspace
@@ -135,6 +132,7 @@ class SlackClient:
         selected_option: str | None = None,
         element: str = "overflow",
         block_id: str = "b",
+        trigger_id: str | None = None,
     ) -> Response:
         action: dict[str, Any] = {
             "action_id": action_id,
@@ -148,7 +146,7 @@ class SlackClient:
             action.update(type="datepicker", selected_date=selected_date)
         if selected_option is not None:  # an overflow menu or a select: the chosen option's value
             action.update(type=element, selected_option={"value": selected_option})
-        trigger_id, response_url = self._handles(user)
+        trigger_id, response_url = self._handles(user, trigger_id)
         payload: dict[str, Any] = {
             "type": "block_actions",
             "team": {"id": team, "domain": "acme"},
@@ -159,9 +157,10 @@ class SlackClient:
             "response_url": response_url,
             "container": container or {"type": "message"},
         }
-        if view is not None:
+        if view is not None:  # a click in a modal or the Home tab: Slack sends the view and no response_url
             payload["view"] = view
             payload["container"] = {"type": "view", "view_id": view.get("id", "V1")}
+            del payload["response_url"]
         if message is not None:
             payload["message"] = message
         if channel is not None:
@@ -193,8 +192,10 @@ class SlackClient:
                 "state": {"values": values},
             },
         }
+        shown = self.fake.workspace.open_modals(user) if self.fake is not None else []
         answer = self.interactive(payload)
-        ack = _check_ack_view(answer, values)
+        inputs = _input_blocks(shown[-1]) if shown else set(values)
+        ack = _check_ack_view(answer, inputs)
         if self.fake is not None and answer.status == 200:
             self.fake.workspace.ack_view(user, ack)
         return answer
@@ -226,7 +227,11 @@ def _check_ack_message(answer: Response) -> None:
         _refuse("message in the command's ack", blockkit.check_message(answer.json()))
 
 
-def _check_ack_view(answer: Response, values: dict[str, dict[str, Any]]) -> dict[str, Any]:
+def _input_blocks(view: dict[str, Any]) -> set[str]:
+    return {b["block_id"] for b in view.get("blocks", []) if b.get("type") == "input" and "block_id" in b}
+
+
+def _check_ack_view(answer: Response, inputs: set[str]) -> dict[str, Any]:
     """A view_submission ack: nothing (the modal closes), or a response_action Slack can carry out."""
     if answer.status != 200 or not answer.body.startswith("{"):
         return {}
@@ -239,7 +244,7 @@ def _check_ack_view(answer: Response, values: dict[str, dict[str, Any]]) -> dict
         if not isinstance(errors, dict) or not errors:
             raise AssertionError("Slack would refuse response_action 'errors' without an errors object")
         for block_id, message in errors.items():
-            if block_id not in values:
+            if block_id not in inputs:
                 raise AssertionError(f"errors.{block_id}: not an input block of the submitted view")
             if not isinstance(message, str) or not message:
                 raise AssertionError(f"errors.{block_id}: must be a non-empty string")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from tests.scenario import actions_of, event_kinds, form_values, last_response, opened_view, text_of
+from tests.scenario import actions_of, event_kinds, form_values, last_response, opened_view, text_of, top_modal
 
 CONCRETE = "Call Jan, Piet and Klaas and book a catch-up with each"
 
@@ -106,9 +106,10 @@ def test_fixing_the_advice_saves_without_override(slack, running, fake_slack, de
 
 def test_starter_fills_the_open_form(slack, running, fake_slack):
     view = open_blank_form(slack, fake_slack)
-    slack.block_action("form_starter", "aftercare", view={**view, "id": "V1"})
+    shown = top_modal(fake_slack)
+    slack.block_action("form_starter:aftercare", "aftercare", view=shown)
     update = fake_slack.wait_for("views.update")[0].params
-    assert update["view_id"] == "V1"
+    assert update["view_id"] == shown["id"]
     text = text_of(update["view"])
     assert "aftercare conversation" in text
     assert "how it's going" in text  # the kind's opening-line suggestion
@@ -117,7 +118,7 @@ def test_starter_fills_the_open_form(slack, running, fake_slack):
 def test_changing_the_kind_brings_its_suggestions_but_keeps_own_words(slack, running, fake_slack):
     view = open_blank_form(slack, fake_slack)
     state = {"values": form_values("Call Jan", date(2027, 1, 15), kind="networking", opening="My own words")}
-    slack.block_action("form_kind", view={**view, "id": "V1", "state": state})
+    slack.block_action("form_kind", view={**top_modal(fake_slack), "state": state})
     new_view = fake_slack.wait_for("views.update")[0].params["view"]
     blocks = {b.get("block_id"): b for b in new_view["blocks"]}
     assert blocks["opening_networking"]["element"]["initial_value"] == "My own words"

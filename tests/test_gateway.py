@@ -15,7 +15,7 @@ def gateway(fake_slack: FakeSlack) -> SlackGateway:
 
 def test_background_work_waits_out_a_429_and_then_posts(gateway: SlackGateway, fake_slack: FakeSlack) -> None:
     fake_slack.fail("chat.postMessage", status=429, retry_after=1)
-    assert gateway.post_message("D1", "hello")
+    assert gateway.post_message("DU1", "hello")
     calls = fake_slack.calls_to("chat.postMessage")
     assert len(calls) == 2
     assert calls[1].at - calls[0].at >= 0.9  # it honoured Retry-After instead of hammering

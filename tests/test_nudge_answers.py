@@ -8,10 +8,12 @@ import pytest
 from sqlalchemy import select
 
 from bot.delivery import Delivery
+from bot.messages.catalogue import catalogue
+from bot.messages.nudges import NudgeView, render
 from bot.services import actions, checkins
 from models import Action, Event, Nudge, Person
 from tests.conftest import AMSTERDAM
-from tests.scenario import buttons, person, text_of
+from tests.scenario import answer_buttons, buttons, click_button, person, text_of
 
 MONDAY = datetime(2026, 11, 30, 8, 0, tzinfo=AMSTERDAM)
 
@@ -49,9 +51,7 @@ def checkin(deps, clock, delivery) -> Nudge:
 
 
 def click(slack, running, action_id: str, value: str | None = None, **kwargs):
-    answer = slack.block_action(action_id, value, container={"type": "message", "channel_id": "DU1",
-                                                              "message_ts": "1.0"}, **kwargs)
-    assert answer.status == 200
+    assert click_button(slack, running.fake, action_id, value, **kwargs).status == 200
     running.settle()
 
 
@@ -63,7 +63,7 @@ def test_all_actions_due_that_day_come_in_one_check_in(deps, clock, delivery, fa
     nudge = checkin(deps, clock, delivery)
     [post] = [c.params for c in fake_slack.calls_to("chat.postMessage") if "Did you" in text_of(c.params)]
     found = buttons(post)
-    assert len(found["nudge_answer"]) == 2 * 4  # Done, Partly, help, Drop for each of the two actions
+    assert len(answer_buttons(post)) == 2 * 4  # Done, Partly, help, Drop for each of the two actions
     assert len(found["nudge_date"]) == 2  # Not yet: pick a new date
     assert len(found["nudge_contact"]) == 3  # tick Jan, Piet and Klaas one by one
     assert post["channel"] in ("U1", "DU1") and (nudge.channel_id, bool(nudge.message_ts)) == ("DU1", True)
@@ -74,7 +74,7 @@ def test_done_updates_the_message_celebrates_and_a_second_click_does_nothing(
     nudge = checkin(deps, clock, delivery)
     first = nudge.action_ids[0]
     for _ in range(2):
-        click(slack, running, "nudge_answer", f"{nudge.id}:{first}:done")
+        click(slack, running, "nudge_answer:done", f"{nudge.id}:{first}:done")
     update = updates(fake_slack)[-1]
     assert (update["channel"], update["ts"]) == (nudge.channel_id, nudge.message_ts)
     assert "Change my answer" in text_of(update)
@@ -101,11 +101,11 @@ def test_not_yet_picks_a_new_date_and_the_message_says_so(deps, clock, delivery,
 def test_an_answer_can_be_changed_afterwards(deps, clock, delivery, fake_slack, slack, running):
     nudge = checkin(deps, clock, delivery)
     first = nudge.action_ids[0]
-    click(slack, running, "nudge_answer", f"{nudge.id}:{first}:done")
+    click(slack, running, "nudge_answer:done", f"{nudge.id}:{first}:done")
     click(slack, running, "nudge_change", f"{nudge.id}:{first}")
     with deps.sessions() as session:
         assert session.get(Action, first).status == "open"
-    assert f"{nudge.id}:{first}:done" in buttons(updates(fake_slack)[-1])["nudge_answer"]
+    assert f"{nudge.id}:{first}:done" in buttons(updates(fake_slack)[-1])["nudge_answer:done"]
 
 
 def test_contacts_are_ticked_in_the_check_in(deps, clock, delivery, fake_slack, slack, running):
@@ -131,7 +131,7 @@ def test_a_late_answer_still_counts(deps, clock, delivery, fake_slack, slack, ru
     # No answer; the follow-up goes out two working days later; then the answer comes.
     followup = deliver_at(deps, clock, delivery, datetime(2026, 12, 4, 16, 0, 30, tzinfo=AMSTERDAM))
     assert followup.kind == "followup"
-    click(slack, running, "nudge_answer", f"{nudge.id}:{first}:done")
+    click(slack, running, "nudge_answer:done", f"{nudge.id}:{first}:done")
     with deps.sessions() as session:
         assert session.get(Action, first).status == "done"
         attention = session.scalars(select(Nudge).where(Nudge.kind == "attention", Nudge.status == "planned"))
@@ -143,9 +143,9 @@ def test_prep_ready_shows_in_place(deps, clock, delivery, fake_slack, slack, run
     action_id = add(deps, "Call Jan", date(2026, 12, 4))
     prep = deliver_at(deps, clock, delivery, datetime(2026, 12, 2, 9, 31, tzinfo=AMSTERDAM))
     assert prep.kind == "prep"
-    click(slack, running, "nudge_answer", f"{prep.id}:{action_id}:ready")
+    click(slack, running, "nudge_answer:ready", f"{prep.id}:{action_id}:ready")
     assert "ready" in text_of(updates(fake_slack)[-1]).lower()
-    assert "nudge_answer" not in buttons(updates(fake_slack)[-1])
+    assert not answer_buttons(updates(fake_slack)[-1])
 
 
 def test_the_rhythm_question_offers_fewer_messages_or_a_pause(deps, clock, slack, running, fake_slack):
@@ -154,11 +154,14 @@ def test_the_rhythm_question_offers_fewer_messages_or_a_pause(deps, clock, slack
     with deps.transaction() as session:
         rhythm = Nudge(workspace_id=owner.workspace_id, person_id=owner.id, kind="rhythm", tone="inspire",
                        due_at=MONDAY, local_date=MONDAY.date(), action_ids=[], status="sent", created_at=MONDAY,
-                       sent_at=MONDAY, channel_id="DU1", message_ts="5.0")
+                       sent_at=MONDAY, channel_id="DU1")
         session.add(rhythm)
         session.flush()
         rhythm_id = rhythm.id
-    click(slack, running, "nudge_answer", f"{rhythm_id}:0:pause")
+        shown = render(catalogue("en"), NudgeView(nudge_id=rhythm_id, kind="rhythm", variant=0, today=MONDAY.date()))
+        _, posted, _ = fake_slack.workspace.answer("chat.postMessage", {"channel": "DU1", **shown})
+        rhythm.message_ts = posted["ts"]
+    click(slack, running, "nudge_answer:pause", f"{rhythm_id}:0:pause")
     with deps.sessions() as session:
         person_row = session.scalar(select(Person))
         assert person_row.paused_until == MONDAY.date() + timedelta(days=14)
@@ -168,7 +171,7 @@ def test_the_rhythm_question_offers_fewer_messages_or_a_pause(deps, clock, slack
 def test_nobody_answers_someone_elses_nudge(deps, clock, delivery, fake_slack, slack, running):
     nudge = checkin(deps, clock, delivery)
     first = nudge.action_ids[0]
-    click(slack, running, "nudge_answer", f"{nudge.id}:{first}:done", user="U2")
+    click(slack, running, "nudge_answer:done", f"{nudge.id}:{first}:done", user="U2")
     with deps.sessions() as session:
         assert session.get(Action, first).status == "open"
 
@@ -246,11 +249,11 @@ def test_two_dones_on_one_day_share_one_celebration_updated_in_place(
         deps, clock, delivery, fake_slack, slack, running):
     nudge = checkin(deps, clock, delivery)
     first, second = nudge.action_ids
-    click(slack, running, "nudge_answer", f"{nudge.id}:{first}:done")
+    click(slack, running, "nudge_answer:done", f"{nudge.id}:{first}:done")
     [celebration] = [c.params for c in fake_slack.calls_to("chat.postMessage") if "Did you" not in text_of(c.params)]
     with deps.sessions() as session:
         sent = session.scalar(select(Nudge).where(Nudge.kind == "celebration", Nudge.status == "sent"))
-    click(slack, running, "nudge_answer", f"{nudge.id}:{second}:done")
+    click(slack, running, "nudge_answer:done", f"{nudge.id}:{second}:done")
     posts = [c.params for c in fake_slack.calls_to("chat.postMessage") if "Did you" not in text_of(c.params)]
     assert posts == [celebration]  # no second celebration DM
     shared = [c.params for c in fake_slack.calls_to("chat.update")

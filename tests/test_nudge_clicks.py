@@ -19,7 +19,7 @@ from bot.messages.catalogue import catalogue
 from bot.services import actions
 from models import Action, Event, Nudge, Person
 from tests.conftest import AMSTERDAM
-from tests.scenario import buttons, form_values, opened_view, person, text_of
+from tests.scenario import answer_buttons, buttons, click_button, form_values, opened_view, person, text_of
 
 MONDAY = datetime(2026, 11, 30, 8, 0, tzinfo=AMSTERDAM)
 TUE, WED, THU, FRI = date(2026, 12, 1), date(2026, 12, 2), date(2026, 12, 3), date(2026, 12, 4)
@@ -88,8 +88,7 @@ def count_events(deps, kind: str) -> int:
 
 
 def click(slack, running, action_id: str, value: str | None = None, **kwargs: Any) -> None:
-    container = {"type": "message", "channel_id": "DU1", "message_ts": "1.0"}
-    assert slack.block_action(action_id, value, container=container, **kwargs).status == 200
+    assert click_button(slack, running.fake, action_id, value, **kwargs).status == 200
     running.settle()
 
 
@@ -137,7 +136,7 @@ def test_partly_moves_the_action_by_the_prep_days_so_the_check_in_returns(
         deps, clock, delivery, fake_slack, slack, running):
     nudge, action_id = checkin_for(deps, clock, delivery)
     for _ in range(2):
-        click(slack, running, "nudge_answer", f"{nudge.id}:{action_id}:partly")
+        click(slack, running, "nudge_answer:partly", f"{nudge.id}:{action_id}:partly")
     update = text_of(update_of(fake_slack, nudge))
     assert "A start is a start" in update and "Change my answer" in update
     found = action(deps, action_id)
@@ -152,10 +151,10 @@ def test_partly_moves_the_action_by_the_prep_days_so_the_check_in_returns(
 def test_i_could_use_help_keeps_the_action_and_tells_nobody(deps, clock, delivery, fake_slack, slack, running):
     nudge, action_id = checkin_for(deps, clock, delivery)
     for _ in range(2):
-        click(slack, running, "nudge_answer", f"{nudge.id}:{action_id}:help")
+        click(slack, running, "nudge_answer:help", f"{nudge.id}:{action_id}:help")
     update = text_of(update_of(fake_slack, nudge))
     assert "Good that you say so" in update and "I don't tell them" in update
-    assert "nudge_answer" not in buttons(update_of(fake_slack, nudge))
+    assert not answer_buttons(update_of(fake_slack, nudge))
     found = action(deps, action_id)
     assert (found.status, found.due_date, found.needs_attention) == ("open", WED, False)
     assert count_events(deps, "answered") == 1
@@ -167,7 +166,7 @@ def test_i_could_use_help_keeps_the_action_and_tells_nobody(deps, clock, deliver
 def test_drop_from_the_check_in_drops_the_action_once(deps, clock, delivery, fake_slack, slack, running):
     nudge, action_id = checkin_for(deps, clock, delivery)
     for _ in range(2):
-        click(slack, running, "nudge_answer", f"{nudge.id}:{action_id}:drop")
+        click(slack, running, "nudge_answer:drop", f"{nudge.id}:{action_id}:drop")
     assert "Dropped *Call Jan*" in text_of(update_of(fake_slack, nudge))
     assert action(deps, action_id).status == "dropped"
     assert count_events(deps, "dropped") == 1
@@ -184,7 +183,7 @@ def test_follow_up_still_on_keeps_the_action_and_calls_off_the_attention_mark(
         deps, clock, delivery, fake_slack, slack, running):
     followup, action_id = followup_for(deps, clock, delivery)
     for _ in range(2):
-        click(slack, running, "nudge_answer", f"{followup.id}:{action_id}:still_on")
+        click(slack, running, "nudge_answer:still_on", f"{followup.id}:{action_id}:still_on")
     assert "*Call Jan* stays on your list" in text_of(update_of(fake_slack, followup))
     assert count_events(deps, "answered") == 1
     assert "attention" not in planned_about(deps, action_id)
@@ -209,7 +208,7 @@ def test_follow_up_make_it_smaller_opens_the_form_for_that_action(
 def test_follow_up_drop_it(deps, clock, delivery, fake_slack, slack, running):
     followup, action_id = followup_for(deps, clock, delivery)
     for _ in range(2):
-        click(slack, running, "nudge_answer", f"{followup.id}:{action_id}:drop")
+        click(slack, running, "nudge_answer:drop", f"{followup.id}:{action_id}:drop")
     assert "*Call Jan* is off your list" in text_of(update_of(fake_slack, followup))
     assert action(deps, action_id).status == "dropped"
     assert count_events(deps, "dropped") == 1
@@ -235,10 +234,10 @@ def test_follow_up_new_date_moves_the_action_and_its_check_in(deps, clock, deliv
 def test_prep_ready_once_and_the_check_in_stays_planned(deps, clock, delivery, fake_slack, slack, running):
     prep, action_id = prep_for(deps, clock, delivery)
     for _ in range(2):
-        click(slack, running, "nudge_answer", f"{prep.id}:{action_id}:ready")
+        click(slack, running, "nudge_answer:ready", f"{prep.id}:{action_id}:ready")
     update = update_of(fake_slack, prep)
     assert "You're ready for *Call Jan*" in text_of(update)
-    assert "nudge_answer" not in buttons(update) and "nudge_date" not in buttons(update)
+    assert not answer_buttons(update) and "nudge_date" not in buttons(update)
     assert count_events(deps, "answered") == 1
     assert planned_about(deps, action_id).get("checkin") == [FRI]
 
@@ -286,7 +285,7 @@ def all_actions(deps) -> list[int]:
 
 def celebration_after_done(deps, clock, delivery, fake_slack, slack, running) -> tuple[Nudge, int]:
     nudge, action_id = checkin_for(deps, clock, delivery, "Aftercare call with Acme")
-    click(slack, running, "nudge_answer", f"{nudge.id}:{action_id}:done")
+    click(slack, running, "nudge_answer:done", f"{nudge.id}:{action_id}:done")
     [celebration] = sent(deps, "celebration")
     [post] = [p for p in posts(fake_slack) if "Plan the next step" in text_of(p)]
     assert buttons(post)["nudge_next_step"] == [f"{celebration.id}:{action_id}"]
@@ -340,9 +339,9 @@ def rhythm_question(deps, clock, delivery) -> Nudge:
 def test_rhythm_fewer_means_no_more_follow_ups(deps, clock, delivery, fake_slack, slack, running):
     question = rhythm_question(deps, clock, delivery)
     for _ in range(2):
-        click(slack, running, "nudge_answer", f"{question.id}:0:fewer")
+        click(slack, running, "nudge_answer:fewer", f"{question.id}:0:fewer")
     assert "less often" in text_of(update_of(fake_slack, question))
-    assert "nudge_answer" not in buttons(update_of(fake_slack, question))
+    assert not answer_buttons(update_of(fake_slack, question))
     assert me(deps).rhythm == "fewer"
     assert count_events(deps, "answered") == 1
     before = len(sent(deps, "followup"))
@@ -353,7 +352,7 @@ def test_rhythm_fewer_means_no_more_follow_ups(deps, clock, delivery, fake_slack
 
 def test_rhythm_pause_is_quiet_for_two_weeks_then_one_summary(deps, clock, delivery, fake_slack, slack, running):
     question = rhythm_question(deps, clock, delivery)
-    click(slack, running, "nudge_answer", f"{question.id}:0:pause")
+    click(slack, running, "nudge_answer:pause", f"{question.id}:0:pause")
     until = date(2026, 12, 18)
     assert me(deps).paused_until == until
     update = text_of(update_of(fake_slack, question))
@@ -368,7 +367,7 @@ def test_rhythm_pause_is_quiet_for_two_weeks_then_one_summary(deps, clock, deliv
 
 def test_rhythm_carry_on_changes_nothing(deps, clock, delivery, fake_slack, slack, running):
     question = rhythm_question(deps, clock, delivery)
-    click(slack, running, "nudge_answer", f"{question.id}:0:carry_on")
+    click(slack, running, "nudge_answer:carry_on", f"{question.id}:0:carry_on")
     assert "carry on as we were" in text_of(update_of(fake_slack, question))
     assert (me(deps).rhythm, me(deps).paused_until) == ("normal", None)
     deliver(deps, clock, delivery, at(MON2), "followup")  # follow-ups come as before
@@ -387,7 +386,7 @@ def test_a_dutch_check_in_and_its_answer_are_in_dutch(deps, clock, delivery, fak
     [post] = posts(fake_slack)
     assert "Ben je aan *Bel Jan* toegekomen?" in text_of(post) and "Deels" in text_of(post)
     assert "Did you" not in text_of(post)
-    click(slack, running, "nudge_answer", f"{nudge.id}:{action_id}:partly")
+    click(slack, running, "nudge_answer:partly", f"{nudge.id}:{action_id}:partly")
     update = text_of(update_of(fake_slack, nudge))
     assert "Een begin is een begin" in update and "Antwoord wijzigen" in update
     assert action(deps, action_id).due_date == FRI
@@ -405,5 +404,5 @@ def test_the_same_kind_twice_uses_different_wording(deps, clock, delivery, fake_
     cat = catalogue("en")
     assert intros == [cat.t("nudge.checkin.intro", first.variant, count=1),
                       cat.t("nudge.checkin.intro", second.variant, count=1)]
-    click(slack, running, "nudge_answer", f"{second.id}:{piet}:partly")  # the answer keeps the wording
+    click(slack, running, "nudge_answer:partly", f"{second.id}:{piet}:partly")  # the answer keeps the wording
     assert update_of(fake_slack, second)["blocks"][0]["text"]["text"] == intros[1]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from tests.scenario import actions_of, event_kinds, form_values, manager_of, opened_view, person, text_of
+from tests.scenario import actions_of, click_button, event_kinds, form_values, manager_of, opened_view, person, text_of
 
 MANAGER, MEMBER = "UMAN", "UMEM"
 
@@ -20,13 +20,7 @@ def propose(slack, running, fake_slack, deps, text="call Jan before Friday"):
 
 
 def click(slack, action_id, action, dm, user=MEMBER):
-    return slack.block_action(
-        action_id,
-        str(action.id),
-        user=user,
-        channel=dm["channel"],
-        container={"type": "message", "channel_id": dm["channel"], "message_ts": "1.0"},
-    )
+    return click_button(slack, slack.fake, action_id, str(action.id), user=user)
 
 
 def test_a_proposal_reaches_the_member_with_three_buttons(slack, running, fake_slack, deps):
@@ -54,7 +48,8 @@ def test_accept_activates_it_updates_the_message_and_tells_the_manager_once(slac
         running.settle()
     assert actions_of(deps, MEMBER)[0].status == "open"
     update = fake_slack.calls_to("chat.update")[0].params
-    assert (update["channel"], update["ts"]) == (dm["channel"], "1.0")
+    [shown] = fake_slack.workspace.messages_in(dm["channel"])
+    assert (update["channel"], update["ts"]) == (dm["channel"], shown.ts)
     assert "You accepted *Call Jan*" in text_of(update)
     to_manager = [c for c in fake_slack.calls_to("chat.postMessage") if "accepted your proposal" in text_of(c.params)]
     assert len(to_manager) == 1 and to_manager[0].params["channel"] == MANAGER  # a DM: Slack opens it for the user id

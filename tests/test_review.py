@@ -18,6 +18,7 @@ from tests.scenario import (
     opened_view,
     person,
     text_of,
+    top_modal,
 )
 from tests.test_digest import add_action
 
@@ -143,18 +144,8 @@ def test_propose_from_the_review_modal_pushes_the_form_and_sends_the_proposal(sl
     modal = opened_view(fake_slack)
     [propose] = buttons(modal)["review_propose"]
     # A click inside a modal, as Slack sends it: the modal is the container, and there is no response_url.
-    slack.interactive(
-        {
-            "type": "block_actions",
-            "team": {"id": "T1"},
-            "user": {"id": MANAGER, "team_id": "T1"},
-            "api_app_id": "A1",
-            "trigger_id": "trigger-in-modal",
-            "container": {"type": "view", "view_id": "VREVIEW"},
-            "view": {"id": "VREVIEW", "type": "modal", "callback_id": "review", "private_metadata": ""},
-            "actions": [{"action_id": "review_propose", "block_id": "b", "type": "button", "value": propose}],
-        }
-    )
+    slack.block_action("review_propose", propose, user=MANAGER, view=top_modal(fake_slack, MANAGER),
+                       trigger_id="trigger-in-modal")
     running.settle()
     [pushed] = fake_slack.calls_to("views.push")
     assert pushed.params["trigger_id"] == "trigger-in-modal"  # over the review, which stays underneath

@@ -35,6 +35,7 @@ class Message:
     text: str
     blocks: list[dict[str, Any]] | None
     thread_ts: str | None = None
+    earlier: list[list[dict[str, Any]]] = field(default_factory=list)  # the blocks it showed before, oldest first
 
 
 @dataclass
@@ -184,8 +185,9 @@ class Workspace:
             return [m for (c, _), m in self.messages.items() if c == channel]
 
     def open_modals(self, user: str) -> list[dict[str, Any]]:
+        """The person's modal stack as Slack shows it (with each view's id and hash), bottom first."""
         with self._lock:
-            return [self.views[v].view for v in self.stacks.get(user, [])]
+            return [self._shown(self.views[v]) for v in self.stacks.get(user, [])]
 
     # -- answering ---------------------------------------------------------------------------------------
 
@@ -273,6 +275,7 @@ class Workspace:
         if "text" in params:
             stored.text = str(params.get("text") or "")
         if "blocks" in params:  # without blocks Slack keeps the message's blocks
+            stored.earlier.append(stored.blocks or [])
             stored.blocks = params.get("blocks") or None
         return _ok(channel=channel, ts=stored.ts, text=stored.text, message={"blocks": stored.blocks})
 
