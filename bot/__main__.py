@@ -12,6 +12,9 @@ def main(argv: list[str] | None = None) -> int:
     from bot.simulate import cli as simulate_cli
 
     simulate_cli.add_parser(commands)
+    from bot import check_slack
+
+    check_slack.add_parser(commands)
     args = parser.parse_args(argv)
     return int(args.run(args, parser))
 

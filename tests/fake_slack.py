@@ -55,6 +55,7 @@ class FakeSlack:
         self._expected: set[str] = set()
         self._lock = threading.Condition()
         self._urls = itertools.count(1)
+        self._generation = 0  # one per test: a late request of an earlier test must not land in the next
         fake = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -120,6 +121,7 @@ class FakeSlack:
 
     def reset(self, clock: Callable[[], float] = time.time) -> None:
         with self._lock:
+            self._generation += 1
             self.calls.clear()
             self._queued.clear()
             self._delays.clear()
@@ -208,10 +210,13 @@ class FakeSlack:
     # -- answering ----------------------------------------------------------------------
 
     def _answer(self, method: str, params: dict[str, Any], headers: dict[str, str]) -> tuple[int, dict, dict]:
+        generation = self._generation
         delay = self._delays.get(method)
         if delay:
             time.sleep(delay)
         with self._lock:
+            if generation != self._generation:  # its test is over (a client that timed out on a slow answer)
+                return 200, {"ok": False, "error": "request_timeout"}, {}
             canned = next((c for c in self._queued[method] if c.match is None or c.match(params)), None)
             if canned is not None:
                 self._queued[method].remove(canned)

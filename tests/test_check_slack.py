@@ -105,6 +105,27 @@ def test_a_payload_the_workspace_refuses_on_its_own_reaches_the_admin_as_slack_s
     assert line.startswith("REFUSED proposal (en): invalid_blocks")
 
 
+def test_the_messages_come_in_the_person_s_language_as_slack_tells_it(
+    slack_env: FakeSlack, capsys: pytest.CaptureFixture[str]
+) -> None:
+    slack_env.add_user("U2", locale="nl-NL")
+    assert main(["check-slack", "--to", "U2"]) == 0
+    assert all(line.endswith("(nl)") for line in _lines(capsys.readouterr().out)[:-1])
+
+
+def test_a_token_slack_refuses_stops_the_run_at_the_first_call_instead_of_repeating_the_error(
+    slack_env: FakeSlack, capsys: pytest.CaptureFixture[str]
+) -> None:
+    slack_env.fail("users.info", error="invalid_auth")
+    code = main(["check-slack", "--to", "U1"])
+    out = _lines(capsys.readouterr().out)
+    assert code == 1
+    assert out[0] == "REFUSED profile (users.info U1): invalid_auth"
+    assert out[1].startswith("stopped: every further call would fail with invalid_auth")
+    assert out[-1] == f"0 of {len(check_slack.KINDS)} payloads accepted: 1 refused, stopped early."
+    assert not slack_env.calls_to("chat.postMessage")
+
+
 def test_without_to_a_real_run_stops_with_a_usage_message_and_exit_2(
     slack_env: FakeSlack, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -226,6 +226,7 @@ def test_user_text_in_titles_and_names_is_escaped(deps, fake_slack, clock):
 
 def test_exactly_one_digest_with_two_workers(deps, settings, fake_slack, clock, database_url_for_tests):
     for i in range(5):
+        fake_slack.add_channel(f"C{i}", bot_member=True)
         make_team(deps, name=f"Team {i}", channel=f"C{i}", members=(f"UM{i}",))
     clock.set(MONDAY)
     workers = [
