@@ -18,6 +18,7 @@ from typing import Any
 from bot import notify
 from bot.deps import Deps
 from bot.messages import digest as digest_messages
+from bot.messages.blocks import section, to_dicts
 from bot.messages.catalogue import catalogue, escape
 from bot.messages.help import text_message
 from bot.services import digest, dispatch, people, teams
@@ -249,7 +250,8 @@ class Digests:
                 )
         cat = catalogue(out.language)
         for ts in thread[len(out.thread) :]:  # the thread got shorter: empty the messages left over
-            gateway.update_message(out.channel, ts, cat.t("digest.thread_moved"), None, client="dispatch")
+            moved = cat.t("digest.thread_moved")  # with blocks: without them Slack would keep the old lines
+            gateway.update_message(out.channel, ts, moved, to_dicts([section(moved)]), client="dispatch")
         return thread
 
 

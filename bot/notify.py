@@ -38,3 +38,12 @@ def respond(deps: Deps, team_id: str, response_url: str | None, payload: dict[st
         deps.gateway.respond(response_url, payload)
     except SlackError as exc:
         log.warning("response_url failed: %s", exc.error, extra={"workspace": team_id})
+
+
+def tell(deps: Deps, team_id: str, user_id: str, origin: dict[str, str], payload: dict[str, Any]) -> None:
+    """Tell the person something went wrong where they are: in the conversation they typed or clicked in
+    (its response_url), or by direct message when there is none (a click on Home or in a modal)."""
+    if origin.get("response_url"):
+        respond(deps, team_id, origin["response_url"], payload)
+    else:
+        dm(deps, team_id, user_id, {"text": payload["text"], "blocks": payload.get("blocks")})

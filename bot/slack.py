@@ -11,6 +11,7 @@ Errors leave this module as `SlackError`, classified so callers decide without p
 
 from __future__ import annotations
 
+import json
 import logging
 from dataclasses import dataclass
 from typing import Any
@@ -51,13 +52,25 @@ WORKSPACE_ERRORS = frozenset(
 )
 
 
+# Errors about the payload itself: a bug of ours, which Slack explains with the path of the offence.
+PAYLOAD_ERRORS = frozenset({"invalid_blocks", "invalid_arguments", "msg_blocks_too_long", "invalid_blocks_format"})
+
+
 class SlackError(Exception):
-    def __init__(self, method: str, error: str, status: int | None = None, retry_after: float | None = None):
-        super().__init__(f"{method}: {error}")
+    def __init__(
+        self,
+        method: str,
+        error: str,
+        status: int | None = None,
+        retry_after: float | None = None,
+        detail: list[str] | None = None,
+    ):
+        super().__init__(f"{method}: {error}" + (f" ({'; '.join(detail)})" if detail else ""))
         self.method = method
         self.error = error
         self.status = status
         self.retry_after = retry_after
+        self.detail = detail or []  # what Slack said is wrong, with the path (e.g. blocks[2].elements[1])
 
     @property
     def rate_limited(self) -> bool:
@@ -70,6 +83,14 @@ class SlackError(Exception):
     @property
     def workspace_wide(self) -> bool:
         return self.error in WORKSPACE_ERRORS
+
+
+def _detail(data: Any) -> list[str]:
+    """Slack names the offence in `errors` or `response_metadata.messages` ("[ERROR] ... [json-pointer:...]")."""
+    if not isinstance(data, dict):
+        return []
+    found = data.get("errors") or (data.get("response_metadata") or {}).get("messages") or []
+    return [str(item).removeprefix("[ERROR] ") for item in found if isinstance(item, str)]
 
 
 @dataclass(frozen=True)
@@ -115,12 +136,16 @@ class SlackGateway:
         except SlackApiError as exc:
             resp = exc.response
             retry_after = resp.headers.get("Retry-After") or resp.headers.get("retry-after")
-            raise SlackError(
+            error = SlackError(
                 method,
                 str(resp.get("error") or f"http_{resp.status_code}"),
                 status=resp.status_code,
                 retry_after=float(retry_after) if retry_after else None,
-            ) from None
+                detail=_detail(resp.data),
+            )
+            if error.error in PAYLOAD_ERRORS:
+                log.error("Slack refused the payload of %s: %s %s", method, error.error, "; ".join(error.detail))
+            raise error from None
         except OSError as exc:  # connection refused, timeouts
             raise SlackError(method, f"connection_error: {type(exc).__name__}") from None
         return dict(response.data) if isinstance(response.data, dict) else {}
@@ -211,7 +236,12 @@ class SlackGateway:
         except OSError as exc:
             raise SlackError("response_url", f"connection_error: {type(exc).__name__}") from None
         if answer.status_code >= 400:
-            raise SlackError("response_url", f"http_{answer.status_code}", status=answer.status_code)
+            try:
+                body = json.loads(answer.body or "{}")
+            except ValueError:
+                body = {}
+            error = str(body.get("error") or f"http_{answer.status_code}") if isinstance(body, dict) else ""
+            raise SlackError("response_url", error, status=answer.status_code, detail=_detail(body))
 
     # -- channels -----------------------------------------------------------------------
 

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import logging
 
+from bot import notify
 from bot.deps import Deps
+from bot.listeners.edge import Caller
 from bot.messages.action_form import FormState, action_form
+from bot.messages.actions import notice
 from bot.messages.catalogue import Catalogue
 from bot.slack import SlackError
 from models import Action
@@ -30,11 +33,14 @@ def state_from_action(action: Action, mode: str, origin: dict[str, str]) -> Form
     )
 
 
-def open_form(deps: Deps, trigger_id: str, cat: Catalogue, state: FormState) -> bool:
-    """Open the form; False when Slack refused (an expired trigger, a rate limit)."""
+def open_form(deps: Deps, trigger_id: str, cat: Catalogue, state: FormState, who: Caller | None = None) -> bool:
+    """Open the form; False when Slack refused (an expired trigger, a rate limit). With `who`, the person is
+    told it did not open, where they clicked or by direct message."""
     try:
         deps.gateway.open_view(trigger_id, action_form(cat, state))
         return True
     except SlackError as exc:
         log.warning("views.open failed: %s", exc.error)
+        if who is not None:
+            notify.tell(deps, who.team_id, who.user_id, state.origin, notice(cat.t("error.slack_busy")))
         return False

@@ -2,8 +2,8 @@
 
 Wins come first, then what is open, overdue and needs attention. `summary` teams get counts only;
 `detailed` teams also get action titles. Opening lines, voicemail plans and notes are never read here.
-Slack's limits (50 blocks, 3,000 characters a section) are kept by splitting the thread over several
-messages, and past MAX_THREAD_MESSAGES by summarising the rest in one line.
+Slack's limits (50 blocks, 3,000 characters a section, about 12,000 characters a message) are kept by
+splitting the thread over several messages, and past MAX_THREAD_MESSAGES by summarising the rest in one line.
 """
 
 from __future__ import annotations
@@ -15,8 +15,10 @@ from typing import Any
 
 from slack_sdk.models.blocks import Block
 
+from bot.fake_slack.blockkit import text_size
 from bot.messages.blocks import (
     MAX_MESSAGE_BLOCKS,
+    MESSAGE_TEXT_BUDGET,
     SECTION_TEXT_LIMIT,
     actions,
     button,
@@ -24,6 +26,7 @@ from bot.messages.blocks import (
     header,
     section,
     to_dicts,
+    within_budget,
 )
 from bot.messages.catalogue import Catalogue, escape
 from bot.services.digest import DigestData, MemberLine, Wins
@@ -136,23 +139,23 @@ def _sections(texts: list[str]) -> list[tuple[str, int]]:
 
 
 def thread_messages(cat: Catalogue, data: DigestData) -> list[dict[str, Any]]:
+    """The member lines, split over as many thread messages as Slack's block count and text size need."""
     if not data.members:
         return []
     detailed = data.privacy == "detailed"
     packed = _sections([member_text(cat, m, detailed) for m in data.members])
-    room = BLOCKS_PER_THREAD_MESSAGE * MAX_THREAD_MESSAGES
-    sections = [text for text, _ in packed]
-    if len(packed) > room:  # an enormous team: summarise the tail rather than fail
-        dropped = sum(count for _, count in packed[room - 1 :])
-        sections = sections[: room - 1] + [cat.t("digest.more_members", count=dropped)]
-    messages = []
-    for start in range(0, len(sections), BLOCKS_PER_THREAD_MESSAGE):
-        chunk = sections[start : start + BLOCKS_PER_THREAD_MESSAGE]
-        blocks: list[Block] = [section(text) for text in chunk]
-        if start == 0:
-            blocks.insert(0, section(f"*{cat.t('digest.thread_title', week=week_text(cat, data))}*"))
-        messages.append({"text": cat.t("digest.thread_title", week=week_text(cat, data)), "blocks": to_dicts(blocks)})
-    return messages
+    title = cat.t("digest.thread_title", week=week_text(cat, data))
+    chunks: list[list[str]] = [[f"*{title}*"]]
+    for index, (text, _) in enumerate(packed):
+        current = chunks[-1]
+        if len(current) >= BLOCKS_PER_THREAD_MESSAGE or sum(map(len, current)) + len(text) > MESSAGE_TEXT_BUDGET:
+            if len(chunks) == MAX_THREAD_MESSAGES:  # an enormous team: summarise the tail rather than fail
+                dropped = sum(count for _, count in packed[index:])
+                current[-1] = cat.t("digest.more_members", count=dropped + packed[index - 1][1])
+                break
+            chunks.append(current := [])
+        current.append(text)
+    return [{"text": title, "blocks": to_dicts([section(text) for text in chunk])} for chunk in chunks]
 
 
 def fingerprint(payloads: list[dict[str, Any]]) -> str:
@@ -169,10 +172,15 @@ def preview(cat: Catalogue, data: DigestData, team_id: int, *, posted: bool) -> 
     )
     blocks.insert(0, section(intro).to_dict())
     room = MAX_MESSAGE_BLOCKS - len(blocks) - 1
-    thread_blocks = [b for message in thread_messages(cat, data) for b in message["blocks"]]
-    if len(thread_blocks) > room:
-        thread_blocks = thread_blocks[: room - 1] + [context(cat.t("digest.preview_cut")).to_dict()]
-    blocks += thread_blocks
+    thread = [Block.parse(b) for message in thread_messages(cat, data) for b in message["blocks"]]
+    cut = within_budget(
+        [],
+        [[b] for b in thread],
+        lambda _: context(cat.t("digest.preview_cut")),
+        limit=room,
+        text_budget=MESSAGE_TEXT_BUDGET - text_size(blocks),
+    )
+    blocks += to_dicts(cut)
     if data.channel_id and not posted:
         blocks.append(actions(button(cat.t("digest.post_now"), "digest_post", str(team_id), style="primary")).to_dict())
     return {"response_type": "ephemeral", "text": main["text"], "blocks": blocks}

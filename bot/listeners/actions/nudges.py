@@ -171,7 +171,7 @@ def on_edit(ack: Ack, body: dict[str, Any], action: dict[str, Any], context: dic
         except (checkins.AnswerError, actions.ActionError):
             state = None
     if state is not None:
-        open_form(deps, body["trigger_id"], cat, state)
+        open_form(deps, body["trigger_id"], cat, state, who)
     _after(deps, who, ids[0])
 
 
@@ -196,7 +196,7 @@ def on_next_step(ack: Ack, body: dict[str, Any], action: dict[str, Any], context
         state.due = week.next_working_day(today + timedelta(weeks=NEXT_STEP_WEEKS), include=True)
         state.kind = "top_client"
         checkins.answer(session, deps.clock, person, nudge, ids[1], "next_step", today=today)
-    open_form(deps, body["trigger_id"], cat, state)
+    open_form(deps, body["trigger_id"], cat, state, who)
     _after(deps, who, ids[0])
 
 

@@ -50,8 +50,7 @@ def _answer_error(deps: Deps, who: Caller, origin: dict[str, str], code: str) ->
     with deps.transaction() as session:
         person, _ = person_for(session, deps, who)
         text = cat_for(deps, person).t(f"error.{code}")
-    if origin.get("response_url"):
-        notify.respond(deps, who.team_id, origin["response_url"], action_messages.notice(text, replace=False))
+    notify.tell(deps, who.team_id, who.user_id, origin, action_messages.notice(text, replace=False))
     home.publish(deps, who.team_id, who.user_id)
 
 
@@ -194,7 +193,7 @@ def on_add(ack: Ack, body: dict[str, Any], context: dict[str, Any]) -> None:
     with deps.transaction() as session:
         person, _ = person_for(session, deps, who)
         cat = cat_for(deps, person)
-    open_form(deps, body["trigger_id"], cat, FormState(origin=origin_of(body)))
+    open_form(deps, body["trigger_id"], cat, FormState(origin=origin_of(body)), who)
 
 
 def on_home_starter(ack: Ack, body: dict[str, Any], action: dict[str, Any], context: dict[str, Any]) -> None:
@@ -205,7 +204,7 @@ def on_home_starter(ack: Ack, body: dict[str, Any], action: dict[str, Any], cont
         cat, today = cat_for(deps, person), today_of(deps, person)
     state = starter_state(cat, action.get("value") or "other", today)
     state.origin = origin_of(body)
-    open_form(deps, body["trigger_id"], cat, state)
+    open_form(deps, body["trigger_id"], cat, state, who)
 
 
 def register(app: App) -> None:

@@ -82,7 +82,7 @@ def on_adjust(ack: Ack, body: dict[str, Any], action: dict[str, Any], context: d
     if state is None:
         finish_answer(deps, who, origin, action_messages.notice(cat.t("proposal.answered")), None)
         return
-    open_form(deps, body["trigger_id"], cat, state)
+    open_form(deps, body["trigger_id"], cat, state, who)
 
 
 def on_decline(ack: Ack, body: dict[str, Any], action: dict[str, Any], context: dict[str, Any]) -> None:
