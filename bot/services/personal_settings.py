@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 from bot.services import events, planning
 from bot.services.calendar import format_days
 from bot.services.clock import Clock
-from bot.services.dates import find_due
+from bot.services.dates import read_due
 from models import Person
 
 PAUSE_MAX_MONTHS = 12
@@ -169,7 +169,7 @@ def parse_pause(text: str, today: date, language: str | None = None) -> date:
     phrase = _PAUSE_LEAD.sub("", text.strip())
     if not phrase:
         raise SettingError("pause_format")
-    found = find_due(phrase, today, language) or (find_due(phrase, today) if language else None)
+    found = read_due(phrase, today, language)  # their own language first, then the other
     if found is None:
         raise SettingError("pause_format")
     rest = (phrase[: found.start] + phrase[found.end :]).strip(" ,.!")
