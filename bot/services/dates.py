@@ -46,6 +46,34 @@ def find_due(text: str, today: date, language: str | None = None) -> DueMatch | 
     return _best_rule_match(text, today, code) or _dateparser_match(text, today, code)
 
 
+def read_due(text: str, today: date, language: str | None) -> DueMatch | None:
+    """Find the due date in text a person typed: their own language first, then the other one.
+
+    People type in the language they think in, not the one their Slack is set to ("bel Jan morgen" from
+    someone set to English). Trying one language at a time, rather than the merged vocabulary, lets the
+    person's own language win where both would read something: in English "over 3 days" is no date, and a
+    text with a date phrase in each language keeps the one in their language. Only a longer reading of the
+    same phrase replaces it ("op vrijdag 4 december" over English "4 december", "uiterlijk friday" over
+    "friday"), so no word of the date stays behind in the title. The hand-written rules of every language
+    go before dateparser, whose guesses are the least sure.
+    """
+    code = _language_code(language)
+    if code is None:
+        return find_due(text, today)
+    if isinstance(today, datetime):
+        today = today.date()
+    if not text or not text.strip():
+        return None
+    order = (code, *(other for other in LANGUAGES if other != code))
+    found = next((match for each in order if (match := _best_rule_match(text, today, each))), None)
+    if found is None:
+        return next((match for each in order if (match := _dateparser_match(text, today, each))), None)
+    wider = _best_rule_match(text, today, None)
+    if wider and wider.start <= found.start and found.end <= wider.end and _rank(wider) > _rank(found):
+        return wider
+    return found
+
+
 # --------------------------------------------------------------------------------------------------------
 # Vocabulary. Each language lists regex fragments (for phrases) and word tables (for values); with no
 # language hint both are merged, so mixed texts like "bel Jan by Friday" work too.
@@ -319,6 +347,7 @@ def _merge(first: _Vocab, second: _Vocab) -> _Vocab:
 
 _BOTH = _merge(_EN, _NL)
 _VOCABS: dict[str | None, _Vocab] = {"en": _EN, "nl": _NL, None: _BOTH}
+LANGUAGES = ("en", "nl")  # the languages the vocabulary knows, as people.LANGUAGES
 
 # Month names that are also first names or words: alone, after an ambiguous preposition ("bel Jan voor Mei"
 # = "call Jan for May", "on May's behalf"), or before a count ("stuur Jan 5 offertes"), they are not dates.
@@ -333,7 +362,7 @@ def _language_code(language: str | None) -> str | None:
     if not language:
         return None
     code = language.lower().replace("_", "-").split("-")[0]
-    return code if code in ("en", "nl") else None
+    return code if code in LANGUAGES else None
 
 
 def _key(word: str) -> str:

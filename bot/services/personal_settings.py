@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 from bot.services import events, planning
 from bot.services.calendar import format_days
 from bot.services.clock import Clock
-from bot.services.dates import find_due
+from bot.services.dates import read_due
 from models import Person
 
 PAUSE_MAX_MONTHS = 12
@@ -41,24 +41,34 @@ class SettingError(ValueError):
 
 # ---- parsers --------------------------------------------------------------------------------------------
 
-_TIME = re.compile(r"(?P<h>\d{1,2})(?:[:.hu](?P<m>\d{2}))?(?:\s*(?:h|u|uur))?", re.IGNORECASE)
-_RANGE_SEPARATOR = re.compile(r"\s*(?:-|–|—|\bto\b|\btot\b|\btill\b|\buntil\b|\bt/m\b)\s*", re.IGNORECASE)
+# Times as people write them in either language: "15:00", "15.00", "15u", "15 uur", "3pm", "3:30 p.m.".
+_TIME = re.compile(
+    r"(?P<h>\d{1,2})(?:[:.hu](?P<m>\d{2}))?(?:\s*(?:h|u|uur))?(?:\s*(?P<half>[ap])\.?\s?m\.?)?", re.IGNORECASE
+)
+_RANGE_SEPARATOR = re.compile(
+    r"\s*(?:-|–|—|\bto\b|\btot\b|\btill\b|\buntil\b|\bt/m\b|\band\b|\ben\b)\s*", re.IGNORECASE
+)
+_RANGE_LEAD = re.compile(r"^\s*(?:from|between|van|tussen)\s+", re.IGNORECASE)  # "van 9 tot 17"
 
 
 def parse_time(text: str) -> time:
-    """ "15:00", "15.00", "9:30", "15", "15u" -> time; anything else raises SettingError("time_format")."""
+    """ "15:00", "15.00", "9:30", "15", "15u", "3pm" -> time; anything else raises SettingError("time_format")."""
     match = _TIME.fullmatch(text.strip())
     if match is None:
         raise SettingError("time_format")
     hour, minute = int(match["h"]), int(match["m"] or 0)
+    if match["half"]:  # 12-hour clock: 12am is midnight, 12pm noon
+        if not 1 <= hour <= 12:
+            raise SettingError("time_format")
+        hour = hour % 12 + (12 if match["half"].lower() == "p" else 0)
     if hour > 23 or minute > 59:
         raise SettingError("time_format")
     return time(hour, minute)
 
 
 def parse_hours(text: str) -> tuple[time, time]:
-    """ "08:30-16:00", "8:30-16", "8.30-16.00", "9 to 17" -> (start, end), start before end."""
-    parts = _RANGE_SEPARATOR.split(text.strip(), maxsplit=1)
+    """ "08:30-16:00", "8.30-16.00", "9 to 17", "van 9 tot 17", "between 9am and 5pm" -> (start, end)."""
+    parts = _RANGE_SEPARATOR.split(_RANGE_LEAD.sub("", text.strip()), maxsplit=1)
     if len(parts) != 2 or _RANGE_SEPARATOR.search(parts[1]):
         raise SettingError("hours_format")
     try:
@@ -94,6 +104,7 @@ for _index, _names in enumerate(
 
 _DAY_GROUPS: dict[str, frozenset[int]] = {
     "weekdays": frozenset(range(5)),
+    "weekdagen": frozenset(range(5)),
     "workdays": frozenset(range(5)),
     "werkdagen": frozenset(range(5)),
     "doordeweeks": frozenset(range(5)),
@@ -103,7 +114,9 @@ _DAY_GROUPS: dict[str, frozenset[int]] = {
     "everyday": ALL_DAYS,
 }
 _DAY_LIST_SEPARATOR = re.compile(r"\s*(?:,|;|&|\+|\band\b|\ben\b|\s)\s*", re.IGNORECASE)
-_DAY_RANGE = re.compile(r"\s*(?:-|–|—|\bto\b|\btot\b|\bt/m\b|\btill\b|\bthrough\b|\bthru\b)\s*", re.IGNORECASE)
+_DAY_RANGE = re.compile(
+    r"\s*(?:-|–|—|\bto\b|\btot(?:\s+en\s+met)?\b|\bt/m\b|\btill\b|\buntil\b|\bthrough\b|\bthru\b)\s*", re.IGNORECASE
+)
 
 
 def _day(word: str) -> int:
@@ -114,7 +127,10 @@ def _day(word: str) -> int:
 
 
 def parse_days(text: str) -> frozenset[int]:
-    """ "mon-thu", "mon,wed,fri", "ma-do", "maandag t/m donderdag", "weekdays", "werkdagen" -> {0..6}.
+    """ "mon-thu", "mon,wed,fri", "ma-do", "maandag tot en met donderdag", "werkdagen" -> {0..6}.
+
+    Day names of both languages are read whatever the person's language (nl and en abbreviations do not
+    collide), so "days ma-do" works from someone set to English.
 
     Ranges may wrap round the week ("fri-mon"). Raises SettingError("days_format") for an unknown word
     and SettingError("days_empty") when nothing is named.
@@ -169,7 +185,7 @@ def parse_pause(text: str, today: date, language: str | None = None) -> date:
     phrase = _PAUSE_LEAD.sub("", text.strip())
     if not phrase:
         raise SettingError("pause_format")
-    found = find_due(phrase, today, language) or (find_due(phrase, today) if language else None)
+    found = read_due(phrase, today, language)  # their own language first, then the other
     if found is None:
         raise SettingError("pause_format")
     rest = (phrase[: found.start] + phrase[found.end :]).strip(" ,.!")

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from bot.services.coaching import extract_contacts
-from bot.services.dates import find_due
+from bot.services.dates import read_due
 
 # A leading mention makes it a manager's proposal: "/action @piet call Jan ...".
 _LEADING_MENTION = re.compile(r"^\s*<@([UW][A-Z0-9]+)(?:\|[^>]*)?>\s*")
@@ -58,7 +58,7 @@ def parse(text: str, today: date, language: str | None = None) -> QuickAdd:
     if mention:
         for_user_id = mention.group(1)
         text = text[mention.end() :]
-    due_match = find_due(text, today, language)
+    due_match = read_due(text, today, language)  # their own language first, then the other
     if due_match is not None:
         title = text[: due_match.start] + " " + text[due_match.end :]
         due = due_match.due
