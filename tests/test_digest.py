@@ -540,3 +540,34 @@ def test_a_channel_problem_known_since_setup_is_still_reported_when_the_digest_f
     tick(deps)
     dms = dms_to(fake_slack, MANAGER)
     assert len(dms) == 1 and "archived" in text_of(dms[0])
+
+
+def test_a_thread_that_shrinks_keeps_no_old_lines_in_its_leftover_messages(deps, fake_slack, clock):
+    members = tuple(f"UM{i:03d}" for i in range(80))
+    team_id = make_team(deps, privacy="detailed", members=members)
+    long_title = "Call the whole partner group of a very large client about the renewal " * 3
+    for user_id in members:
+        add_action(deps, user_id, long_title, due=date(2026, 11, 25), status="done",
+                   done_at=datetime(2026, 11, 25, 11, tzinfo=AMSTERDAM))
+        add_action(deps, user_id, long_title, due=date(2026, 11, 20), attention=True)
+    clock.set(MONDAY)
+    tick(deps)
+    with deps.sessions() as session:
+        posted = session.scalar(select(Digest))
+        thread = list(posted.thread_ts)
+    assert len(thread) >= 2  # split by text size: far fewer than 50 blocks, far more than 12,000 characters
+    for ts in thread:
+        assert len(text_of({"blocks": fake_slack.message(CHANNEL, ts).blocks})) <= 12_000
+    clock.advance(timedelta(hours=1))
+    with deps.transaction() as session:  # counts only from now on: the thread gets much shorter
+        session.get(Team, team_id).privacy = "summary"
+        bram = people.find_person(session, "T1", members[0])
+        action = session.scalar(select(Action).where(Action.owner_id == bram.id, Action.status == "open"))
+        action.due_date = date(2026, 11, 27)  # a late answer about last week: news for the posted digest
+        action_service.complete(session, clock, action, bram, outcomes=["meeting"])
+    tick(deps)
+    with deps.sessions() as session:
+        edited = list(session.scalar(select(Digest)).thread_ts)
+    leftovers = [fake_slack.message(CHANNEL, ts) for ts in thread if ts not in edited[:1]]
+    assert leftovers and all(long_title.strip()[:40] not in text_of({"blocks": m.blocks}) for m in leftovers)
+    assert all(len(m.blocks) == 1 and "(merged into the lines above)" in text_of({"blocks": m.blocks}) for m in leftovers)

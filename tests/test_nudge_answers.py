@@ -261,3 +261,31 @@ def test_two_dones_on_one_day_share_one_celebration_updated_in_place(
     assert shared, "the first celebration was not updated"
     text = text_of(shared[-1])
     assert "Call Jan, Piet and Klaas" in text and "Also done today: *Call Jan*" in text
+
+
+def test_a_check_in_about_ten_actions_with_three_contacts_shows_what_fits_and_how_many_more(
+        deps, clock, delivery, fake_slack):
+    clock.set(MONDAY)
+    for i in range(10):
+        add(deps, f"Call client {i}", date(2026, 12, 2), contacts=(f"Jan {i}", f"Piet {i}", f"Klaas {i}"))
+    nudge = deliver_at(deps, clock, delivery, datetime(2026, 12, 2, 16, 0, 30, tzinfo=AMSTERDAM))
+    assert nudge.kind == "checkin" and len(nudge.action_ids) == 10
+    shown = fake_slack.message(nudge.channel_id, nudge.message_ts)  # it arrived: Slack took it
+    assert shown is not None and len(shown.blocks) <= 50
+    text = text_of({"blocks": shown.blocks})
+    asked = [i for i in range(10) if f"Call client {i}*" in text]
+    assert 0 < len(asked) < 10
+    assert f"and {10 - len(asked)} more. Your Home tab shows them all." in text
+
+
+def test_a_button_in_a_check_in_sent_before_the_ids_changed_still_answers(deps, clock, delivery, fake_slack, slack,
+                                                                            running):
+    nudge = checkin(deps, clock, delivery)
+    first = nudge.action_ids[0]
+    # Messages already in people's DMs carry the old shared id; their value says the answer.
+    container = {"type": "message", "channel_id": nudge.channel_id, "message_ts": nudge.message_ts}
+    assert slack.block_action("nudge_answer", f"{nudge.id}:{first}:done", container=container).status == 200
+    running.settle()
+    with deps.sessions() as session:
+        assert session.get(Action, first).status == "done"
+    assert "Change my answer" in text_of(updates(fake_slack)[-1])
