@@ -179,3 +179,15 @@ def test_the_managers_home_is_a_look_at_the_members_lists_and_is_logged(slack, r
     slack.event({"type": "app_home_opened", "user": MANAGER, "tab": "home"})  # again today: who looked is known
     running.settle()
     assert event_kinds(deps).count("digest_viewed") == 1
+
+
+def test_a_review_that_slack_would_not_open_is_said_by_direct_message(slack, running, fake_slack, deps, clock):
+    walk_setup(deps)
+    slack.event({"type": "app_home_opened", "user": MANAGER, "tab": "home"})
+    running.settle()
+    home = {**fake_slack.workspace.homes[MANAGER].view, "id": fake_slack.workspace.homes[MANAGER].id}
+    fake_slack.fail("views.open", error="expired_trigger_id")  # the click reached us too late
+    slack.block_action("review_open", MEMBER, user=MANAGER, view=home)
+    running.settle()
+    told = [c.params for c in fake_slack.calls_to("chat.postMessage") if c.params["channel"] in (MANAGER, f"D{MANAGER}")]
+    assert len(told) == 1 and "Slack didn't let me open the form just now" in text_of(told[0])

@@ -7,8 +7,9 @@ from typing import Any
 from slack_bolt import Ack, App
 
 from bot import notify
+from bot.deps import Deps
 from bot.listeners.commands.team import review_modal, run_digest
-from bot.listeners.edge import caller, cat_for, deps_of, origin_of, person_for
+from bot.listeners.edge import Caller, caller, cat_for, deps_of, origin_of, person_for
 from bot.messages import teams as team_messages
 from bot.messages.action_form import FormState, action_form
 from bot.slack import SlackError
@@ -49,7 +50,7 @@ def on_review_open(ack: Ack, body: dict[str, Any], context: dict[str, Any]) -> N
     try:
         deps.gateway.open_view(body["trigger_id"], view)
     except SlackError:
-        pass
+        _tell_busy(deps, who, body)
 
 
 def on_review_propose(ack: Ack, body: dict[str, Any], context: dict[str, Any]) -> None:
@@ -67,7 +68,15 @@ def on_review_propose(ack: Ack, body: dict[str, Any], context: dict[str, Any]) -
         else:
             deps.gateway.open_view(body["trigger_id"], view)
     except SlackError:
-        notify.respond(deps, who.team_id, body.get("response_url"), team_messages.message(cat.t("error.slack_busy")))
+        _tell_busy(deps, who, body)
+
+
+def _tell_busy(deps: Deps, who: Caller, body: dict[str, Any]) -> None:
+    """A modal that did not open is said where the person clicked, or by DM from Home or a modal."""
+    with deps.transaction() as session:
+        person, _ = person_for(session, deps, who)
+        text = cat_for(deps, person).t("error.slack_busy")
+    notify.tell(deps, who.team_id, who.user_id, origin_of(body), team_messages.message(text))
 
 
 def register(app: App) -> None:
