@@ -6,19 +6,27 @@ Two 12-week runs (English and Dutch) are shared by the tests that read them.
 
 from __future__ import annotations
 
+import io
 import os
 import subprocess
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, time
 from pathlib import Path
+from typing import Any
 
 import holidays
 import pytest
+import yaml
+from slack_sdk.models.blocks import ActionsBlock, ButtonElement
 
 from bot import __main__ as bot_main
+from bot.fake_slack.workspace import Refusal
+from bot.messages import nudges
 from bot.messages.catalogue import Catalogue, catalogue
 from bot.simulate import render, summary, transcript
+from bot.simulate.cli import REFUSED, report_refusals
+from bot.simulate.plan import BEHAVIOURS
 from bot.simulate.plan_file import PlanError, load_plan
 from bot.simulate.run import Entry, Options, simulate
 from bot.simulate.summary import KINDS, Row
@@ -38,6 +46,8 @@ class Played:
     start: date
     end: date
     share: float
+    refusals: list[Refusal] = field(default_factory=list)  # what the fake Slack refused
+    exit_code: int = 0  # what `python -m bot simulate` would answer for these refusals
 
 
 def play(options: Options) -> Played:
@@ -51,6 +61,8 @@ def play(options: Options) -> Played:
             outcome.start,
             outcome.end,
             outcome.inspire_share,
+            list(outcome.refusals),
+            report_refusals(outcome.refusals, io.StringIO()),
         )
     finally:
         outcome.close()
@@ -409,3 +421,71 @@ def test_block_kit_reads_like_slack() -> None:
     assert '<b>Call <span class="mention">@Ann de Vries</span></b>' in page
     assert "<i>Acme &amp; Co</i> &lt;!here&gt;" in page
     assert '<span class="btn primary">Done</span>' in page
+
+
+# -- one fake Slack: what Slack would refuse fails the run ------------------------------------------
+
+
+def test_twelve_weeks_send_nothing_slack_would_refuse(twelve_weeks: Played) -> None:
+    assert twelve_weeks.refusals == []
+    assert twelve_weeks.exit_code == 0
+
+
+def test_a_payload_slack_would_refuse_fails_the_run_loudly(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def twin_buttons(cat: Catalogue, view: nudges.NudgeView) -> list[Any]:
+        return [
+            ActionsBlock(
+                elements=[
+                    ButtonElement(text="Done", action_id="same", value="1"),
+                    ButtonElement(text="Not yet", action_id="same", value="2"),
+                ]
+            )
+        ]
+
+    monkeypatch.setitem(nudges.RENDERERS, "checkin", twin_buttons)
+    assert bot_main.main(["simulate", "--weeks", "1"]) == REFUSED
+    captured = capsys.readouterr()
+    assert "the fake Slack refused" in captured.err
+    assert "chat.postMessage: invalid_blocks" in captured.err
+    assert "blocks[0].elements[1]: duplicate action_id 'same'" in captured.err
+    assert captured.out.startswith("Conscience simulation: 1 week")  # the transcript still shows what went out
+
+
+def stress_plan(path: Path) -> Path:
+    """40 members, each agreeing on 10 actions with 3 contacts due the same day, with 1,200-character
+    preparations, in a team whose digest names every action (privacy detailed)."""
+    preparation = ("Ask how the new process works out, and what they would change next quarter. " * 20)[:1200]
+    people: list[dict[str, Any]] = [{"name": "Marieke Jansen", "role": "manager"}]
+    for person in range(1, 41):
+        actions = [
+            {
+                "title": f"Call the three contacts of account {number} about renewing the agreement " + "x" * 200,
+                "kind": "top_client",
+                "week": 1,
+                "due": "tue+1",  # the next week's plan carries all ten preparations
+                "contacts": [f"Contact {c} of account {number}, person {person}" for c in range(1, 4)],
+                "opening": preparation,
+                "voicemail": preparation,
+            }
+            for number in range(1, 11)
+        ]
+        people.append({"name": f"Member {person:02d}", "answers": BEHAVIOURS[person % 4], "actions": actions})
+    plan = {"team": {"name": "Stress", "channel": "stress", "privacy": "detailed"}, "people": people}
+    path.write_text(yaml.safe_dump(plan, allow_unicode=True, width=10_000), encoding="utf-8")
+    return path
+
+
+def test_a_crowded_week_of_a_large_team_sends_nothing_slack_would_refuse(tmp_path: Path) -> None:
+    outcome = simulate(Options(weeks=2, plan=load_plan(stress_plan(tmp_path / "stress.yml"))))
+    try:
+        assert [str(r) for r in outcome.refusals] == []
+        posted = [e for e in outcome.entries if e.what == "dm"]
+        assert {e.kind for e in posted} >= {"weekplan", "prep"}
+        assert len({e.user_id for e in posted}) == 40
+        digests = [e for e in outcome.entries if e.what == "digest"]
+        assert len(digests) == 2
+        assert "account 1 about" in str(digests[-1].thread)  # detailed: the titles, over several thread messages
+    finally:
+        outcome.close()

@@ -1,6 +1,8 @@
 """`python -m bot simulate`: options, checks that fail with a message (exit 2), the run, and its output.
 
-stdout gets the transcript only; the progress bar and notes go to stderr.
+stdout gets the transcript only; the progress bar and notes go to stderr. A run in which the fake Slack refused
+anything (a payload Slack would answer with invalid_blocks, a post in a channel the app is not in) still prints its
+transcript, then names each refusal on stderr and exits 3: a simulation never passes over what Slack would refuse.
 """
 
 from __future__ import annotations
@@ -8,10 +10,13 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from collections import Counter
+from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any, TextIO
 
+from bot.fake_slack.workspace import Refusal
 from bot.messages.catalogue import CATALOGUE_DIR, CatalogueError, load, placeholders
 from bot.simulate import summary, transcript
 from bot.simulate.plan import BEHAVIOURS
@@ -21,6 +26,21 @@ from bot.simulate.sample import DEFAULT_ANSWERS, MEMBERS
 from config.settings import ConfigError
 
 MAX_WEEKS = 104
+REFUSED = 3  # the exit code of a run in which the fake Slack refused a call
+
+
+def report_refusals(refusals: Sequence[Refusal], stream: TextIO) -> int:
+    """Each distinct refusal (method, error, the paths at fault) on stream; REFUSED if there was any, else 0."""
+    if not refusals:
+        return 0
+    counted = Counter((r.method, r.error, tuple(r.detail)) for r in refusals)
+    stream.write(f"simulate: the fake Slack refused {len(refusals)} call(s); Slack would refuse them too:\n")
+    for (method, error, detail), count in counted.items():
+        times = f" ({count} times)" if count > 1 else ""
+        stream.write(f"  - {method}: {error}{times}\n")
+        for path in detail:
+            stream.write(f"      {path}\n")
+    return REFUSED
 
 
 def add_parser(commands: Any) -> argparse.ArgumentParser:
@@ -158,4 +178,4 @@ def run(args: argparse.Namespace, _top: argparse.ArgumentParser) -> int:
             print(f"simulate: HTML transcript written to {args.html}", file=sys.stderr)
     finally:
         outcome.close()
-    return 0
+    return report_refusals(outcome.refusals, sys.stderr)

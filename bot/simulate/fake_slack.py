@@ -1,12 +1,15 @@
-"""An in-process Slack Web API for the simulator: a WebClient that records calls and answers like Slack.
+"""An in-process Slack Web API for the simulator: a WebClient that records calls and lets the fake Slack answer.
 
-It replaces the three clients inside a real `SlackGateway`, so the gateway's own code (parameter
-encoding, error mapping) runs unchanged; only the HTTP round trip is skipped.
+The answers come from the one implementation of Slack's behaviour, `bot.fake_slack.workspace.Workspace`
+(the same rules as the tests' HTTP fake and the benchmarks), so a payload Slack would refuse is refused
+here too, and every refusal stays in `workspace.refusals`. The client replaces the three clients inside a
+real `SlackGateway`, so the gateway's own code (parameter encoding, error mapping) runs unchanged; only the
+HTTP round trip is skipped. A refusal comes back as the `SlackApiError` slack_sdk raises for it.
 """
 
 from __future__ import annotations
 
-import itertools
+import json as jsonlib
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -14,8 +17,12 @@ from typing import Any
 from slack_sdk import WebClient
 from slack_sdk.web.slack_response import SlackResponse
 
+from bot.fake_slack.workspace import Refusal, Workspace
 from bot.services.clock import Clock
 from bot.slack import SlackGateway
+
+BOT_USER = "UCONSCIENCE"
+JSON_FIELDS = ("blocks", "view", "attachments", "metadata")  # sent as JSON strings in a form body
 
 
 @dataclass(frozen=True)
@@ -41,12 +48,20 @@ class FakeWebClient(WebClient):
         super().__init__(token="xoxb-simulated", base_url="http://simulated.invalid/api/")
         self.clock = clock
         self.team_id = team_id
-        self.users: dict[str, User] = {}
+        self.workspace = Workspace(team_id=team_id, bot_user=BOT_USER, clock=lambda: clock.now().timestamp())
         self.calls: list[Call] = []
-        self._seq = itertools.count(1)
+
+    @property
+    def refusals(self) -> list[Refusal]:
+        """What the fake Slack refused so far, oldest first."""
+        return self.workspace.refusals
 
     def add_user(self, user: User) -> None:
-        self.users[user.user_id] = user
+        self.workspace.add_user(user.user_id, tz=user.timezone, locale=user.locale, name=user.name)
+
+    def add_channel(self, channel_id: str) -> None:
+        """A public channel the app is a member of (a team's digest channel)."""
+        self.workspace.add_channel(channel_id, bot_member=True)
 
     def api_call(  # type: ignore[override]
         self,
@@ -60,56 +75,39 @@ class FakeWebClient(WebClient):
         headers: dict | None = None,
         auth: dict | None = None,
     ) -> SlackResponse:
-        args = {**(params or {}), **(data or {}), **(json or {})}
-        body = self._answer(api_method, args)
-        self.calls.append(Call(api_method, args, self.clock.now(), body.get("ts") if body.get("ok") else None))
+        args = _arguments(params, data, json)
+        status, body, answer_headers = self.workspace.answer(api_method, args)
+        ts = body.get("ts") if body.get("ok") and api_method == "chat.postMessage" else None
+        self.calls.append(Call(api_method, args, self.clock.now(), ts))
         response = SlackResponse(
             client=self,
             http_verb=http_verb,
             api_url=self.base_url + api_method,
             req_args={"params": args},
             data=body,
-            headers={},
-            status_code=200,
+            headers=dict(answer_headers),
+            status_code=status,
         )
-        return response.validate()
-
-    def _answer(self, method: str, args: dict[str, Any]) -> dict[str, Any]:
-        if method == "users.info":
-            user = self.users.get(str(args.get("user")))
-            if user is None:
-                return {"ok": False, "error": "user_not_found"}
-            profile = {"display_name": user.name, "real_name": user.name}
-            return {
-                "ok": True,
-                "user": {
-                    "id": user.user_id,
-                    "name": user.name,
-                    "tz": user.timezone,
-                    "locale": user.locale,
-                    "profile": profile,
-                    "is_bot": False,
-                },
-            }
-        if method == "conversations.open":
-            return {"ok": True, "channel": {"id": "D" + str(args.get("users", "")).split(",")[0]}}
-        if method == "chat.postMessage":
-            # A Slack ts is epoch seconds plus a sequence; from the simulated clock, so runs repeat exactly.
-            ts = f"{int(self.clock.now().timestamp())}.{next(self._seq):06d}"
-            channel = str(args.get("channel", ""))
-            if channel[:1] in ("U", "W"):  # posted to a user id: Slack answers with the app's DM channel
-                channel = "D" + channel
-            return {"ok": True, "channel": channel, "ts": ts}
-        if method == "chat.update":
-            return {"ok": True, "channel": args.get("channel"), "ts": args.get("ts")}
-        if method == "auth.test":
-            return {"ok": True, "team_id": self.team_id, "user_id": "UCONSCIENCE"}
-        return {"ok": True}
+        return response.validate()  # raises SlackApiError on anything but an ok answer, as slack_sdk does
 
     def take(self) -> list[Call]:
         """The calls made since the last take, oldest first."""
         taken, self.calls = self.calls, []
         return taken
+
+
+def _arguments(params: dict | None, data: dict | None, body: dict | None) -> dict[str, Any]:
+    """The call's arguments as Slack reads them: a JSON body goes through JSON (so what JSON cannot carry
+    fails here as it would on the wire), JSON fields of a form body are decoded."""
+    form = {**(params or {}), **(data or {})}
+    for name in JSON_FIELDS:
+        if isinstance(form.get(name), str):
+            try:
+                form[name] = jsonlib.loads(form[name])
+            except ValueError:
+                pass
+    sent = jsonlib.loads(jsonlib.dumps(body)) if body else {}
+    return {**form, **sent}
 
 
 def fake_gateway(client: FakeWebClient) -> SlackGateway:

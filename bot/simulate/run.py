@@ -21,6 +21,7 @@ from sqlalchemy import func, select
 
 from bot.delivery import Delivery
 from bot.deps import Deps, build_deps
+from bot.fake_slack.workspace import Refusal
 from bot.messages import catalogue as catalogues
 from bot.messages.dates import format_day
 from bot.services import actions, checkins, people, teams
@@ -102,6 +103,7 @@ class Outcome:
     channel: str
     inspire_share: float
     deps: Deps  # still usable for reading the database until the outcome is closed
+    refusals: list[Refusal] = field(default_factory=list)  # what the fake Slack refused: each one is a bug
     closers: list[Callable[[], None]] = field(default_factory=list)
 
     def close(self) -> None:
@@ -159,6 +161,7 @@ class Simulation:
         )
         self.clock = FixedClock(datetime.combine(self.start, AGREED_AT, self.zone))
         self.slack = FakeWebClient(self.clock, TEAM_ID)
+        self.slack.add_channel(self.channel_id)  # the app is in the team's digest channel
         engine = make_engine(url)
         closers.append(engine.dispose)
         self.deps = build_deps(settings, clock=self.clock, engine=engine)
@@ -183,6 +186,7 @@ class Simulation:
             channel=self.plan.channel,
             inspire_share=settings.inspire_share,
             deps=self.deps,
+            refusals=list(self.slack.refusals),
             closers=closers,
         )
 
