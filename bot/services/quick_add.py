@@ -8,6 +8,7 @@ from datetime import date
 
 from bot.services.coaching import extract_contacts
 from bot.services.dates import find_due
+from bot.services.slack_text import decode
 
 # A leading mention makes it a manager's proposal: "/action @piet call Jan ...".
 _LEADING_MENTION = re.compile(r"^\s*<@([UW][A-Z0-9]+)(?:\|[^>]*)?>\s*")
@@ -52,12 +53,14 @@ def _tidy(title: str) -> str:
 
 
 def parse(text: str, today: date, language: str | None = None) -> QuickAdd:
+    """`text` as Slack sent it: the leading mention is read from the markup, the rest is decoded once."""
     text = text.strip()
     for_user_id = None
     mention = _LEADING_MENTION.match(text)
     if mention:
         for_user_id = mention.group(1)
         text = text[mention.end() :]
+    text = decode(text)
     due_match = find_due(text, today, language)
     if due_match is not None:
         title = text[: due_match.start] + " " + text[due_match.end :]
