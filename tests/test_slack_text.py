@@ -71,6 +71,25 @@ def test_a_manager_proposes_an_action_with_an_ampersand_to_the_mentioned_member(
     assert action.title == "Call Jan & Piet"
 
 
+def test_a_person_mentioned_in_a_quick_add_is_a_contact_by_user_id_and_shown_as_a_mention(
+    slack, running, fake_slack, deps
+):
+    slack.command("/action", "call <@U2|piet> & Jan tomorrow")
+    assert "Who: <@U2>" in text_of(last_response(fake_slack))
+    running.settle()
+    [action] = actions_of(deps)
+    assert [(c.name, c.slack_user_id) for c in action.contacts] == [("<@U2>", "U2"), ("Jan", None)]
+
+
+def test_a_mention_typed_out_by_hand_in_a_quick_add_is_a_name_shown_as_text(slack, running, fake_slack, deps):
+    slack.command("/action", "call &lt;@U9&gt; tomorrow", as_sent=True)
+    reply = text_of(last_response(fake_slack))
+    assert "Who: &lt;@U9&gt;" in reply and "<@U9>" not in reply
+    running.settle()
+    [action] = actions_of(deps)
+    assert [(c.name, c.slack_user_id) for c in action.contacts] == [("<@U9>", None)]
+
+
 def _team_command(slack, running, fake_slack, text, user=ADMIN, **kwargs):
     before = len(fake_slack.calls_to("response_url"))
     slack.command("/conscience", text, user=user, **kwargs)

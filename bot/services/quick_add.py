@@ -12,6 +12,7 @@ from bot.services.slack_text import decode
 
 # A leading mention makes it a manager's proposal: "/action @piet call Jan ...".
 _LEADING_MENTION = re.compile(r"^\s*<@([UW][A-Z0-9]+)(?:\|[^>]*)?>\s*")
+_MENTION = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>")
 _TRAILING_JOIN = re.compile(r"[\s,;:.\-–]+(?:and|en|&)?\s*$", re.IGNORECASE)
 
 # Words that tell the kind of action, in English and Dutch; the first that matches wins.
@@ -34,9 +35,10 @@ _KIND_WORDS: tuple[tuple[str, re.Pattern[str]], ...] = (
 class QuickAdd:
     title: str
     due: date | None
-    contacts: list[str] = field(default_factory=list)
+    contacts: list[str] = field(default_factory=list)  # names
     kind: str = "other"
     for_user_id: str | None = None  # set when a manager proposes the action to someone
+    contact_user_ids: list[str] = field(default_factory=list)  # people mentioned in the text (Slack markup)
 
 
 def guess_kind(text: str) -> str:
@@ -60,6 +62,7 @@ def parse(text: str, today: date, language: str | None = None) -> QuickAdd:
     if mention:
         for_user_id = mention.group(1)
         text = text[mention.end() :]
+    mentioned = set(_MENTION.findall(text))
     text = decode(text)
     due_match = find_due(text, today, language)
     if due_match is not None:
@@ -68,6 +71,18 @@ def parse(text: str, today: date, language: str | None = None) -> QuickAdd:
     else:
         title, due = text, None
     title = _tidy(title)
+    names, user_ids = [], []
+    for contact in extract_contacts(title):
+        mention = _MENTION.fullmatch(contact)
+        if mention and mention.group(1) in mentioned:  # not a mention typed out by hand (`&lt;@U1&gt;`)
+            user_ids.append(mention.group(1))
+        else:
+            names.append(contact)
     return QuickAdd(
-        title=title, due=due, contacts=extract_contacts(title), kind=guess_kind(title), for_user_id=for_user_id
+        title=title,
+        due=due,
+        contacts=names,
+        kind=guess_kind(title),
+        for_user_id=for_user_id,
+        contact_user_ids=user_ids,
     )
