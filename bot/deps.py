@@ -10,6 +10,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.admin_cache import AdminCache
+from bot.event_deliveries import EventDeliveries
 from bot.language_cache import LanguageCache
 from bot.services import rules as plan_rules
 from bot.services.clock import Clock, SystemClock
@@ -27,6 +28,7 @@ class Deps:
     clock: Clock
     languages: LanguageCache = field(default_factory=LanguageCache)
     admins: AdminCache = field(default_factory=AdminCache)
+    deliveries: EventDeliveries = field(default_factory=EventDeliveries)
 
     @property
     def rules(self) -> plan_rules.PlanRules:

@@ -21,6 +21,30 @@ if TYPE_CHECKING:
 
 _ids = itertools.count(1)
 
+# Slack's markup in a command's text: user and channel mentions, special mentions (`<!here>`,
+# `<!subteam^S1>`) and links, each with an optional `|label`.
+MARKUP = re.compile(
+    r"<(?:@[UW][A-Z0-9]+|#[CG][A-Z0-9]+|![a-z]+(?:\^[A-Z0-9]+)?|(?:https?|mailto|tel):[^\s<>|]+)(?:\|[^<>]*)?>"
+)
+
+
+def _entities(typed: str) -> str:
+    return typed.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def as_slack_sends(text: str) -> str:
+    """A command's text as Slack sends it (escaping on, as in the manifests): `&`, `<`, `>` a person typed
+    become `&amp;`, `&lt;`, `&gt;`; Slack's markup, written by the test in wire form (`<@U2|piet>`, `<@U2>`,
+    `<#C1|general>`, `<!channel>`, `<https://x|label>`), stays as it is.
+
+    `as_slack_sends("call Jan & Piet <@U2|piet>") == "call Jan &amp; Piet <@U2|piet>"`. A `&` inside markup
+    (a link's query) is the test's to write as `&amp;`, as Slack would."""
+    parts, at = [], 0
+    for markup in MARKUP.finditer(text):
+        parts += [_entities(text[at : markup.start()]), markup.group()]
+        at = markup.end()
+    return "".join(parts) + _entities(text[at:])
+
 
 @dataclass
 class Response:
@@ -71,9 +95,10 @@ class SlackClient:
         signed: bool = True,
         secret: str | None = None,
         timestamp: int | None = None,
+        headers: dict[str, str] | None = None,
     ) -> Response:
         ts = str(timestamp if timestamp is not None else int(time.time()))
-        headers = {"Content-Type": content_type, "X-Slack-Request-Timestamp": ts}
+        headers = {"Content-Type": content_type, "X-Slack-Request-Timestamp": ts, **(headers or {})}
         if signed:
             headers["X-Slack-Signature"] = sign(secret or self.secret, ts, body)
         request = urllib.request.Request(self.url, data=body, headers=headers, method="POST")
@@ -89,8 +114,18 @@ class SlackClient:
     # -- kinds of request ---------------------------------------------------------------
 
     def command(
-        self, command: str, text: str = "", *, user: str = "U1", team: str = "T1", channel: str = "C1", **kwargs: Any
+        self,
+        command: str,
+        text: str = "",
+        *,
+        user: str = "U1",
+        team: str = "T1",
+        channel: str = "C1",
+        as_sent: bool = False,
+        **kwargs: Any,
     ) -> Response:
+        """`/command text`: text is what the person typed (markup in wire form, see `as_slack_sends`);
+        as_sent=True sends it exactly as given, already in Slack's encoding (`&lt;@U2&gt;`: typed, no mention)."""
         trigger_id, response_url = self._handles(user)
         if self.fake is not None:
             self._known_to_slack(text)
@@ -104,7 +139,7 @@ class SlackClient:
                 "user_id": user,
                 "user_name": user.lower(),
                 "command": command,
-                "text": text,
+                "text": text if as_sent else as_slack_sends(text),
                 "api_app_id": "A1",
                 "response_url": response_url,
                 "trigger_id": trigger_id,
@@ -200,17 +235,28 @@ class SlackClient:
             self.fake.workspace.ack_view(user, ack)
         return answer
 
-    def event(self, event: dict[str, Any], *, team: str = "T1") -> Response:
+    def event(
+        self,
+        event: dict[str, Any],
+        *,
+        team: str = "T1",
+        event_id: str | None = None,
+        retry: int = 0,
+        retry_reason: str = "http_timeout",
+    ) -> Response:
+        """An Events API delivery. Slack delivers an event again (same event_id) when it saw no 2xx in
+        three seconds: retry=1, 2, 3 sends the X-Slack-Retry-Num and X-Slack-Retry-Reason headers it adds."""
         body = {
             "token": "legacy",
             "team_id": team,
             "api_app_id": "A1",
             "type": "event_callback",
-            "event_id": f"Ev{next(_ids)}",
+            "event_id": event_id or f"Ev{next(_ids)}",
             "event_time": int(time.time()),
             "event": event,
         }
-        return self.post(json.dumps(body).encode(), "application/json")
+        headers = {"X-Slack-Retry-Num": str(retry), "X-Slack-Retry-Reason": retry_reason} if retry else None
+        return self.post(json.dumps(body).encode(), "application/json", headers=headers)
 
 
 # -- what Slack does with an ack's body -----------------------------------------------------------------------

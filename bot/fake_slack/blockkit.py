@@ -49,6 +49,27 @@ PRIVATE_METADATA = 3000
 TEXT_OBJECT = 3000
 
 _TIME = re.compile(r"\A([01]\d|2[0-3]):[0-5]\d\Z")
+_DATE = re.compile(r"\A\d{4}-\d{2}-\d{2}\Z")
+MESSAGE_TEXT = 40_000  # a message's top-level text; past it Slack answers msg_too_long
+
+# Which elements may stand where (Slack's "Compatible blocks" of each element).
+_INTERACTIVE = frozenset(
+    {
+        "button",
+        "static_select",
+        "multi_static_select",
+        "overflow",
+        "datepicker",
+        "timepicker",
+        "checkboxes",
+        "radio_buttons",
+        "users_select",
+        "multi_users_select",
+    }
+)
+_IN_ACTIONS = _INTERACTIVE
+_IN_SECTION = _INTERACTIVE | {"image"}
+_IN_INPUT = (_INTERACTIVE - {"button", "overflow"}) | {"plain_text_input"}
 
 
 @dataclass
@@ -139,6 +160,8 @@ def _blocks(found: Offences, blocks: list[Any], path: str, surface: Surface) -> 
         block_id = block.get("block_id")
         if block_id is not None:
             _limit(found, block_id, MAX_ID, f"{at}.block_id")
+            if not isinstance(block_id, str):
+                continue
             if block_id in seen_ids:
                 found.add(f"{at}.block_id", f"duplicate block_id {block_id!r}")
             seen_ids.add(block_id)
@@ -162,7 +185,7 @@ def _section(found: Offences, block: dict[str, Any], at: str, surface: Surface) 
             for i, item in enumerate(fields):
                 _text(found, item, f"{at}.fields[{i}]", SECTION_FIELD_TEXT)
     if "accessory" in block:
-        _element(found, block["accessory"], f"{at}.accessory", surface)
+        _element(found, block["accessory"], f"{at}.accessory", surface, _IN_SECTION)
 
 
 def _header(found: Offences, block: dict[str, Any], at: str, surface: Surface) -> None:
@@ -196,7 +219,7 @@ def _actions(found: Offences, block: dict[str, Any], at: str, surface: Surface) 
         found.add(f"{at}.elements", f"{len(elements)} elements, more than {ACTIONS_ELEMENTS}")
     seen: set[str] = set()
     for i, element in enumerate(elements):
-        _element(found, element, f"{at}.elements[{i}]", surface)
+        _element(found, element, f"{at}.elements[{i}]", surface, _IN_ACTIONS)
         action_id = element.get("action_id") if isinstance(element, dict) else None
         if action_id is None:
             continue
@@ -212,7 +235,7 @@ def _input(found: Offences, block: dict[str, Any], at: str, surface: Surface) ->
     if "element" not in block:
         found.add(f"{at}.element", "an input block needs an element")
     else:
-        _element(found, block["element"], f"{at}.element", surface)
+        _element(found, block["element"], f"{at}.element", surface, _IN_INPUT)
 
 
 def _image_block(found: Offences, block: dict[str, Any], at: str, surface: Surface) -> None:
@@ -235,7 +258,7 @@ _BLOCKS = {
 # -- elements ----------------------------------------------------------------------------------------------
 
 
-def _element(found: Offences, element: Any, at: str, surface: Surface) -> None:
+def _element(found: Offences, element: Any, at: str, surface: Surface, allowed: frozenset[str]) -> None:
     if not isinstance(element, dict):
         found.add(at, "must be an object")
         return
@@ -243,6 +266,9 @@ def _element(found: Offences, element: Any, at: str, surface: Surface) -> None:
     checker = _ELEMENTS.get(str(kind))
     if checker is None:
         found.add(f"{at}.type", f"unknown element type {kind!r}")
+        return
+    if kind not in allowed:
+        found.add(f"{at}.type", f"a {kind} element cannot stand here")
         return
     if "action_id" in element:
         _limit(found, element["action_id"], MAX_ID, f"{at}.action_id")
@@ -291,7 +317,7 @@ def _datepicker(found: Offences, element: dict[str, Any], at: str) -> None:
     if initial is None:
         return
     try:
-        ok = isinstance(initial, str) and len(initial) == 10 and date.fromisoformat(initial) is not None
+        ok = isinstance(initial, str) and bool(_DATE.match(initial)) and date.fromisoformat(initial) is not None
     except ValueError:
         ok = False
     if not ok:
@@ -424,6 +450,7 @@ def _limit(found: Offences, value: Any, limit: int, at: str, *, allow_empty: boo
         return
     if not isinstance(value, str):
         found.add(at, "must be a string")
+        return
     elif not value and not allow_empty:
         found.add(at, "must be more than 0 characters")
     elif len(value) > limit:

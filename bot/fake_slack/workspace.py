@@ -167,7 +167,11 @@ class Workspace:
             self.view_closed(user, clear=action == "clear")
         elif action == "push":
             with self._lock:
-                self.stacks.setdefault(user, []).append(self._new_view(user, response["view"]).id)
+                stack = self.stacks.setdefault(user, [])
+                if len(stack) >= MAX_MODAL_STACK:
+                    self.refusals.append(Refusal("view_submission", "push_limit_reached"))
+                    return
+                stack.append(self._new_view(user, response["view"]).id)
         elif action == "update":
             with self._lock:
                 stack = self.stacks.get(user) or []
@@ -271,7 +275,7 @@ class Workspace:
         stored = self.messages.get((channel, str(params.get("ts") or "")))
         if stored is None:
             raise _Refused("message_not_found")
-        self._check_message(params)
+        self._check_message(params, update=True)
         if "text" in params:
             stored.text = str(params.get("text") or "")
         if "blocks" in params:  # without blocks Slack keeps the message's blocks
@@ -355,9 +359,12 @@ class Workspace:
             raise _Refused("not_in_channel")
         return channel.id
 
-    def _check_message(self, params: dict[str, Any]) -> None:
-        if not params.get("text") and not params.get("blocks") and "blocks" not in params:
+    def _check_message(self, params: dict[str, Any], *, update: bool = False) -> None:
+        # An update may send `blocks: []` to clear them; a new message needs text or blocks to show.
+        if not params.get("text") and not params.get("blocks") and not (update and "blocks" in params):
             raise _Refused("no_text")
+        if len(str(params.get("text") or "")) > blockkit.MESSAGE_TEXT:
+            raise _Refused("msg_too_long")
         found = blockkit.check_message(params)
         if found.error:
             raise _Refused(found.error, blockkit.describe(found))

@@ -8,9 +8,11 @@ from datetime import date
 
 from bot.services.coaching import extract_contacts
 from bot.services.dates import read_due
+from bot.services.slack_text import decode
 
 # A leading mention makes it a manager's proposal: "/action @piet call Jan ...".
 _LEADING_MENTION = re.compile(r"^\s*<@([UW][A-Z0-9]+)(?:\|[^>]*)?>\s*")
+_MENTION = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>")
 _TRAILING_JOIN = re.compile(r"[\s,;:.\-–]+(?:and|en|&)?\s*$", re.IGNORECASE)
 
 # Words that tell the kind of action, in English and Dutch; the first that matches wins.
@@ -33,9 +35,10 @@ _KIND_WORDS: tuple[tuple[str, re.Pattern[str]], ...] = (
 class QuickAdd:
     title: str
     due: date | None
-    contacts: list[str] = field(default_factory=list)
+    contacts: list[str] = field(default_factory=list)  # names
     kind: str = "other"
     for_user_id: str | None = None  # set when a manager proposes the action to someone
+    contact_user_ids: list[str] = field(default_factory=list)  # people mentioned in the text (Slack markup)
 
 
 def guess_kind(text: str) -> str:
@@ -52,12 +55,15 @@ def _tidy(title: str) -> str:
 
 
 def parse(text: str, today: date, language: str | None = None) -> QuickAdd:
+    """`text` as Slack sent it: the leading mention is read from the markup, the rest is decoded once."""
     text = text.strip()
     for_user_id = None
     mention = _LEADING_MENTION.match(text)
     if mention:
         for_user_id = mention.group(1)
         text = text[mention.end() :]
+    mentioned = set(_MENTION.findall(text))
+    text = decode(text)
     due_match = read_due(text, today, language)  # their own language first, then the other
     if due_match is not None:
         title = text[: due_match.start] + " " + text[due_match.end :]
@@ -65,6 +71,18 @@ def parse(text: str, today: date, language: str | None = None) -> QuickAdd:
     else:
         title, due = text, None
     title = _tidy(title)
+    names, user_ids = [], []
+    for contact in extract_contacts(title):
+        mention = _MENTION.fullmatch(contact)
+        if mention and mention.group(1) in mentioned:  # not a mention typed out by hand (`&lt;@U1&gt;`)
+            user_ids.append(mention.group(1))
+        else:
+            names.append(contact)
     return QuickAdd(
-        title=title, due=due, contacts=extract_contacts(title), kind=guess_kind(title), for_user_id=for_user_id
+        title=title,
+        due=due,
+        contacts=names,
+        kind=guess_kind(title),
+        for_user_id=for_user_id,
+        contact_user_ids=user_ids,
     )

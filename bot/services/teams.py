@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session, aliased
 
 from bot.services import digest, events, people
 from bot.services.clock import Clock
+from bot.services.slack_text import decode
 from models import Membership, Person, Team
 from models.team import PRIVACY_LEVELS, ROLES
 
@@ -44,10 +45,11 @@ class Parsed:
 
 
 def parse_arguments(text: str) -> Parsed:
-    """Split `Sales <#C1|sales> <@U1|anna> <@U2>` into its parts (Slack escapes mentions like this)."""
+    """Split `R&amp;D <#C1|rd> <@U1|anna> <@U2>`, as Slack sent it, into its parts: the mentions are read
+    from the markup, the free text (`R&D`) is decoded once."""
     user_ids = list(dict.fromkeys(USER_MENTION.findall(text)))
     channel = CHANNEL_MENTION.search(text)
-    rest = CHANNEL_MENTION.sub(" ", USER_MENTION.sub(" ", text))
+    rest = decode(CHANNEL_MENTION.sub(" ", USER_MENTION.sub(" ", text)))
     return Parsed(text=" ".join(rest.split()), user_ids=user_ids, channel_id=channel.group(1) if channel else None)
 
 

@@ -71,12 +71,16 @@ def quick(
                 refusal = cat.t("error.not_manager", member=f"<@{parsed.for_user_id}>")
                 notify.respond(deps, who.team_id, response_url, action_messages.notice(refusal))
                 return
-        draft = coaching.Draft(title=parsed.title, contacts=parsed.contacts, due=parsed.due, kind=parsed.kind)
+        mentioned = [f"<@{u}>" for u in parsed.contact_user_ids]
+        draft = coaching.Draft(
+            title=parsed.title, contacts=parsed.contacts + mentioned, due=parsed.due, kind=parsed.kind
+        )
         advice = coaching.coach(draft, today, cat.language)
         if not advice.concrete or not parsed.title:
             state = FormState(
                 title=parsed.title,
                 contacts=", ".join(parsed.contacts),
+                contact_user_ids=parsed.contact_user_ids,
                 kind=parsed.kind,
                 due=parsed.due if parsed.due and parsed.due >= today else None,
                 owner_user_id=parsed.for_user_id,
@@ -88,7 +92,11 @@ def quick(
                 notify.respond(deps, who.team_id, response_url, action_messages.notice(cat.t("error.slack_busy")))
             return
         data = actions.ActionInput(
-            title=parsed.title, due=parsed.due or today, kind=parsed.kind, contacts=parsed.contacts
+            title=parsed.title,
+            due=parsed.due or today,
+            kind=parsed.kind,
+            contacts=parsed.contacts,
+            contact_user_ids=parsed.contact_user_ids,
         )
         try:
             action, _ = actions.create(

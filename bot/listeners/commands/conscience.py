@@ -19,6 +19,7 @@ from bot.messages.catalogue import catalogue
 from bot.messages.dates import format_day
 from bot.services import people, personal_settings
 from bot.services.personal_settings import SettingError
+from bot.services.slack_text import decode
 from models import Person
 
 Handler = Callable[[Session, Deps, Person, str], dict[str, Any]]
@@ -151,8 +152,9 @@ def handle(ack: Ack, body: dict[str, Any], context: dict[str, Any]) -> None:
     deferred = team_commands.DEFERRED.get(sub.lower())
     if deferred is not None:  # team setup and the manager's view talk to Slack: ack first, answer after
         ack()
-        deferred(deps, body, rest)
+        deferred(deps, body, rest)  # as Slack sent it: mentions are read from the markup there
         return
+    sub, rest = decode(sub), decode(rest)
     handler = SUBCOMMANDS.get(sub.lower() or "help")
     if handler in (None, _help):
         # The most common request: answered before any database write (from memory when possible);

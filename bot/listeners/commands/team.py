@@ -20,6 +20,7 @@ from bot.messages import review as review_messages
 from bot.messages import teams as team_messages
 from bot.messages.catalogue import Catalogue, catalogue, escape
 from bot.services import digest, events, people, review, teams
+from bot.services.slack_text import decode
 from bot.services.teams import TeamError
 from bot.slack import SlackError
 from models import Person, Team
@@ -256,7 +257,7 @@ TEAM_ACTIONS: dict[str, Callable[..., dict[str, Any]]] = {
 
 
 def digest_command(deps: Deps, body: dict[str, Any], rest: str) -> None:
-    words = rest.strip()
+    words = decode(rest).strip()  # a team's name, no mentions
     mode = "preview"
     if words.lower() == "post" or words.lower().startswith("post "):
         mode, words = "post", words[4:].strip()
