@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from bot.services.actions import ActionInput, create
 from tests.scenario import (
     actions_of,
     buttons,
@@ -201,3 +202,19 @@ def test_home_starter_opens_a_prefilled_form(slack, running, fake_slack, deps):
     assert "top-3 favourite clients" in text
     repeat = next(b for b in view["blocks"] if b.get("block_id") == "repeat")
     assert repeat["element"]["initial_option"]["value"] == "6"
+
+
+def test_a_long_list_shows_what_fits_in_one_message_and_how_many_more(slack, running, fake_slack, deps):
+    owner = person(deps)
+    with deps.transaction() as session:
+        owner = session.merge(owner)
+        for i in range(30):
+            title = f"Call the partner group of client {i} about the renewal of the framework agreement for 2027"
+            data = ActionInput(title=title, due=date(2026, 12, 1) + timedelta(days=i),
+                               contacts=["Jan de Vries", "Piet Jansen", "Klaas Bakker"], kind="aftercare")
+            create(session, deps.clock, owner=owner, actor=owner, data=data, today=date(2026, 11, 26))
+    slack.command("/actions")
+    running.settle()
+    listing = last_response(fake_slack)  # the fake took it: within 50 blocks and Slack's text budget
+    shown = text_of(listing).count("about the renewal")
+    assert 0 < shown < 30 and f"and {30 - shown} more. Your Home tab shows them all." in text_of(listing)

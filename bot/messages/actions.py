@@ -14,14 +14,24 @@ from slack_sdk.models.blocks import (
     PlainTextObject,
 )
 
-from bot.messages.blocks import actions, button, context, divider, header, section, to_dicts
+from bot.messages.blocks import (
+    MAX_MESSAGE_BLOCKS,
+    MESSAGE_TEXT_BUDGET,
+    actions,
+    button,
+    context,
+    divider,
+    header,
+    section,
+    size,
+    to_dicts,
+    within_budget,
+)
 from bot.messages.catalogue import Catalogue, escape
 from bot.messages.dates import format_day
 from bot.services.actions import counts
 from models import Action
 from models.action import CONTACT_STATUSES
-
-MAX_LIST_BLOCKS = 48  # Slack allows 50 blocks a message; two stay free for the "more" line
 
 
 def who_line(action: Action) -> str:
@@ -98,19 +108,18 @@ def action_card(cat: Catalogue, action: Action, today: date) -> list[Block]:
     return blocks
 
 
-def cards(cat: Catalogue, open_actions: list[Action], today: date, budget: int) -> list[Block]:
-    """As many cards as fit in `budget` blocks, soonest first, then a line saying how many more."""
-    blocks: list[Block] = []
-    shown = 0
-    for action in open_actions:
-        card = action_card(cat, action, today) + [divider()]
-        if len(blocks) + len(card) > budget - 1:
-            break
-        blocks += card
-        shown += 1
-    if shown < len(open_actions):
-        blocks.append(context(cat.t("list.more", count=len(open_actions) - shown)))
-    return blocks
+def cards(
+    cat: Catalogue, open_actions: list[Action], today: date, budget: int, text_budget: int = MESSAGE_TEXT_BUDGET
+) -> list[Block]:
+    """As many cards as fit in `budget` blocks and `text_budget` characters, soonest first, then a line
+    saying how many more."""
+    return within_budget(
+        [],
+        [action_card(cat, action, today) + [divider()] for action in open_actions],
+        lambda count: context(cat.t("list.more", count=count)),
+        limit=budget,
+        text_budget=text_budget,
+    )
 
 
 def open_list(cat: Catalogue, open_actions: list[Action], today: date, note: str | None = None) -> dict[str, Any]:
@@ -125,7 +134,7 @@ def open_list(cat: Catalogue, open_actions: list[Action], today: date, note: str
             "blocks": to_dicts(blocks),
         }
     blocks.append(header(cat.t("list.header")))
-    blocks += cards(cat, open_actions, today, MAX_LIST_BLOCKS - len(blocks))
+    blocks += cards(cat, open_actions, today, MAX_MESSAGE_BLOCKS - len(blocks), MESSAGE_TEXT_BUDGET - size(blocks))
     return {
         "response_type": "ephemeral",
         "replace_original": True,

@@ -77,16 +77,17 @@ def within_budget(
 ) -> list[Block]:
     """The head, as many whole groups (one per action, say) as fit in Slack's block count and text size,
     a `more(count)` line for the groups left out, then the tail."""
-    blocks, used, size = list(head), len(head) + len(tail) + 1, _size(head) + _size(tail)
+    blocks, used, chars = list(head), len(head) + len(tail) + 1, size(head) + size(tail)
     for index, group in enumerate(groups):
-        group_size = _size(group)
-        if used + len(group) > limit or size + group_size > text_budget:
+        group_chars = size(group)
+        if used + len(group) > limit or chars + group_chars > text_budget:
             blocks.append(more(len(groups) - index))
             break
         blocks += group
-        used, size = used + len(group), size + group_size
+        used, chars = used + len(group), chars + group_chars
     return blocks + list(tail)
 
 
-def _size(blocks: Sequence[Block]) -> int:
+def size(blocks: Sequence[Block]) -> int:
+    """The text a list of blocks carries, as Slack counts it for msg_blocks_too_long."""
     return sum(text_size(block.to_dict()) for block in blocks)

@@ -84,7 +84,8 @@ def home_view(
         context(cat.t("home.language_hint")),
     ]
     if open_actions:
-        middle = cards(cat, open_actions, today, MAX_VIEW_BLOCKS - len(top) - len(bottom))
+        # A view has no total text limit, only its 100 blocks.
+        middle = cards(cat, open_actions, today, MAX_VIEW_BLOCKS - len(top) - len(bottom), text_budget=10**9)
     else:
         middle = [section(cat.t("plan.open_empty")), divider()]
     return View(type="home", blocks=top + middle + bottom).to_dict()
