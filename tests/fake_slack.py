@@ -21,9 +21,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs
 
-from bot.fake_slack.workspace import Channel, Message, Refusal, Workspace
-
-JSON_FIELDS = ("blocks", "view", "attachments", "metadata")
+from bot.fake_slack.workspace import Channel, Message, Refusal, Workspace, decode_json_fields
 
 
 @dataclass
@@ -245,14 +243,7 @@ def _parse(raw: str, content_type: str) -> dict[str, Any]:
         return {}
     if "json" in content_type:
         return json.loads(raw)
-    params: dict[str, Any] = {k: v[0] for k, v in parse_qs(raw, keep_blank_values=True).items()}
-    for name in JSON_FIELDS:
-        if isinstance(params.get(name), str):
-            try:
-                params[name] = json.loads(params[name])
-            except ValueError:
-                pass
-    return params
+    return decode_json_fields({k: v[0] for k, v in parse_qs(raw, keep_blank_values=True).items()})
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -289,13 +289,7 @@ def _button(found: Offences, element: dict[str, Any], at: str) -> None:
 
 
 def _static_select(found: Offences, element: dict[str, Any], at: str) -> None:
-    options = _options(found, element, at, SELECT_OPTIONS, plain_only=True, groups=True)
-    initial = element.get("initial_option")
-    if initial is not None and not any(_same_option(initial, option) for option in options):
-        found.add(f"{at}.initial_option", "must be one of the options")
-    for i, option in enumerate(element.get("initial_options") or []):
-        if not any(_same_option(option, candidate) for candidate in options):
-            found.add(f"{at}.initial_options[{i}]", "must be one of the options")
+    _initial_among(found, element, at, _options(found, element, at, SELECT_OPTIONS, plain_only=True, groups=True))
 
 
 def _overflow(found: Offences, element: dict[str, Any], at: str) -> None:
@@ -303,7 +297,11 @@ def _overflow(found: Offences, element: dict[str, Any], at: str) -> None:
 
 
 def _choices(found: Offences, element: dict[str, Any], at: str) -> None:
-    options = _options(found, element, at, CHOICE_OPTIONS, plain_only=False)
+    _initial_among(found, element, at, _options(found, element, at, CHOICE_OPTIONS, plain_only=False))
+
+
+def _initial_among(found: Offences, element: dict[str, Any], at: str, options: list[dict[str, Any]]) -> None:
+    """initial_option(s) must be among the element's options, text and value alike."""
     initial = element.get("initial_option")
     if initial is not None and not any(_same_option(initial, option) for option in options):
         found.add(f"{at}.initial_option", "must be one of the options")

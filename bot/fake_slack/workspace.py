@@ -11,6 +11,7 @@ response_urls with Slack's limits, and an optional per-channel rate limit. Time 
 from __future__ import annotations
 
 import itertools
+import json
 import math
 import threading
 import time
@@ -422,6 +423,19 @@ class Workspace:
 
 
 _Answer = tuple[int, dict[str, Any], dict[str, str]]
+
+JSON_FIELDS = ("blocks", "view", "attachments", "metadata")
+
+
+def decode_json_fields(params: dict[str, Any]) -> dict[str, Any]:
+    """A form-encoded call carries its Block Kit fields as JSON text; Slack reads them as JSON."""
+    for name in JSON_FIELDS:
+        if isinstance(params.get(name), str):
+            try:
+                params[name] = json.loads(params[name])
+            except ValueError:
+                pass
+    return params
 
 
 class _Refused(Exception):

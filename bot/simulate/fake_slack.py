@@ -17,12 +17,11 @@ from typing import Any
 from slack_sdk import WebClient
 from slack_sdk.web.slack_response import SlackResponse
 
-from bot.fake_slack.workspace import Refusal, Workspace
+from bot.fake_slack.workspace import Refusal, Workspace, decode_json_fields
 from bot.services.clock import Clock
 from bot.slack import SlackGateway
 
 BOT_USER = "UCONSCIENCE"
-JSON_FIELDS = ("blocks", "view", "attachments", "metadata")  # sent as JSON strings in a form body
 
 
 @dataclass(frozen=True)
@@ -99,13 +98,7 @@ class FakeWebClient(WebClient):
 def _arguments(params: dict | None, data: dict | None, body: dict | None) -> dict[str, Any]:
     """The call's arguments as Slack reads them: a JSON body goes through JSON (so what JSON cannot carry
     fails here as it would on the wire), JSON fields of a form body are decoded."""
-    form = {**(params or {}), **(data or {})}
-    for name in JSON_FIELDS:
-        if isinstance(form.get(name), str):
-            try:
-                form[name] = jsonlib.loads(form[name])
-            except ValueError:
-                pass
+    form = decode_json_fields({**(params or {}), **(data or {})})
     sent = jsonlib.loads(jsonlib.dumps(body)) if body else {}
     return {**form, **sent}
 
