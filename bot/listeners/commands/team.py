@@ -177,23 +177,29 @@ def _members(role: str, removing: bool = False) -> Callable[..., dict[str, Any]]
             team = session.get(Team, team_id)
             name = escape(team.name)
             found = teams.add(session, deps.clock, team, person, parsed.user_ids, role=role, invite=invite)
-            managers = teams.manager_user_ids(session, team)
-            notices = []
-            for user_id, membership_id in found.added:
-                member = people.find_person(session, who.team_id, user_id)
-                notice = team_messages.membership_notice(
-                    cat_for(deps, member),
-                    team,
-                    role,
-                    who.user_id,
-                    [m for m in managers if m != user_id],
-                    invitation=membership_id if invite else None,
-                )
-                notices.append((user_id, notice))
             nameless = [
                 u for u in found.added_ids if (m := people.find_person(session, who.team_id, u)) and not m.display_name
             ]
-        learn_names(deps, who.team_id, nameless)  # the digest names people; it never mentions them
+        # Names first: the digest names people (it never mentions them), and the Slack locale picks the
+        # language of the message each person gets.
+        learn_names(deps, who.team_id, nameless)
+        with deps.transaction() as session:
+            team = session.get(Team, team_id)
+            managers = teams.manager_user_ids(session, team)
+            notices = [
+                (
+                    user_id,
+                    team_messages.membership_notice(
+                        cat_for(deps, people.find_person(session, who.team_id, user_id)),
+                        team,
+                        role,
+                        who.user_id,
+                        [m for m in managers if m != user_id],
+                        invitation=membership_id if invite else None,
+                    ),
+                )
+                for user_id, membership_id in found.added
+            ]
         for user_id, notice in notices:
             notify.dm(deps, who.team_id, user_id, notice)
         lines = []
