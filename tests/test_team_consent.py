@@ -75,7 +75,7 @@ def test_an_admin_adds_a_member_directly_and_the_member_is_told_who_and_what_the
     assert roles(deps) == {"manager": {MANAGER}, "member": {ANNA, BRAM}}
     told = text_of(dms_to(fake_slack, ANNA)[-1])
     assert f"<@{ADMIN}> added you to team *Advisory*" in told
-    assert f"Its managers (<@{MANAGER}>) would see your line in the team's weekly digest" in told
+    assert f"Its managers (<@{MANAGER}>) see your line in the team's weekly digest" in told
     assert "the outcomes you shared" in told and "private notes, opening lines and voicemail plans stay yours" in told
     assert "`/conscience team leave Advisory`" in told
     assert ACCEPT not in buttons(dms_to(fake_slack, ANNA)[-1])  # nothing to accept: an admin decided
@@ -100,7 +100,8 @@ def test_an_invited_member_is_invisible_to_the_managers_until_they_accept(slack,
     assert f"Invited to *Advisory*: <@{ANNA}>" in answer and "see nothing of them" in answer
     dm = dms_to(fake_slack, ANNA)[-1]
     assert f"<@{MANAGER}> invites you to team *Advisory*" in text_of(dm)
-    assert "Until you accept, its managers see nothing of you" in text_of(dm)
+    assert f"If you accept: Its managers (<@{MANAGER}>) see your line" in text_of(dm)
+    assert "Until then, its managers see nothing of you" in text_of(dm)
     shown = buttons(dm)
     assert set(shown) == {ACCEPT, DECLINE} and shown[ACCEPT] == shown[DECLINE]
     assert roles(deps) == {"manager": {MANAGER}, "member": {BRAM}}
@@ -261,7 +262,7 @@ def test_the_invitation_and_its_answers_speak_each_persons_language(slack, runni
     invite_anna(slack, running, fake_slack)
     dm = dms_to(fake_slack, ANNA)[-1]
     assert f"<@{MANAGER}> nodigt je uit voor team *Advisory*" in text_of(dm)
-    assert "Tot je aanneemt zien de managers niets van je" in text_of(dm)
+    assert "Tot dan zien de managers niets van je" in text_of(dm)
     labels = [e["text"]["text"] for b in dm["blocks"] for e in b.get("elements", []) if e.get("type") == "button"]
     assert labels == ["Aannemen", "Afslaan"]
     click(slack, running, fake_slack, ACCEPT)
@@ -270,6 +271,15 @@ def test_the_invitation_and_its_answers_speak_each_persons_language(slack, runni
     person(deps, MANAGER, language="nl")
     assert "Je bent uit *Advisory* gestapt" in command(slack, running, fake_slack, "team leave", ANNA)
     assert f"<@{ANNA}> is uit *Advisory* gestapt" in text_of(dms_to(fake_slack, MANAGER)[-1])
+
+
+def test_someone_new_to_the_bot_is_invited_in_the_language_of_their_slack(slack, running, fake_slack, deps):
+    admin_team(slack, running, fake_slack)
+    fake_slack.add_user(OTHER, name="Olga", locale="nl-NL")
+    command(slack, running, fake_slack, f"team add <@{OTHER}|o>", MANAGER)
+    invited = text_of(dms_to(fake_slack, OTHER)[-1])
+    assert f"<@{MANAGER}> nodigt je uit voor team *Advisory*" in invited
+    assert f"Als je aanneemt: De managers (<@{MANAGER}>) zien jouw regel" in invited
 
 
 @pytest.mark.parametrize(
