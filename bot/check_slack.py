@@ -1,7 +1,7 @@
 """`python -m bot check-slack`: a conformance self-test for a real install.
 
-It sends one person one message of every kind the bot sends (every nudge, a proposal, a digest with its
-thread) and publishes their Home, rendered from realistic sample data that leans on Slack's limits, and
+It sends one person one message of every kind the bot sends (every nudge, a proposal, a team invitation, a digest
+with its thread) and publishes their Home, rendered from realistic sample data that leans on Slack's limits, and
 prints one line per payload: accepted, or Slack's error with the offending path. Only a real workspace
 can show what the suite cannot: that Slack itself, with this app's token and scopes, takes every payload.
 `--dry-run` sends nothing: it answers every payload with the fake Slack of the tests (bot/fake_slack).
@@ -23,6 +23,7 @@ from dotenv import load_dotenv
 from bot.fake_slack.workspace import Workspace
 from bot.messages import actions as action_messages
 from bot.messages import digest as digest_messages
+from bot.messages import teams as team_messages
 from bot.messages.catalogue import LANGUAGES, Catalogue, catalogue
 from bot.messages.home import home_view
 from bot.messages.nudges import RENDERERS, NudgeView, render
@@ -30,13 +31,13 @@ from bot.services.digest import DigestData, MemberLine, Period, Wins
 from bot.services.people import language_from_locale
 from bot.slack import SlackError, SlackGateway
 from config.settings import SLACK_API_DEFAULT
-from models import Action, ActionContact
+from models import Action, ActionContact, Team
 
 Surface = Literal["dm", "reply", "home"]
 DRY_RUN_USER = "U0CHECKSLACK"
 # Every nudge kind the renderer knows: a new kind without a sample below shows up as a FAILED line.
 NUDGE_KINDS = tuple(RENDERERS)
-KINDS = (*NUDGE_KINDS, "proposal", "digest", "digest-thread", "home")
+KINDS = (*NUDGE_KINDS, "proposal", "invitation", "digest", "digest-thread", "home")
 
 
 @dataclass(frozen=True)
@@ -248,6 +249,10 @@ class Sample:
             prepared=frozenset({self.prepared.id, self.plain.id}) if kind == "weekplan" else frozenset(),
         )
 
+    def team(self) -> Team:
+        """A team to be invited to (the invitation's buttons answer nothing: no such membership)."""
+        return Team(id=9100, name="Sales & <Advisory>", privacy="detailed")
+
     def digest(self) -> DigestData:
         zone = ZoneInfo("Europe/Amsterdam")
         slot = datetime.combine(self.today, time(9), zone)
@@ -291,6 +296,13 @@ def payloads(cat: Catalogue, sample: Sample) -> list[Payload]:
     found += [
         Payload(
             "proposal", "dm", lambda: action_messages.proposal_message(cat, sample.later, sample.user_id, sample.today)
+        ),
+        Payload(
+            "invitation",
+            "dm",
+            lambda: team_messages.membership_notice(
+                cat, sample.team(), "member", sample.user_id, [sample.user_id], invitation=9100
+            ),
         ),
         Payload("digest", "dm", lambda: digest_messages.channel_message(cat, sample.digest())),
         Payload("digest-thread", "reply", digest_thread),

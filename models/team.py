@@ -10,6 +10,9 @@ from sqlalchemy.orm import Mapped, mapped_column
 from models.base import Base
 
 ROLES = ("manager", "member")
+# A team manager *invites*; the person accepts or declines. A workspace admin or owner adds directly (active).
+# Only active memberships give a team's managers sight of a member, or a manager rights.
+STATUSES = ("invited", "active")
 PRIVACY_LEVELS = ("summary", "detailed")
 
 
@@ -40,6 +43,7 @@ class Membership(Base):
     __table_args__ = (
         UniqueConstraint("team_id", "person_id", "role"),
         CheckConstraint("role IN ('manager', 'member')", name="role"),
+        CheckConstraint("status IN ('invited', 'active')", name="status"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -47,4 +51,7 @@ class Membership(Base):
     team_id: Mapped[int] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"))
     person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
     role: Mapped[str] = mapped_column(String(16))
+    status: Mapped[str] = mapped_column(String(16), default="active", server_default="active")
+    # Who invited (a team manager) or added (an admin) the person; told when an invitation is answered.
+    invited_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
     created_at: Mapped[datetime]

@@ -7,7 +7,7 @@ from datetime import time
 from sqlalchemy import select
 
 from models import Membership, Person, Team
-from tests.scenario import event_kinds, last_response, opened_view, text_of
+from tests.scenario import buttons, click_button, event_kinds, last_response, opened_view, text_of
 
 ADMIN, MANAGER, ANNA, BRAM, OTHER = "UADMIN", "UMAN", "UANNA", "UBRAM", "UOTHER"
 
@@ -19,18 +19,34 @@ def command(slack, running, fake_slack, text, user, count=None, channel="C1"):
     return text_of(last_response(fake_slack, count or before + 1))
 
 
-def roles(deps, name="Advisory") -> dict[str, set[str]]:
+def roles(deps, name="Advisory", status="active") -> dict[str, set[str]]:
+    """Who is in the team in which role (status "invited": who was invited and has not answered)."""
     with deps.sessions() as session:
         team = session.scalar(select(Team).where(Team.name == name))
         rows = session.execute(
             select(Person.slack_user_id, Membership.role)
             .join(Membership, Membership.person_id == Person.id)
-            .where(Membership.team_id == team.id)
+            .where(Membership.team_id == team.id, Membership.status == status)
         )
         found: dict[str, set[str]] = {}
         for user_id, role in rows:
             found.setdefault(role, set()).add(user_id)
         return found
+
+
+def invitation(fake_slack, user) -> str:
+    """The value of the newest invitation's Accept button in the person's direct messages."""
+    for call in reversed(fake_slack.calls_to("chat.postMessage")):
+        if call.params["channel"] in (user, f"D{user}"):
+            found = buttons(call.params).get("team_invite_accept")
+            if found:
+                return found[0]
+    raise AssertionError(f"{user} has no invitation")
+
+
+def accept(slack, running, fake_slack, user, action_id="team_invite_accept"):
+    click_button(slack, fake_slack, action_id, invitation(fake_slack, user), user=user)
+    running.settle()
 
 
 def setup_team(slack, running, fake_slack, deps):
@@ -79,8 +95,11 @@ def test_members_and_managers_are_added_and_the_manager_may_then_change_the_team
     answer = command(slack, running, fake_slack, f"team remove <@{BRAM}|bram>", MANAGER)
     assert f"Removed from *Advisory*: <@{BRAM}>" in answer
     assert len(fake_slack.calls_to("users.info")) == info_calls
+    # A manager (not a workspace admin) invites: the person is in the team once they accept.
     answer = command(slack, running, fake_slack, f"team add <@{ANNA}|anna> <@{OTHER}|o>", MANAGER)
-    assert f"Added to *Advisory*: <@{OTHER}>" in answer and f"Already in *Advisory*: <@{ANNA}>" in answer
+    assert f"Invited to *Advisory*: <@{OTHER}>" in answer and f"Already in *Advisory*: <@{ANNA}>" in answer
+    assert roles(deps) == {"manager": {MANAGER}, "member": {ANNA}}
+    accept(slack, running, fake_slack, OTHER)
     assert roles(deps) == {"manager": {MANAGER}, "member": {ANNA, OTHER}}
 
 
@@ -102,8 +121,8 @@ def test_a_person_may_be_in_several_teams_and_manage_some(slack, running, fake_s
     assert roles(deps, "Tax") == {"manager": {ANNA}, "member": {MANAGER}}
     answer = command(slack, running, fake_slack, "team list", ANNA)
     assert "*Advisory*" in answer and "*Tax*" in answer
-    # Anna manages only Tax: adding without a name goes there, Advisory stays closed to her.
-    assert "Added to *Tax*" in command(slack, running, fake_slack, f"team add <@{OTHER}|o>", ANNA)
+    # Anna manages only Tax: inviting without a name goes there, Advisory stays closed to her.
+    assert "Invited to *Tax*" in command(slack, running, fake_slack, f"team add <@{OTHER}|o>", ANNA)
 
 
 def test_an_ambiguous_team_asks_which_one(slack, running, fake_slack, deps):
@@ -164,6 +183,7 @@ def test_team_usage_and_escaped_names(slack, running, fake_slack, deps):
 def test_managers_remove_keeps_the_member_and_never_leaves_a_team_without_a_manager(slack, running, fake_slack, deps):
     setup_team(slack, running, fake_slack, deps)
     command(slack, running, fake_slack, f"team managers add <@{ANNA}|anna>", MANAGER)
+    accept(slack, running, fake_slack, ANNA)
     assert roles(deps) == {"manager": {MANAGER, ANNA}, "member": {ANNA, BRAM}}
     answer = command(slack, running, fake_slack, f"team managers remove <@{ANNA}|anna>", MANAGER)
     assert f"No longer managing *Advisory*: <@{ANNA}>" in answer

@@ -16,12 +16,16 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
-from bot.messages.blocks import clip, section, to_dicts
+from bot.messages.blocks import actions, button, clip, section, to_dicts
 from bot.messages.catalogue import Catalogue, escape
 from models import Person, Team
 from models.team import PRIVACY_LEVELS
 
 SETTINGS_CALLBACK = "team_settings"
+# The invitation's buttons: each its own action id (Slack refuses two alike in one block); the value is
+# "<membership id>:<team id>", checked against the clicker when clicked.
+INVITE_ACCEPT = "team_invite_accept"
+INVITE_DECLINE = "team_invite_decline"
 
 
 def schedule_text(cat: Catalogue, team: Team) -> str:
@@ -41,7 +45,11 @@ def mentions(user_ids: list[str]) -> str:
     return ", ".join(f"<@{u}>" for u in user_ids)
 
 
-def team_list(cat: Catalogue, found: list[tuple[Team, list[tuple[Person, str]]]]) -> dict[str, Any]:
+def team_list(
+    cat: Catalogue, found: list[tuple[Team, list[tuple[Person, str]]]], invited: dict[int, list[str]] | None = None
+) -> dict[str, Any]:
+    """The teams with their managers and size; `invited` (team id -> user ids) for the teams the reader
+    may change: who has not answered an invitation yet."""
     if not found:
         return message(cat.t("team.list_empty"))
     parts = []
@@ -57,11 +65,53 @@ def team_list(cat: Catalogue, found: list[tuple[Team, list[tuple[Person, str]]]]
             managers=mentions(managers) or "–",
             count=len(members),
         )
+        if (invited or {}).get(team.id):
+            line += "\n" + cat.t("team.list_invited", people=mentions((invited or {})[team.id][:30]))
         if team.channel_problem:
             line += "\n" + cat.t("team.list_problem", problem=team.channel_problem)
         parts.append(line)
     blocks = [section(cat.t("team.list_header"))] + [section(clip(p, 2900)) for p in parts[:45]]
     return {"response_type": "ephemeral", "text": cat.t("team.list_header"), "blocks": to_dicts(blocks)}
+
+
+def membership_notice(
+    cat: Catalogue, team: Team, role: str, actor_user_id: str, manager_user_ids: list[str], *, invitation: int | None
+) -> dict[str, Any]:
+    """The direct message to someone added to a team (invitation None: by an admin, done) or invited to it
+    (invitation: the membership id, for Accept and Decline): who, which team, what its managers will see."""
+    name = escape(team.name)
+    if role == "manager":
+        extra = {"manages": cat.t("team.notice.manages")}
+    else:
+        managers = mentions(manager_user_ids) or cat.t("team.notice.no_managers")
+        extra = {"sees": cat.t(f"team.notice.sees_{team.privacy}", managers=managers), "name": name}
+    key = "invited" if invitation is not None else "added"
+    text = cat.t(f"team.notice.{key}_{role}", actor=actor_user_id, team=name, **extra)
+    blocks: list[Block] = [section(text)]
+    if invitation is not None:
+        value = f"{invitation}:{team.id}"
+        blocks.append(
+            actions(
+                button(cat.t("team.notice.accept"), INVITE_ACCEPT, value, style="primary"),
+                button(cat.t("team.notice.decline"), INVITE_DECLINE, value),
+                block_id=f"team_invite:{invitation}",
+            )
+        )
+    return {"text": text, "blocks": to_dicts(blocks)}
+
+
+def invitation_answered(cat: Catalogue, team: Team, role: str | None, outcome: str) -> dict[str, Any]:
+    """The invitation after its answer, in place of the buttons. outcome: accepted, declined, closed, already_in."""
+    key = f"team.notice.accepted_{role or 'member'}" if outcome == "accepted" else f"team.notice.{outcome}"
+    name = escape(team.name)
+    text = cat.t(key, team=name, name=name)
+    return {"text": text, "blocks": to_dicts([section(text)])}
+
+
+def manager_note(cat: Catalogue, team: Team, person_user_id: str, key: str) -> dict[str, Any]:
+    """To a team's managers: someone accepted, declined or left (key under team.notice)."""
+    text = cat.t(f"team.notice.{key}", person=person_user_id, team=escape(team.name))
+    return {"text": text, "blocks": to_dicts([section(text)])}
 
 
 def message(text: str) -> dict[str, Any]:

@@ -248,6 +248,7 @@ def live(session: Session, clock: Clock) -> list[int]:
             and_(
                 member.team_id == Digest.team_id,
                 member.role == "member",
+                member.status == "active",
                 or_(member.person_id == Event.actor_id, member.person_id == Action.owner_id),
             ),
         )
@@ -444,7 +445,10 @@ def build(session: Session, team: Team, period: Period, now: datetime, *, late: 
             select(Person.id, Person.slack_user_id, Person.display_name)
             .join(Membership, Membership.person_id == Person.id)
             .where(
-                Membership.workspace_id == team.workspace_id, Membership.team_id == team.id, Membership.role == "member"
+                Membership.workspace_id == team.workspace_id,
+                Membership.team_id == team.id,
+                Membership.role == "member",
+                Membership.status == "active",  # an invited member shows up nowhere until they accept
             )
             .order_by(Person.display_name, Person.slack_user_id)
         )
@@ -456,7 +460,10 @@ def build(session: Session, team: Team, period: Period, now: datetime, *, late: 
         return data
     # The members as a subquery, not 200 bound ids: the statement text stays the same, so it is prepared once.
     owners = select(Membership.person_id).where(
-        Membership.workspace_id == team.workspace_id, Membership.team_id == team.id, Membership.role == "member"
+        Membership.workspace_id == team.workspace_id,
+        Membership.team_id == team.id,
+        Membership.role == "member",
+        Membership.status == "active",
     )
     mine = and_(Action.workspace_id == team.workspace_id, Action.owner_id.in_(owners))
     overdue = Action.due_date < data.today
@@ -567,6 +574,7 @@ def nameless_members(session: Session, team: Team, *, limit: int) -> list[str]:
                 Membership.workspace_id == team.workspace_id,
                 Membership.team_id == team.id,
                 Membership.role == "member",
+                Membership.status == "active",
                 Person.display_name.is_(None),
                 Person.unreachable.is_(None),
             )

@@ -2,6 +2,10 @@
 
 Rights are decided here from the database (a team's own managers); whether someone is a workspace
 admin or owner comes from Slack, so the edge asks and passes it in.
+
+Membership is with consent: a workspace admin or owner adds people directly (the person is told), a team
+manager invites them and they accept or decline. Only *active* memberships count: an invited member shows up
+nowhere for the team's managers, and an invited manager has no rights, until they accept.
 """
 
 from __future__ import annotations
@@ -11,7 +15,7 @@ from dataclasses import dataclass
 from datetime import time
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased
 
@@ -66,8 +70,10 @@ def is_manager_of(session: Session, manager: Person, member: Person) -> bool:
             managing.workspace_id == manager.workspace_id,
             managing.person_id == manager.id,
             managing.role == "manager",
+            managing.status == "active",
             belonging.person_id == member.id,
             belonging.role == "member",
+            belonging.status == "active",
         )
         .limit(1)
     )
@@ -79,7 +85,10 @@ def manages(session: Session, person: Person, team: Team) -> bool:
         return False
     found = session.scalar(
         select(Membership.id).where(
-            Membership.team_id == team.id, Membership.person_id == person.id, Membership.role == "manager"
+            Membership.team_id == team.id,
+            Membership.person_id == person.id,
+            Membership.role == "manager",
+            Membership.status == "active",
         )
     )
     return found is not None
@@ -100,11 +109,15 @@ def all_teams(session: Session, workspace_id: int) -> list[Team]:
 
 
 def teams_of(session: Session, person: Person, role: str | None = None) -> list[Team]:
-    """The teams a person belongs to (as member or manager), or only those in one role."""
+    """The teams a person belongs to (as member or manager), or only those in one role; accepted ones only."""
     query = (
         select(Team)
         .join(Membership, Membership.team_id == Team.id)
-        .where(Membership.workspace_id == person.workspace_id, Membership.person_id == person.id)
+        .where(
+            Membership.workspace_id == person.workspace_id,
+            Membership.person_id == person.id,
+            Membership.status == "active",
+        )
     )
     if role is not None:
         query = query.where(Membership.role == role)
@@ -154,44 +167,177 @@ def create(
     return team
 
 
+@dataclass
+class Added:
+    """What `add` did, as Slack user ids: new memberships (active, or invitations with their membership id to
+    put on the invitation's buttons), people who were in the team already, and invitations still open."""
+
+    added: list[tuple[str, int]]
+    present: list[str]
+    pending: list[str]
+
+    @property
+    def added_ids(self) -> list[str]:
+        return [user_id for user_id, _ in self.added]
+
+
 def add(
-    session: Session, clock: Clock, team: Team, actor: Person, user_ids: list[str], *, role: str = "member"
-) -> tuple[list[str], list[str]]:
-    """Add people in a role. Returns (added, already there), as Slack user ids."""
+    session: Session,
+    clock: Clock,
+    team: Team,
+    actor: Person,
+    user_ids: list[str],
+    *,
+    role: str = "member",
+    invite: bool = False,
+) -> Added:
+    """Add people in a role: directly (invite False: a workspace admin or owner), or as invitations they
+    accept or decline (a team manager). An admin's add turns an open invitation into a membership."""
     if role not in ROLES:
         raise ValueError(role)
     workspace = people.get_workspace_by_id(session, team.workspace_id)
-    added, present = [], []
+    found = Added(added=[], present=[], pending=[])
     for user_id in user_ids:
         member, _ = people.ensure_person(session, clock, workspace.slack_team_id, user_id)
-        exists = session.scalar(
-            select(Membership.id).where(
+        row = session.scalar(
+            select(Membership).where(
                 Membership.team_id == team.id, Membership.person_id == member.id, Membership.role == role
             )
         )
-        if exists is not None:
-            present.append(user_id)
+        if row is not None and (row.status == "active" or invite):
+            (found.present if row.status == "active" else found.pending).append(user_id)
             continue
-        session.add(
-            Membership(
-                workspace_id=team.workspace_id, team_id=team.id, person_id=member.id, role=role, created_at=clock.now()
+        if row is None:
+            row = Membership(
+                workspace_id=team.workspace_id,
+                team_id=team.id,
+                person_id=member.id,
+                role=role,
+                created_at=clock.now(),
             )
-        )
+            session.add(row)
+        row.status = "invited" if invite else "active"
+        row.invited_by_id = actor.id
+        session.flush()
         events.record(
             session,
             clock,
             workspace_id=team.workspace_id,
-            kind="team_joined",
+            kind="team_invited" if invite else "team_joined",
             actor_id=actor.id,
             team=team.id,
             person=member.id,
             role=role,
         )
-        added.append(user_id)
+        found.added.append((user_id, row.id))
     session.flush()
-    if added:
+    if found.added and not invite:
         digest.changed(session, team.id)
-    return added, present
+    return found
+
+
+@dataclass
+class Answered:
+    """An invitation answered: the team, the role, who invited, and whether this click changed anything
+    (False: a second click, a stale copy, an invitation withdrawn); `active` says whether the person is in
+    the team in that role now."""
+
+    team: Team | None
+    role: str | None
+    invited_by_id: int | None
+    changed: bool
+    active: bool
+
+
+def answer_invitation(
+    session: Session, clock: Clock, person: Person, membership_id: int, team_id: int, *, accept: bool
+) -> Answered:
+    """The invited person accepts or declines. Only the invited person, in their workspace, and only once:
+    a conditional UPDATE (accept) or DELETE (decline) of a row still `invited`; the click that changed the
+    row has the effect, a second click or a stale copy changes nothing.
+
+    Raises TeamError("not_yours") when the membership is someone else's."""
+    row = session.scalar(
+        select(Membership).where(Membership.id == membership_id, Membership.workspace_id == person.workspace_id)
+    )
+    if row is not None and row.person_id != person.id:
+        raise TeamError("not_yours")
+    team = get_team(session, person.workspace_id, row.team_id if row is not None else team_id)
+    role, invited_by_id = (row.role, row.invited_by_id) if row is not None else (None, None)
+    mine = (
+        Membership.id == membership_id,
+        Membership.workspace_id == person.workspace_id,
+        Membership.person_id == person.id,
+        Membership.status == "invited",
+    )
+    if accept:
+        statement = update(Membership).where(*mine).values(status="active")
+    else:
+        statement = delete(Membership).where(*mine)
+    result = session.execute(statement.execution_options(synchronize_session=False))
+    changed = result.rowcount == 1  # type: ignore[attr-defined]
+    if row is not None:
+        session.expunge(row)  # the statement changed the row behind the session's back
+    status = session.scalar(
+        select(Membership.status).where(Membership.id == membership_id, Membership.person_id == person.id)
+    )
+    if changed and team is not None:
+        events.record(
+            session,
+            clock,
+            workspace_id=person.workspace_id,
+            kind="team_accepted" if accept else "team_declined",
+            actor_id=person.id,
+            team=team.id,
+            person=person.id,
+            role=role,
+        )
+        if accept:
+            digest.changed(session, team.id)
+    return Answered(team=team, role=role, invited_by_id=invited_by_id, changed=changed, active=status == "active")
+
+
+def to_tell(session: Session, team: Team, invited_by_id: int | None, *, leaving: Person) -> list[str]:
+    """Who hears that someone answered an invitation or left: whoever invited them, and the team's managers."""
+    found = [u for u in manager_user_ids(session, team) if u != leaving.slack_user_id]
+    inviter = session.get(Person, invited_by_id) if invited_by_id is not None else None
+    if inviter is not None and inviter.workspace_id == team.workspace_id and inviter.id != leaving.id:
+        if inviter.slack_user_id not in found:
+            found.insert(0, inviter.slack_user_id)
+    return found
+
+
+def pick_own(session: Session, person: Person, name: str, *, channel_id: str | None = None) -> Team:
+    """A team the person is in (for `team leave`): named, else the one of the channel, else the only one."""
+    mine = teams_of(session, person)
+    if name:
+        team = find_team(session, person.workspace_id, name)
+        if team is None or team.id not in {t.id for t in mine}:
+            raise TeamError("not_in", name=name)
+        return team
+    if channel_id:
+        in_channel = [t for t in mine if t.channel_id == channel_id]
+        if len(in_channel) == 1:
+            return in_channel[0]
+    if len(mine) == 1:
+        return mine[0]
+    if not mine:
+        raise TeamError("in_none")
+    raise TeamError("which", teams=[t.name for t in mine])
+
+
+def leave(session: Session, clock: Clock, person: Person, team: Team, *, keep_a_manager: bool = True) -> list[str]:
+    """The person takes themselves out of the team, in every role (an open invitation too). Returns the
+    roles they had (active ones). TeamError("last_manager") when they are its last manager (and not an admin)."""
+    roles = sorted(
+        session.scalars(
+            select(Membership.role).where(
+                Membership.team_id == team.id, Membership.person_id == person.id, Membership.status == "active"
+            )
+        )
+    )
+    remove(session, clock, team, person, [person.slack_user_id], keep_a_manager=keep_a_manager)
+    return roles
 
 
 def remove(
@@ -225,7 +371,7 @@ def remove(
         rows = list(session.scalars(query))
         if rows:
             found[user_id] = rows
-    leaving = sum(1 for rows in found.values() for row in rows if row.role == "manager")
+    leaving = sum(1 for rows in found.values() for row in rows if row.role == "manager" and row.status == "active")
     if keep_a_manager and leaving and leaving >= len(manager_user_ids(session, team)):
         raise TeamError("last_manager", name=team.name)
     for rows in found.values():
@@ -247,12 +393,16 @@ def remove(
     return list(found)
 
 
-def roster(session: Session, team: Team) -> list[tuple[Person, str]]:
-    """(person, role) for everyone in the team, managers first."""
+def roster(session: Session, team: Team, *, status: str = "active") -> list[tuple[Person, str]]:
+    """(person, role) for everyone in the team (or everyone invited to it), managers first."""
     rows = session.execute(
         select(Person, Membership.role)
         .join(Membership, Membership.person_id == Person.id)
-        .where(Membership.workspace_id == team.workspace_id, Membership.team_id == team.id)
+        .where(
+            Membership.workspace_id == team.workspace_id,
+            Membership.team_id == team.id,
+            Membership.status == status,
+        )
         .order_by(Membership.role, Person.display_name, Person.slack_user_id)
     )
     return [(p, role) for p, role in rows]

@@ -1,6 +1,6 @@
 from slack_bolt import App
 
-from bot.listeners.actions import form, manager, nudges, plan, proposals
+from bot.listeners.actions import form, manager, membership, nudges, plan, proposals
 
 
 def register(app: App) -> None:
@@ -9,3 +9,4 @@ def register(app: App) -> None:
     plan.register(app)
     proposals.register(app)
     manager.register(app)
+    membership.register(app)

@@ -171,22 +171,46 @@ def _members(role: str, removing: bool = False) -> Callable[..., dict[str, Any]]
             return refusal
         if removing:
             return _remove(deps, who, cat, team_id, parsed.user_ids, role if role == "manager" else None)
+        # A workspace admin or owner adds directly; a team's manager invites, and the person decides.
+        invite = not is_admin(deps, who)
         with deps.transaction() as session:
             person, _ = person_for(session, deps, who)
             team = session.get(Team, team_id)
             name = escape(team.name)
-            added, present = teams.add(session, deps.clock, team, person, parsed.user_ids, role=role)
+            found = teams.add(session, deps.clock, team, person, parsed.user_ids, role=role, invite=invite)
             nameless = [
-                p.slack_user_id
-                for p, _ in teams.roster(session, team)
-                if p.slack_user_id in added and not p.display_name
+                u for u in found.added_ids if (m := people.find_person(session, who.team_id, u)) and not m.display_name
             ]
-        learn_names(deps, who.team_id, nameless)  # the digest names people; it never mentions them
+        # Names first: the digest names people (it never mentions them), and the Slack locale picks the
+        # language of the message each person gets.
+        learn_names(deps, who.team_id, nameless)
+        with deps.transaction() as session:
+            team = session.get(Team, team_id)
+            managers = teams.manager_user_ids(session, team)
+            notices = [
+                (
+                    user_id,
+                    team_messages.membership_notice(
+                        cat_for(deps, people.find_person(session, who.team_id, user_id)),
+                        team,
+                        role,
+                        who.user_id,
+                        [m for m in managers if m != user_id],
+                        invitation=membership_id if invite else None,
+                    ),
+                )
+                for user_id, membership_id in found.added
+            ]
+        for user_id, notice in notices:
+            notify.dm(deps, who.team_id, user_id, notice)
         lines = []
-        if added:
-            lines.append(cat.t(f"team.added_{role}", team=name, people=team_messages.mentions(added)))
-        if present:
-            lines.append(cat.t("team.already", team=name, people=team_messages.mentions(present)))
+        if found.added:
+            key = f"team.invited_{role}" if invite else f"team.added_{role}"
+            lines.append(cat.t(key, team=name, people=team_messages.mentions(found.added_ids)))
+        if found.present:
+            lines.append(cat.t("team.already", team=name, people=team_messages.mentions(found.present)))
+        if found.pending:
+            lines.append(cat.t("team.pending", team=name, people=team_messages.mentions(found.pending)))
         return team_messages.message("\n".join(lines))
 
     return change
@@ -224,7 +248,43 @@ def _list(deps: Deps, body: dict[str, Any], who: Caller, cat: Catalogue, args: s
     with deps.transaction() as session:
         person, _ = person_for(session, deps, who)
         found = teams.all_teams(session, person.workspace_id) if admin else teams.teams_of(session, person)
-        return team_messages.team_list(cat, [(t, teams.roster(session, t)) for t in found])
+        invited = {
+            t.id: [p.slack_user_id for p, _ in teams.roster(session, t, status="invited")]
+            for t in found
+            if admin or teams.manages(session, person, t)
+        }
+        return team_messages.team_list(cat, [(t, teams.roster(session, t)) for t in found], invited)
+
+
+def _leave(deps: Deps, body: dict[str, Any], who: Caller, cat: Catalogue, args: str) -> dict[str, Any]:
+    """`/conscience team leave [team]`: the caller takes themselves out of a team; its managers are told."""
+    name = teams.parse_arguments(args).text
+
+    def attempt(keep_a_manager: bool) -> tuple[str, list[tuple[str, dict[str, Any]]]] | TeamError:
+        with deps.transaction() as session:
+            person, _ = person_for(session, deps, who)
+            try:
+                team = teams.pick_own(session, person, name, channel_id=body.get("channel_id"))
+                teams.leave(session, deps.clock, person, team, keep_a_manager=keep_a_manager)
+            except TeamError as error:  # raised before anything changed
+                return error
+            notes = []
+            for user_id in teams.to_tell(session, team, None, leaving=person):
+                manager = people.find_person(session, who.team_id, user_id)
+                notes.append(
+                    (user_id, team_messages.manager_note(cat_for(deps, manager), team, who.user_id, "manager_left"))
+                )
+            return team.name, notes
+
+    outcome = attempt(True)
+    if isinstance(outcome, TeamError) and outcome.code == "last_manager" and is_admin(deps, who):
+        outcome = attempt(False)
+    if isinstance(outcome, TeamError):
+        return _error(cat, outcome)
+    team_name, notes = outcome
+    for user_id, note in notes:
+        notify.dm(deps, who.team_id, user_id, note)
+    return team_messages.message(cat.t("team.left", team=escape(team_name)))
 
 
 def _settings(deps: Deps, body: dict[str, Any], who: Caller, cat: Catalogue, args: str) -> dict[str, Any]:
@@ -248,6 +308,7 @@ TEAM_ACTIONS: dict[str, Callable[..., dict[str, Any]]] = {
     "remove": _members("member", removing=True),
     "managers add": _members("manager"),
     "managers remove": _members("manager", removing=True),
+    "leave": _leave,
     "list": _list,
     "settings": _settings,
 }
