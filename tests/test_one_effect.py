@@ -103,7 +103,9 @@ def add(deps, title: str, due: date, *, repeat: int | None = None, contacts=("Ja
     owner = person(deps)
     with deps.transaction() as session:
         owner = session.merge(owner)
-        data = actions.ActionInput(title=title, due=due, contacts=list(contacts), kind="top_client", repeat_weeks=repeat)
+        data = actions.ActionInput(
+            title=title, due=due, contacts=list(contacts), kind="top_client", repeat_weeks=repeat
+        )
         return actions.create(session, deps.clock, owner=owner, actor=owner, data=data, today=MONDAY.date())[0].id
 
 

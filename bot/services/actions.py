@@ -206,6 +206,17 @@ def open_actions(session: Session, person: Person) -> list[Action]:
     )
 
 
+def pending_proposals(session: Session, person: Person) -> list[tuple[Action, str]]:
+    """Proposals to this person still waiting for their answer, oldest first, with the proposer's Slack id."""
+    rows = session.execute(
+        select(Action, Person.slack_user_id)
+        .join(Person, Person.id == Action.created_by_id)
+        .where(Action.workspace_id == person.workspace_id, Action.owner_id == person.id, Action.status == "proposed")
+        .order_by(Action.created_at, Action.id)
+    )
+    return [(action, manager) for action, manager in rows]
+
+
 def done_since(session: Session, person: Person, since: datetime) -> list[Action]:
     return list(
         session.scalars(
@@ -571,6 +582,22 @@ def respond_to_proposal(
     )
     if accept:
         _replan_owner(session, clock, action)
+    return True
+
+
+def withdraw_proposal(session: Session, clock: Clock, action: Action, *, reason: str) -> bool:
+    """A proposal that could not reach the member is not kept: it leaves their Home and `/actions`."""
+    if not _transition(session, action, ("proposed",), status="dropped", updated_at=clock.now()):
+        return False
+    events.record(
+        session,
+        clock,
+        workspace_id=action.workspace_id,
+        kind="dropped",
+        actor_id=action.created_by_id,
+        action_id=action.id,
+        reason=reason,
+    )
     return True
 
 
