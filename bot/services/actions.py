@@ -266,6 +266,9 @@ def edit(session: Session, clock: Clock, action: Action, actor: Person, data: Ac
     if action.is_final:
         raise ActionError("not_open")
     validate(data, today)
+    # Still open or proposed in the database, now (a Done or Drop at the same moment wins, or waits for this).
+    if not _transition(session, action, ("proposed", "open"), updated_at=clock.now()):
+        raise ActionError("not_open")
     before = {"due": action.due_date.isoformat(), "kind": action.kind}
     _apply(action, data)
     # Keep the progress of contacts that stay; add new ones; drop the ones removed.
