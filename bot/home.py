@@ -24,11 +24,12 @@ def publish(deps: Deps, team_id: str, user_id: str) -> None:
         person = people.find_person(session, team_id, user_id)
         language = people.language_of(person, deps.settings.default_language)
         today = people.today_for(person, deps.clock, deps.settings.default_timezone)
-        open_list, done, managed = [], [], []
+        open_list, done, managed, proposals = [], [], [], []
         if person is not None:
             zone = ZoneInfo(person.timezone or deps.settings.default_timezone)
             month_start = datetime.combine(today.replace(day=1), time(0), zone)
             open_list = actions.open_actions(session, person)
+            proposals = actions.pending_proposals(session, person)
             done = actions.done_since(session, person, month_start)
             # A manager's Home shows their teams: counts per member and a Review button (this week's digest data).
             managing = teams.teams_of(session, person, "manager")
@@ -47,7 +48,7 @@ def publish(deps: Deps, team_id: str, user_id: str) -> None:
                         team=team.id,
                         via="home",
                     )
-        view = home_view(catalogue(language), open_list, done, today, managed)
+        view = home_view(catalogue(language), open_list, done, today, managed, proposals)
     try:
         deps.gateway.publish_home(user_id, view)
     except SlackError as exc:

@@ -24,6 +24,9 @@ class Action(Base):
         Index("ix_actions_owner_status_due", "owner_id", "status", "due_date"),
         # One effect per modal or command, however often Slack or the person resends it.
         UniqueConstraint("workspace_id", "source_key"),
+        # A repeating action has at most one next occurrence, however often Done is clicked, submitted or
+        # taken back and given again: the second insert is refused and the first occurrence is reused.
+        UniqueConstraint("repeat_of_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -57,3 +57,6 @@ class Nudge(Base):
     sent_at: Mapped[datetime | None]
     answered_at: Mapped[datetime | None]
     answer: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    # Bumped with every stored answer: an answer is stored only over the version it was decided on, so two
+    # clicks at the same moment cannot both store theirs (the second decides again on what the first stored).
+    answer_version: Mapped[int] = mapped_column(default=0, server_default="0")

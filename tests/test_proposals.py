@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from datetime import date
 
-from tests.scenario import actions_of, click_button, event_kinds, form_values, manager_of, opened_view, person, text_of
+from tests.scenario import (
+    actions_of,
+    buttons,
+    click_button,
+    event_kinds,
+    form_values,
+    manager_of,
+    opened_view,
+    person,
+    text_of,
+)
 
 MANAGER, MEMBER = "UMAN", "UMEM"
 
@@ -138,3 +148,103 @@ def test_the_member_reads_the_proposal_in_their_own_language(slack, running, fak
     dm = fake_slack.wait_for("chat.postMessage")[-1].params
     assert "stelt een actie voor je voor" in text_of(dm)
     assert "Proposed to" in text_of(fake_slack.calls_to("response_url")[-1].params)  # the manager's English
+
+
+def to_member(params) -> bool:
+    return params.get("channel") in (MEMBER, "D" + MEMBER)
+
+
+def member_home(fake_slack) -> dict:
+    return [c.params for c in fake_slack.calls_to("views.publish") if c.params["user_id"] == MEMBER][-1]["view"]
+
+
+def test_the_member_gets_the_proposal_before_the_manager_hears_it_was_sent(slack, running, fake_slack, deps):
+    propose(slack, running, fake_slack, deps)
+    said = [c for c in fake_slack.calls if c.method in ("chat.postMessage", "response_url")]
+    assert [c.method for c in said] == ["chat.postMessage", "response_url"]
+    assert to_member(said[0].params) and "Proposed to" in text_of(said[1].params)
+
+
+def test_a_proposal_whose_dm_fails_is_kept_and_waits_on_the_members_home_and_list(slack, running, fake_slack, deps):
+    manager_of(deps, MANAGER, MEMBER)
+    fake_slack.fail("chat.postMessage", error="request_timeout", match=to_member)
+    slack.command("/action", f"<@{MEMBER}|piet> call Jan before Friday", user=MANAGER)
+    running.settle()
+    [action] = actions_of(deps, MEMBER)
+    assert action.status == "proposed"
+    told = text_of(fake_slack.calls_to("response_url")[-1].params)
+    assert "couldn't send <@UMEM> a direct message" in told and "The proposal is kept" in told
+    assert "Proposed to" not in told
+    home = member_home(fake_slack)
+    assert "proposes an action for you" in text_of(home) and "Call Jan" in text_of(home)
+    assert buttons(home)["proposal_accept"] == [str(action.id)]
+    slack.command("/actions", user=MEMBER)
+    running.settle()
+    listing = fake_slack.calls_to("response_url")[-1].params
+    assert "Proposed to you" in text_of(listing)
+    assert {"proposal_accept", "proposal_adjust", "proposal_decline"} <= set(buttons(listing))
+    assert "You have no open actions" in text_of(listing)  # a proposal is not active until accepted
+    # Accepting it from the list: it becomes active, the list says so, the manager hears it.
+    container = {"type": "message", "is_ephemeral": True, "channel_id": "D" + MEMBER, "message_ts": "1.0"}
+    slack.block_action("proposal_accept", str(action.id), user=MEMBER, container=container)
+    running.settle()
+    assert actions_of(deps, MEMBER)[0].status == "open"
+    after = text_of(fake_slack.calls_to("response_url")[-1].params)
+    assert "You accepted *Call Jan*" in after and "Proposed to you" not in after and "Your open actions" in after
+    assert any(
+        "accepted your proposal" in text_of(c.params) and c.params["channel"] == MANAGER
+        for c in fake_slack.calls_to("chat.postMessage")
+    )
+
+
+def test_a_proposal_that_cannot_reach_the_member_is_not_kept_and_the_manager_hears_why(
+    slack, running, fake_slack, deps
+):
+    manager_of(deps, MANAGER, MEMBER)
+    fake_slack.fail("chat.postMessage", error="account_inactive", match=to_member)
+    slack.command("/action", f"<@{MEMBER}|piet> call Jan before Friday", user=MANAGER)
+    running.settle()
+    [action] = actions_of(deps, MEMBER)
+    assert action.status == "dropped"
+    told = text_of(fake_slack.calls_to("response_url")[-1].params)
+    assert "couldn't reach <@UMEM> in Slack" in told and "is not kept" in told and "account_inactive" in told
+    slack.command("/actions", user=MEMBER)
+    running.settle()
+    assert "Proposed to you" not in text_of(fake_slack.calls_to("response_url")[-1].params)
+
+
+def test_a_proposal_from_the_form_whose_dm_fails_is_told_to_the_manager_by_dm(slack, running, fake_slack, deps):
+    manager_of(deps, MANAGER, MEMBER)
+    slack.block_action("action_add", "new", user=MANAGER, view={"id": "VHOME", "type": "home"})
+    view = opened_view(fake_slack)
+    fake_slack.fail("chat.postMessage", error="request_timeout", match=to_member)
+    values = form_values("Call Jan about the renewal", date(2026, 12, 11), owner=MEMBER)
+    slack.view_submission("action_form", values, private_metadata=view["private_metadata"], user=MANAGER)
+    running.settle()
+    [action] = actions_of(deps, MEMBER)
+    assert action.status == "proposed"
+    [note] = [c.params for c in fake_slack.calls_to("chat.postMessage") if c.params["channel"] == MANAGER]
+    assert "The proposal is kept" in text_of(note)
+
+
+def test_a_pending_proposal_is_accepted_from_the_home_tab(slack, running, fake_slack, deps):
+    action, _ = propose(slack, running, fake_slack, deps)
+    assert buttons(member_home(fake_slack))["proposal_accept"] == [str(action.id)]
+    slack.block_action("proposal_accept", str(action.id), user=MEMBER, view={"id": "VH", "type": "home"})
+    running.settle()
+    assert actions_of(deps, MEMBER)[0].status == "open"
+    home = member_home(fake_slack)
+    assert "proposal_accept" not in buttons(home) and "Call Jan" in text_of(home)
+    assert event_kinds(deps).count("accepted") == 1
+
+
+def test_accept_clicked_twice_at_once_accepts_once_and_tells_the_manager_once(slack, running, fake_slack, deps):
+    from tests.test_one_effect import twice
+
+    action, dm = propose(slack, running, fake_slack, deps)
+    twice(lambda: click(slack, "proposal_accept", action, dm))
+    running.settle()
+    assert actions_of(deps, MEMBER)[0].status == "open"
+    assert event_kinds(deps).count("accepted") == 1
+    to_manager = [c for c in fake_slack.calls_to("chat.postMessage") if "accepted your proposal" in text_of(c.params)]
+    assert len(to_manager) == 1

@@ -122,9 +122,42 @@ def cards(
     )
 
 
-def open_list(cat: Catalogue, open_actions: list[Action], today: date, note: str | None = None) -> dict[str, Any]:
-    """The /actions list; `note` (rendered, escaped) says what the last click did."""
+MAX_PROPOSALS_SHOWN = 5
+
+
+def proposal_buttons(cat: Catalogue, action: Action) -> Block:
+    return actions(
+        button(cat.t("proposal.accept"), "proposal_accept", str(action.id), style="primary"),
+        button(cat.t("proposal.adjust"), "proposal_adjust", str(action.id)),
+        button(cat.t("proposal.decline"), "proposal_decline", str(action.id)),
+        block_id=f"proposal:{action.id}",
+    )
+
+
+def proposal_cards(cat: Catalogue, proposals: list[tuple[Action, str]], today: date) -> list[Block]:
+    """Proposals waiting for the person's answer (Home tab, /actions): who proposed what, and the three buttons."""
+    if not proposals:
+        return []
+    blocks: list[Block] = [header(cat.t("list.proposals_header"))]
+    for action, manager_user_id in proposals[:MAX_PROPOSALS_SHOWN]:
+        intro = cat.t("proposal.intro", manager=f"<@{manager_user_id}>")
+        blocks += [section(intro + "\n" + action_summary(cat, action, today)), proposal_buttons(cat, action)]
+    if len(proposals) > MAX_PROPOSALS_SHOWN:
+        blocks.append(context(cat.t("list.proposals_more", count=len(proposals) - MAX_PROPOSALS_SHOWN)))
+    return blocks + [divider()]
+
+
+def open_list(
+    cat: Catalogue,
+    open_actions: list[Action],
+    today: date,
+    note: str | None = None,
+    proposals: list[tuple[Action, str]] | None = None,
+) -> dict[str, Any]:
+    """The /actions list, after any proposals waiting for an answer; `note` (rendered, escaped) says what the
+    last click did."""
     blocks: list[Block] = [section(note)] if note else []
+    blocks += proposal_cards(cat, proposals or [], today)
     if not open_actions:
         blocks.append(section(cat.t("list.empty")))
         return {
@@ -206,16 +239,7 @@ def proposal_message(cat: Catalogue, action: Action, manager_user_id: str, today
     lines = [f"*{escape(action.title)}*", *understood_lines(cat, action, today)]
     if action.opening_line:
         lines.append(f"_{cat.t('form.label_opening')}_ {escape(action.opening_line)}")
-    blocks = [
-        section(intro),
-        section("\n".join(lines)),
-        actions(
-            button(cat.t("proposal.accept"), "proposal_accept", str(action.id), style="primary"),
-            button(cat.t("proposal.adjust"), "proposal_adjust", str(action.id)),
-            button(cat.t("proposal.decline"), "proposal_decline", str(action.id)),
-            block_id=f"proposal:{action.id}",
-        ),
-    ]
+    blocks = [section(intro), section("\n".join(lines)), proposal_buttons(cat, action)]
     return {"text": intro, "blocks": to_dicts(blocks)}
 
 

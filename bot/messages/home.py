@@ -9,7 +9,7 @@ from slack_sdk.models.blocks import Block
 from slack_sdk.models.views import View
 
 from bot.messages.action_form import starter_buttons
-from bot.messages.actions import cards
+from bot.messages.actions import cards, proposal_cards
 from bot.messages.blocks import MAX_VIEW_BLOCKS, actions, button, context, divider, header, section
 from bot.messages.catalogue import Catalogue, escape
 from bot.messages.help import command_lines
@@ -64,12 +64,14 @@ def home_view(
     done_this_month: list[Action],
     today: date,
     teams: list[DigestData] | None = None,
+    proposals: list[tuple[Action, str]] | None = None,
 ) -> dict[str, Any]:
     top: list[Block] = [
         header(cat.t("home.title")),
         section(cat.t("home.idea")),
         actions(button(cat.t("button.add"), "action_add", "new", style="primary"), block_id="add"),
         divider(),
+        *proposal_cards(cat, proposals or [], today),
         section(cat.t("plan.open_header")),
     ]
     done_lines = "\n".join(f"• {escape(a.title)}" for a in done_this_month[:20]) or cat.t("plan.done_empty")

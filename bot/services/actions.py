@@ -2,16 +2,22 @@
 
 Every change records an event with who did it. Every lookup is scoped by workspace and owner,
 so a person only ever reaches their own actions (a manager reaches a member's through `teams`).
+
+One effect per click: every change of status is a conditional update (`... WHERE status = 'open'`) that acts
+only when it changed exactly one row, so of two clicks at the same moment exactly one acts, and the other sees
+what the first did. A repeating action has at most one next occurrence (a unique constraint on repeat_of_id).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from bot.services import events, planning, responses
 from bot.services.clock import Clock
@@ -200,6 +206,17 @@ def open_actions(session: Session, person: Person) -> list[Action]:
     )
 
 
+def pending_proposals(session: Session, person: Person) -> list[tuple[Action, str]]:
+    """Proposals to this person still waiting for their answer, oldest first, with the proposer's Slack id."""
+    rows = session.execute(
+        select(Action, Person.slack_user_id)
+        .join(Person, Person.id == Action.created_by_id)
+        .where(Action.workspace_id == person.workspace_id, Action.owner_id == person.id, Action.status == "proposed")
+        .order_by(Action.created_at, Action.id)
+    )
+    return [(action, manager) for action, manager in rows]
+
+
 def done_since(session: Session, person: Person, since: datetime) -> list[Action]:
     return list(
         session.scalars(
@@ -220,10 +237,38 @@ def _require_open(action: Action) -> None:
         raise ActionError("not_open")
 
 
+def _transition(session: Session, action: Action, from_statuses: tuple[str, ...], **values: Any) -> bool:
+    """Change the action's row only while its status in the database is one of `from_statuses`. True when this
+    call changed it; False when another click got there first, and `action` then shows what that click did.
+
+    On PostgreSQL the UPDATE waits for a concurrent one on the same row and then re-reads its condition; on
+    SQLite writers take turns. Either way exactly one of two simultaneous clicks changes one row.
+    """
+    result = session.execute(
+        update(Action)
+        .where(
+            Action.id == action.id,
+            Action.workspace_id == action.workspace_id,
+            Action.status.in_(from_statuses),
+        )
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:  # type: ignore[attr-defined]
+        session.refresh(action)
+        return False
+    for key, value in values.items():
+        set_committed_value(action, key, value)
+    return True
+
+
 def edit(session: Session, clock: Clock, action: Action, actor: Person, data: ActionInput, today: date) -> None:
     if action.is_final:
         raise ActionError("not_open")
     validate(data, today)
+    # Still open or proposed in the database, now (a Done or Drop at the same moment wins, or waits for this).
+    if not _transition(session, action, ("proposed", "open"), updated_at=clock.now()):
+        raise ActionError("not_open")
     before = {"due": action.due_date.isoformat(), "kind": action.kind}
     _apply(action, data)
     # Keep the progress of contacts that stay; add new ones; drop the ones removed.
@@ -264,8 +309,16 @@ def reschedule(session: Session, clock: Clock, action: Action, actor: Person, du
     if due == action.due_date:
         return False
     previous = action.due_date
-    action.due_date = due
-    action.updated_at = clock.now()
+    moved = session.execute(
+        update(Action)
+        .where(Action.id == action.id, Action.status == "open", Action.due_date == previous)
+        .values(due_date=due, updated_at=clock.now(), needs_attention=False)
+        .execution_options(synchronize_session=False)
+    )
+    session.refresh(action)
+    if moved.rowcount != 1:  # type: ignore[attr-defined]
+        # Another click moved or closed it first: decide again on what it left (the same date: no effect).
+        return reschedule(session, clock, action, actor, due, today)
     events.record(
         session,
         clock,
@@ -276,7 +329,6 @@ def reschedule(session: Session, clock: Clock, action: Action, actor: Person, du
         previous=previous.isoformat(),
         due=due.isoformat(),
     )
-    action.needs_attention = False
     _owner_acted(session, clock, action, actor)
     _replan_owner(session, clock, action)
     return True
@@ -291,17 +343,39 @@ def complete(
     note: str | None = None,
     outcomes: list[str] | None = None,
 ) -> Action | None:
-    """Mark done (once). Returns the next occurrence of a repeating action, if one was made."""
+    """Mark done (once). Returns the next occurrence of a repeating action, if it has one."""
+    return _complete(session, clock, action, actor, note=note, outcomes=outcomes)[1]
+
+
+def _complete(
+    session: Session,
+    clock: Clock,
+    action: Action,
+    actor: Person,
+    *,
+    note: str | None = None,
+    outcomes: list[str] | None = None,
+) -> tuple[bool, Action | None]:
+    """(whether this call finished the action, its next occurrence)."""
     if action.status == "done":
-        return None
+        return False, None
     _require_open(action)
     chosen = [o for o in (outcomes or []) if o in OUTCOMES]
     now = clock.now()
-    action.status = "done"
-    action.done_at = now
-    action.updated_at = now
-    action.outcome_note = _clean(note, TEXT_LIMIT)
-    action.outcomes = ",".join(chosen) or None
+    if not _transition(
+        session,
+        action,
+        ("open",),
+        status="done",
+        done_at=now,
+        updated_at=now,
+        outcome_note=_clean(note, TEXT_LIMIT),
+        outcomes=",".join(chosen) or None,
+        needs_attention=False,
+    ):
+        if action.status == "done":
+            return False, None  # the same Done, a moment earlier: it did everything
+        raise ActionError("not_open")
     events.record(
         session,
         clock,
@@ -312,7 +386,6 @@ def complete(
         outcomes=chosen,
         late=now.date() > action.due_date,
     )
-    action.needs_attention = False
     follow = _next_occurrence(session, clock, action, actor) if action.repeat_weeks else None
     owner = session.get(Person, action.owner_id)
     if owner is not None:
@@ -320,10 +393,20 @@ def complete(
         planning.plan_reaction(session, clock, owner, "celebration", now.date(), [action.id], due_at=now)
     _owner_acted(session, clock, action, actor)
     _replan_owner(session, clock, action)
-    return follow
+    return True, follow
+
+
+def next_occurrence_of(session: Session, action: Action) -> Action | None:
+    return session.scalar(
+        select(Action).where(Action.workspace_id == action.workspace_id, Action.repeat_of_id == action.id)
+    )
 
 
 def _next_occurrence(session: Session, clock: Clock, action: Action, actor: Person) -> Action:
+    """The one next occurrence: made once, and found again on a Done after *Change my answer*."""
+    existing = next_occurrence_of(session, action)
+    if existing is not None:
+        return existing
     # The rhythm counts from when it was done, so a late contact does not shorten the next gap.
     due = max(action.due_date, clock.now().date()) + timedelta(weeks=action.repeat_weeks or 0)
     now = clock.now()
@@ -354,8 +437,15 @@ def _next_occurrence(session: Session, clock: Clock, action: Action, actor: Pers
         )
         for c in action.contacts
     ]
-    session.add(follow)
-    session.flush()
+    try:
+        with session.begin_nested():
+            session.add(follow)
+            session.flush()
+    except IntegrityError:  # uq_actions_repeat_of_id: another transaction made it a moment earlier
+        existing = next_occurrence_of(session, action)
+        if existing is None:
+            raise
+        return existing
     events.record(
         session,
         clock,
@@ -374,8 +464,10 @@ def drop(session: Session, clock: Clock, action: Action, actor: Person, *, reaso
     if action.status == "dropped":
         return False
     _require_open(action)
-    action.status = "dropped"
-    action.updated_at = clock.now()
+    if not _transition(session, action, ("open",), status="dropped", updated_at=clock.now()):
+        if action.status == "dropped":
+            return False
+        raise ActionError("not_open")
     events.record(
         session,
         clock,
@@ -390,17 +482,18 @@ def drop(session: Session, clock: Clock, action: Action, actor: Person, *, reaso
     return True
 
 
-def reopen(session: Session, clock: Clock, action: Action, actor: Person) -> None:
-    """Undo a Done or a Drop given by mistake: the action is open again (a next occurrence stays)."""
+def reopen(session: Session, clock: Clock, action: Action, actor: Person) -> bool:
+    """Undo a Done or a Drop given by mistake: the action is open again. A next occurrence stays, and a
+    Done given again later finds it rather than making another. False when it was open already."""
     if action.status not in ("done", "dropped"):
-        return
-    action.status = "open"
-    action.done_at = None
-    action.updated_at = clock.now()
+        return False
+    if not _transition(session, action, ("done", "dropped"), status="open", done_at=None, updated_at=clock.now()):
+        return False
     events.record(
         session, clock, workspace_id=action.workspace_id, kind="reopened", actor_id=actor.id, action_id=action.id
     )
     _replan_owner(session, clock, action)
+    return True
 
 
 def set_contact_status(
@@ -422,12 +515,27 @@ def set_contact_status(
         raise ActionError("not_found")
     if contact.status == status and (on is None or on in (contact.retry_on, contact.appointment_on)):
         return False
-    contact.status = status
-    contact.updated_at = clock.now()
+    values: dict[str, Any] = {"status": status, "updated_at": clock.now()}
     if status in ("voicemail", "no_answer"):
-        contact.retry_on = on or _next_working_day(clock.now().date())
+        values["retry_on"] = on or _next_working_day(clock.now().date())
     if status == "booked":
-        contact.appointment_on = on
+        values["appointment_on"] = on
+    ticked = session.execute(
+        update(ActionContact)
+        .where(
+            ActionContact.id == contact.id,
+            ActionContact.status == contact.status,
+            ActionContact.retry_on.is_not_distinct_from(contact.retry_on),
+            ActionContact.appointment_on.is_not_distinct_from(contact.appointment_on),
+        )
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )
+    session.refresh(contact)
+    if ticked.rowcount != 1:  # type: ignore[attr-defined]
+        # Another click ticked this contact first: decide again on what it left (the same tick: no effect).
+        session.refresh(action)
+        return set_contact_status(session, clock, action, actor, contact_id, status, on=on)
     events.record(
         session,
         clock,
@@ -439,8 +547,7 @@ def set_contact_status(
         status=status,
     )
     if all(c.status == "done" for c in action.contacts):
-        complete(session, clock, action, actor)
-        return True
+        return _complete(session, clock, action, actor)[0]
     return False
 
 
@@ -459,9 +566,15 @@ def respond_to_proposal(
         raise ActionError("not_found")
     if action.status != "proposed":
         return False
-    action.status = "open" if accept else "declined"
-    action.decline_reason = None if accept else _clean(reason, TEXT_LIMIT)
-    action.updated_at = clock.now()
+    if not _transition(
+        session,
+        action,
+        ("proposed",),
+        status="open" if accept else "declined",
+        decline_reason=None if accept else _clean(reason, TEXT_LIMIT),
+        updated_at=clock.now(),
+    ):
+        return False  # answered a moment earlier, maybe from another click
     events.record(
         session,
         clock,
@@ -472,6 +585,22 @@ def respond_to_proposal(
     )
     if accept:
         _replan_owner(session, clock, action)
+    return True
+
+
+def withdraw_proposal(session: Session, clock: Clock, action: Action, *, reason: str) -> bool:
+    """A proposal that could not reach the member is not kept: it leaves their Home and `/actions`."""
+    if not _transition(session, action, ("proposed",), status="dropped", updated_at=clock.now()):
+        return False
+    events.record(
+        session,
+        clock,
+        workspace_id=action.workspace_id,
+        kind="dropped",
+        actor_id=action.created_by_id,
+        action_id=action.id,
+        reason=reason,
+    )
     return True
 
 

@@ -3,20 +3,28 @@
 An answer is stored on the nudge (per action), so the message can show it, a second click has no
 further effect, and it can be changed afterwards. A late answer counts like any other: it also
 calls off the follow-up or attention mark that was waiting for it.
+
+One effect per click: an answer is stored with a conditional update over the answer version it was decided
+on, before its effect is applied (in a savepoint, so a refused effect stores nothing). Of two clicks at the
+same moment one stores its answer; the other then decides again on what the first stored: the same answer
+has no further effect, an answer about another action of the bundle is added to it.
 """
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from bot.services import actions, events, planning, responses
 from bot.services.calendar import work_week_of
 from bot.services.clock import Clock
 from bot.services.rules import rules_of
 from models import Action, Nudge, Person
+from models.base import UTCDateTime
 
 # What each kind of nudge can be answered with. Date answers carry the picked date.
 ANSWERS = {
@@ -48,6 +56,27 @@ def own_nudge(session: Session, person: Person, nudge_id: int) -> Nudge:
     return nudge
 
 
+def _store(session: Session, nudge: Nudge, given: dict[str, Any], now: datetime | None) -> bool:
+    """Store the answers over the version they were decided on; False (and `nudge` re-read) when another click
+    stored first. `now` marks the nudge answered (when it was not yet); None leaves answered_at alone."""
+    values: dict[str, Any] = {"answer": given, "answer_version": nudge.answer_version + 1}
+    if now is not None:
+        values["answered_at"] = func.coalesce(Nudge.answered_at, bindparam("now", now, type_=UTCDateTime()))
+    result = session.execute(
+        update(Nudge)
+        .where(Nudge.id == nudge.id, Nudge.answer_version == nudge.answer_version)
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:  # type: ignore[attr-defined]
+        session.refresh(nudge)
+        return False
+    set_committed_value(nudge, "answer", given)
+    set_committed_value(nudge, "answer_version", values["answer_version"])
+    session.expire(nudge, ["answered_at"])
+    return True
+
+
 def _action_of(session: Session, person: Person, nudge: Nudge, action_id: int) -> Action:
     if action_id not in (nudge.action_ids or []):
         raise AnswerError("not_found")
@@ -72,17 +101,19 @@ def answer(
     if choice not in ANSWERS.get(nudge.kind, ()):
         raise AnswerError("unknown_answer")
     key = str(action_id)
-    given = dict(nudge.answer or {})
-    if given.get(key) == choice and choice not in DATE_ANSWERS:
-        return False
-    if nudge.kind == "rhythm":
-        _rhythm(session, clock, person, choice, today)
-    else:
-        action = _action_of(session, person, nudge, action_id)
-        _apply(session, clock, person, nudge, action, choice, today=today, on=on)
-    given[key] = choice
-    nudge.answer = given
-    nudge.answered_at = nudge.answered_at or clock.now()
+    with session.begin_nested():  # a refused effect (AnswerError) leaves the stored answer as it was
+        while True:
+            given = dict(nudge.answer or {})
+            if given.get(key) == choice and choice not in DATE_ANSWERS:
+                return False
+            if _store(session, nudge, {**given, key: choice}, clock.now()):
+                break
+            # Another click stored an answer first (we waited for it): decide again on what it stored.
+        if nudge.kind == "rhythm":
+            _rhythm(session, clock, person, choice, today)
+        else:
+            action = _action_of(session, person, nudge, action_id)
+            _apply(session, clock, person, nudge, action, choice, today=today, on=on)
     events.record(
         session,
         clock,
@@ -161,15 +192,17 @@ def _rhythm(session: Session, clock: Clock, person: Person, choice: str, today: 
 
 def change(session: Session, clock: Clock, person: Person, nudge: Nudge, action_id: int) -> bool:
     """Take an answer back: Done or Drop reopen the action; the question shows its buttons again."""
-    given = dict(nudge.answer or {})
-    previous = given.pop(str(action_id), None)
-    if previous is None:
-        return False
+    while True:
+        given = dict(nudge.answer or {})
+        previous = given.pop(str(action_id), None)
+        if previous is None:
+            return False  # nothing to take back, or taken back a moment earlier by the same click
+        if _store(session, nudge, given, None):
+            break
     if previous in ("done", "drop") and action_id:
         action = _action_of(session, person, nudge, action_id)
         if action.status in ("done", "dropped"):
             actions.reopen(session, clock, action, person)
-    nudge.answer = given
     events.record(
         session,
         clock,
@@ -191,10 +224,11 @@ def set_contact(
         finished = actions.set_contact_status(session, clock, action, person, contact_id, status)
     except actions.ActionError as exc:
         raise AnswerError(exc.code) from None
-    if finished:
+    while finished:
         given = dict(nudge.answer or {})
-        given[str(action_id)] = "done"
-        nudge.answer = given
-    nudge.answered_at = nudge.answered_at or clock.now()  # a ticked contact is an answer, not silence
+        if given.get(str(action_id)) == "done" or _store(session, nudge, {**given, str(action_id): "done"}, None):
+            break
+    if nudge.answered_at is None:  # a ticked contact is an answer, not silence
+        nudge.answered_at = clock.now()
     responses.heard_from(session, clock, person, {action_id})
     return finished

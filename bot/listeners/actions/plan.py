@@ -40,7 +40,11 @@ def refresh(deps: Deps, who: Caller, origin: dict[str, str], note: str | None = 
             person, _ = person_for(session, deps, who)
             cat = cat_for(deps, person)
             payload = action_messages.open_list(
-                cat, actions.open_actions(session, person), today_of(deps, person), note=note
+                cat,
+                actions.open_actions(session, person),
+                today_of(deps, person),
+                note=note,
+                proposals=actions.pending_proposals(session, person),
             )
         notify.respond(deps, who.team_id, response_url, payload)
     home.publish(deps, who.team_id, who.user_id)

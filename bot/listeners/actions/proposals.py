@@ -1,7 +1,9 @@
-"""A member answers a manager's proposal: Accept, Adjust (the form, pre-filled) or Decline (with a reason)."""
+"""A manager's proposal: sent to the member first, then the manager hears what really happened; the member
+answers Accept, Adjust (the form, pre-filled) or Decline (with a reason), from the DM, the Home tab or /actions."""
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from slack_bolt import Ack, App
@@ -9,14 +11,17 @@ from sqlalchemy.orm import Session
 
 from bot import home, notify
 from bot.deps import Deps
-from bot.listeners.edge import Caller, caller, cat_for, deps_of, origin_of, person_for
+from bot.listeners.actions.plan import refresh
+from bot.listeners.edge import Caller, caller, cat_for, deps_of, origin_of, person_for, today_of
 from bot.listeners.forms import open_form, state_from_action
 from bot.messages import actions as action_messages
 from bot.messages.action_form import decline_modal
 from bot.messages.catalogue import escape
 from bot.services import actions
-from bot.slack import SlackError
+from bot.slack import PERMANENT_ERRORS, SlackError
 from models import Action, Person
+
+log = logging.getLogger(__name__)
 
 
 def _proposal(session: Session, person: Person, value: str | None) -> Action | None:
@@ -24,6 +29,43 @@ def _proposal(session: Session, person: Person, value: str | None) -> Action | N
         return actions.get_own(session, person, int(value or ""))
     except (ValueError, actions.ActionError):
         return None
+
+
+def send_proposal(deps: Deps, who: Caller, action_id: int, origin: dict[str, str]) -> str:
+    """The member's direct message first; then the manager hears what really happened. Returns the outcome:
+
+    - "sent": the member has it, with its buttons (and on their Home tab and in /actions until they answer);
+    - "kept": Slack did not take the message just now (busy, a time-out): the proposal stays pending, and the
+      member finds it on their Home tab and in /actions; the manager hears they have not been notified;
+    - "dropped": Slack cannot reach the member at all (deactivated, not in the workspace): the proposal is not
+      kept, as nobody could ever answer it, and the manager is told to check and propose again.
+    """
+    with deps.transaction() as session:
+        manager, _ = person_for(session, deps, who)
+        action = session.get(Action, action_id)
+        member = session.get(Person, action.owner_id) if action is not None else None
+        if action is None or member is None or action.workspace_id != manager.workspace_id:
+            return "dropped"
+        cat, member_user_id, title = cat_for(deps, manager), member.slack_user_id, action.title
+        payload = action_messages.proposal_message(cat_for(deps, member), action, who.user_id, today_of(deps, member))
+    outcome, error = "sent", ""
+    try:
+        deps.gateway.post_dm(member_user_id, payload["text"], payload["blocks"])
+    except SlackError as exc:
+        error = exc.error
+        outcome = "dropped" if exc.error in PERMANENT_ERRORS else "kept"
+        log.warning("proposal not delivered (%s): %s", outcome, exc.error, extra={"workspace": who.team_id})
+    if outcome == "dropped":
+        with deps.transaction() as session:
+            found = session.get(Action, action_id)
+            if found is not None:
+                actions.withdraw_proposal(session, deps.clock, found, reason=f"not delivered: {error}")
+    key = {"sent": "proposal.sent", "kept": "proposal.not_sent_kept", "dropped": "proposal.not_sent_dropped"}
+    text = cat.t(key[outcome], member=f"<@{member_user_id}>", title=escape(title), error=escape(error))
+    notify.tell(deps, who.team_id, who.user_id, origin, action_messages.notice(text))
+    if outcome != "dropped":
+        home.publish(deps, who.team_id, member_user_id)  # the proposal waits on their Home tab
+    return outcome
 
 
 def tell_manager(deps: Deps, session: Session, action: Action, member: Caller, key: str) -> dict[str, Any] | None:
@@ -45,9 +87,15 @@ def finish_answer(
     answered: dict[str, Any] | None,
     manager_note: dict[str, Any] | None,
 ) -> None:
-    """Show the answer in place of the proposal's buttons, tell the manager, republish the Home tab."""
+    """Show the answer in place of the proposal's buttons (the DM), or in the /actions list it was answered
+    from; tell the manager; republish the Home tab."""
     if answered is not None and origin.get("channel") and origin.get("ts"):
         notify.update(deps, who.team_id, origin["channel"], origin["ts"], answered)
+    elif answered is not None and origin.get("response_url"):
+        if manager_note is not None:
+            notify.dm(deps, who.team_id, manager_note.pop("user"), manager_note)
+        refresh(deps, who, origin, answered["text"])  # the list shows the answer and what is left
+        return
     if manager_note is not None:
         notify.dm(deps, who.team_id, manager_note.pop("user"), manager_note)
     home.publish(deps, who.team_id, who.user_id)

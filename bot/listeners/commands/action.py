@@ -12,6 +12,7 @@ from slack_bolt import Ack, App
 
 from bot import home, notify
 from bot.deps import Deps
+from bot.listeners.actions.proposals import send_proposal
 from bot.listeners.edge import Caller, caller, cat_for, deps_of, origin_of, person_for, today_of
 from bot.listeners.forms import open_form
 from bot.messages import actions as action_messages
@@ -99,7 +100,7 @@ def quick(
             contact_user_ids=parsed.contact_user_ids,
         )
         try:
-            action, _ = actions.create(
+            action, created = actions.create(
                 session,
                 deps.clock,
                 owner=owner,
@@ -111,22 +112,14 @@ def quick(
         except actions.ActionError as error:
             notify.respond(deps, who.team_id, response_url, action_messages.notice(cat.t(f"error.{error.code}")))
             return
-        proposal = owner.id != person.id
-        owner_user_id = owner.slack_user_id
-        owner_cat = cat_for(deps, owner)
-        owner_today = today_of(deps, owner)
-        if proposal:
-            reply = action_messages.notice(
-                cat.t("proposal.sent", member=f"<@{owner_user_id}>", title=escape(action.title))
-            )
-            proposal_payload = action_messages.proposal_message(owner_cat, action, who.user_id, owner_today)
-        else:
-            reply = action_messages.quick_saved(cat, action, today)
-    notify.respond(deps, who.team_id, response_url, reply)
+        proposal, action_id = owner.id != person.id, action.id
+        reply = None if proposal else action_messages.quick_saved(cat, action, today)
     if proposal:
-        notify.dm(deps, who.team_id, owner_user_id, proposal_payload)
-    else:
-        home.publish(deps, who.team_id, who.user_id)
+        if created:  # the member's DM first, then the manager hears what really happened
+            send_proposal(deps, who, action_id, origin)
+        return
+    notify.respond(deps, who.team_id, response_url, reply)
+    home.publish(deps, who.team_id, who.user_id)
 
 
 def register(app: App) -> None:

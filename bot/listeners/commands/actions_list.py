@@ -29,7 +29,9 @@ def handle(ack: Ack, body: dict[str, Any], context: dict[str, Any]) -> None:
                 cat, actions.done_since(session, person, deps.clock.now() - DONE_WINDOW), today
             )
         else:
-            payload = action_messages.open_list(cat, actions.open_actions(session, person), today)
+            payload = action_messages.open_list(
+                cat, actions.open_actions(session, person), today, proposals=actions.pending_proposals(session, person)
+            )
     notify.respond(deps, who.team_id, body.get("response_url"), payload)
 
 

@@ -16,7 +16,7 @@ from slack_bolt import Ack, App
 from bot import home, notify
 from bot.deps import Deps
 from bot.listeners.actions.nudges import refresh_message
-from bot.listeners.actions.proposals import finish_answer, tell_manager
+from bot.listeners.actions.proposals import finish_answer, send_proposal, tell_manager
 from bot.listeners.edge import Caller, caller, cat_for, deps_of, person_for, today_of
 from bot.messages import actions as action_messages
 from bot.messages.action_form import FORM_CALLBACK, FormState, action_form, override_ticked, read_form
@@ -119,7 +119,6 @@ def on_submit(ack: Ack, body: dict[str, Any], view: dict[str, Any], context: dic
 def save_new(
     deps: Deps, who: Caller, data: actions.ActionInput, owner_user_id: str, view_id: str, origin: dict[str, str]
 ) -> None:
-    proposal_payload = None
     with deps.transaction() as session:
         person, _ = person_for(session, deps, who)
         cat, today = cat_for(deps, person), today_of(deps, person)
@@ -137,21 +136,12 @@ def save_new(
             return
         if not created:
             return  # the same form submitted twice: the first one did it all
-        if owner.id != person.id:
-            reply = action_messages.notice(
-                cat.t("proposal.sent", member=f"<@{owner_user_id}>", title=escape(action.title))
-            )
-            proposal_payload = action_messages.proposal_message(
-                cat_for(deps, owner), action, who.user_id, today_of(deps, owner)
-            )
-        else:
-            reply = action_messages.quick_saved(cat, action, today)
-    if origin.get("response_url"):
+        proposal, action_id = owner.id != person.id, action.id
+        reply = action_messages.quick_saved(cat, action, today)
+    if proposal:  # the member's DM first, then the manager hears what really happened
+        send_proposal(deps, who, action_id, origin)
+    elif origin.get("response_url"):
         notify.respond(deps, who.team_id, origin["response_url"], reply)
-    elif proposal_payload is not None:
-        notify.dm(deps, who.team_id, who.user_id, reply)
-    if proposal_payload is not None:
-        notify.dm(deps, who.team_id, owner_user_id, proposal_payload)
     home.publish(deps, who.team_id, who.user_id)
 
 
