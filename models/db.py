@@ -8,7 +8,6 @@ from contextlib import contextmanager
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.orm import Session, sessionmaker
 
-
 # Statements' parameters are what people typed (titles, notes, names): SQLAlchemy puts them in the text
 # of every database error and its log lines unless hide_parameters is set. Every engine sets it
 # (the Alembic environment and the benchmarks' admin engine too; tests/test_logs_hide_typed_text.py).
