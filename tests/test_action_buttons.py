@@ -184,7 +184,8 @@ def test_the_home_tab_shows_the_plan_and_is_republished_after_changes(slack, run
     running.settle()
     first = text_of(fake_slack.calls_to("views.publish")[-1].params["view"])
     assert "Nothing on your list yet" in first
-    assert {"action_add", "home_starter:top_client"} <= set(buttons(fake_slack.calls_to("views.publish")[-1].params["view"]))
+    published = fake_slack.calls_to("views.publish")[-1].params["view"]
+    assert {"action_add", "home_starter:top_client"} <= set(buttons(published))
     action = add(slack, running, deps, "call Jan tomorrow")
     assert "Call Jan" in text_of(fake_slack.calls_to("views.publish")[-1].params["view"])
     slack.block_action("action_drop", str(action.id), container={"type": "view", "view_id": "VHOME"})

@@ -105,7 +105,7 @@ def test_fixing_the_advice_saves_without_override(slack, running, fake_slack, de
 
 
 def test_starter_fills_the_open_form(slack, running, fake_slack):
-    view = open_blank_form(slack, fake_slack)
+    open_blank_form(slack, fake_slack)
     shown = top_modal(fake_slack)
     slack.block_action("form_starter:aftercare", "aftercare", view=shown)
     update = fake_slack.wait_for("views.update")[0].params
@@ -116,7 +116,7 @@ def test_starter_fills_the_open_form(slack, running, fake_slack):
 
 
 def test_changing_the_kind_brings_its_suggestions_but_keeps_own_words(slack, running, fake_slack):
-    view = open_blank_form(slack, fake_slack)
+    open_blank_form(slack, fake_slack)
     state = {"values": form_values("Call Jan", date(2027, 1, 15), kind="networking", opening="My own words")}
     slack.block_action("form_kind", view={**top_modal(fake_slack), "state": state})
     new_view = fake_slack.wait_for("views.update")[0].params["view"]

@@ -189,5 +189,7 @@ def test_a_review_that_slack_would_not_open_is_said_by_direct_message(slack, run
     fake_slack.fail("views.open", error="expired_trigger_id")  # the click reached us too late
     slack.block_action("review_open", MEMBER, user=MANAGER, view=home)
     running.settle()
-    told = [c.params for c in fake_slack.calls_to("chat.postMessage") if c.params["channel"] in (MANAGER, f"D{MANAGER}")]
+    told = [
+        c.params for c in fake_slack.calls_to("chat.postMessage") if c.params["channel"] in (MANAGER, f"D{MANAGER}")
+    ]
     assert len(told) == 1 and "Slack didn't let me open the form just now" in text_of(told[0])

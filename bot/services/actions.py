@@ -9,12 +9,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot.services import events, planning, responses
 from bot.services.clock import Clock
+from bot.services.rules import rules_of
 from models import Action, ActionContact, Person
 from models.action import CONTACT_STATUSES, KINDS, OUTCOMES
 
@@ -142,6 +143,8 @@ def create(
             return existing, False
     now = clock.now()
     proposal = actor.id != owner.id
+    if at_cap(session, owner):  # quick add, the form and a manager's proposal alike
+        raise ActionError("too_many_member" if proposal else "too_many")
     action = Action(
         workspace_id=owner.workspace_id,
         owner_id=owner.id,
@@ -176,6 +179,17 @@ def create(
     if not proposal:
         _replan_owner(session, clock, action)
     return action, True
+
+
+def at_cap(session: Session, person: Person) -> bool:
+    """The person has as many open actions as one person keeps (MAX_OPEN_ACTIONS): no new one until one is
+    done or dropped. Keeps a list a plan, and every replan of the person small."""
+    count = session.scalar(
+        select(func.count())
+        .select_from(Action)
+        .where(Action.workspace_id == person.workspace_id, Action.owner_id == person.id, Action.status == "open")
+    )
+    return (count or 0) >= rules_of(session).max_open_actions
 
 
 def get_own(session: Session, person: Person, action_id: int) -> Action:
@@ -459,6 +473,8 @@ def respond_to_proposal(
         raise ActionError("not_found")
     if action.status != "proposed":
         return False
+    if accept and at_cap(session, member):
+        raise ActionError("too_many")
     action.status = "open" if accept else "declined"
     action.decline_reason = None if accept else _clean(reason, TEXT_LIMIT)
     action.updated_at = clock.now()
