@@ -26,7 +26,7 @@ def ensure_database(url: str) -> None:
     name = parsed.database or ""
     if "bench" not in name:
         raise SystemExit(f"refusing to drop every table of database {name!r}: use a database named *bench*")
-    admin = create_engine(parsed.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    admin = create_engine(parsed.set(database="postgres"), isolation_level="AUTOCOMMIT", hide_parameters=True)
     try:
         with admin.connect() as connection:
             exists = connection.scalar(text("select 1 from pg_database where datname = :name"), {"name": name})

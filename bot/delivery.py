@@ -77,8 +77,8 @@ class Delivery:
         self.limits = RateLimits(deps.clock)
         self.threads = threads
         self.pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="send")
-        self.digests = Digests(deps)
         self.stopped: set[int] = set()  # workspaces whose token Slack refused during this process
+        self.digests = Digests(deps, limits=self.limits, stopped=self.stopped)  # one rule for both
         # Set on shutdown: a tick claims nothing more and finishes the messages it has in flight.
         self.stopping = threading.Event()
 

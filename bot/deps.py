@@ -37,6 +37,7 @@ class Deps:
             inspire_share=s.inspire_share,
             max_per_day=s.max_messages_per_day,
             prep_days=s.prep_working_days,
+            max_open_actions=s.max_open_actions,
             default_timezone=s.default_timezone,
             default_language=s.default_language,
         )

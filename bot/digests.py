@@ -5,6 +5,12 @@ Runs inside the worker's tick (Delivery.tick). The database decides what is due 
 its thread), records the ts, and edits a live digest in place when its content changed.
 A channel that refuses the bot is reported to the team's managers by direct message, once, and
 retried every hour; nothing is skipped silently.
+
+Slack's other answers are handled like a nudge's (bot/delivery.py, services/retry.py): a 429 waits for
+Retry-After (and pauses the workspace's nudges too); a passing failure backs off 2, 4, 8 minutes, four tries
+in all, then the digest is given up and the managers hear it once; a token or scope Slack refuses stops
+the whole workspace (nudges and every team's digest) and the managers hear it once. Edits of a live digest
+back off the same way, then wait for the next news.
 """
 
 from __future__ import annotations
@@ -12,8 +18,8 @@ from __future__ import annotations
 import logging
 import uuid
 from dataclasses import dataclass, field
-from datetime import datetime
-from typing import Any
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
 
 from bot import notify
 from bot.deps import Deps
@@ -24,6 +30,9 @@ from bot.messages.help import text_message
 from bot.services import digest, dispatch, people, teams
 from bot.slack import SlackError
 from models import Digest, Team, Workspace
+
+if TYPE_CHECKING:
+    from bot.delivery import RateLimits
 
 log = logging.getLogger("conscience.digest")
 # Answers meaning "the bot may not post here"; the managers hear it and the row waits for a fix.
@@ -86,8 +95,10 @@ def render(deps: Deps, session: Any, team: Team, row: Digest) -> Rendered:
 
 
 class Digests:
-    def __init__(self, deps: Deps):
+    def __init__(self, deps: Deps, *, limits: RateLimits | None = None, stopped: set[int] | None = None):
         self.deps = deps
+        self.limits = limits  # shared with the worker's nudges: a 429 pauses the workspace for both
+        self.stopped = stopped if stopped is not None else set()  # workspaces whose token Slack refused
 
     def tick(self) -> DigestReport:
         report = DigestReport()
@@ -102,21 +113,29 @@ class Digests:
             outcome = self.post(digest_id, token)
             if outcome == "posted":
                 report.posted += 1
-            elif outcome == "blocked":
+            elif outcome in ("blocked", "failed"):
                 report.blocked += 1
         report.updated = self.refresh()
         return report
 
     def post(self, digest_id: int, token: str) -> str:
-        """Post a claimed digest: "posted", "blocked" (the channel refused) or "retry"."""
+        """Post a claimed digest: "posted", "blocked" (the channel refused), "failed" (given up) or "retry"."""
         deps = self.deps
         with deps.transaction() as session:
             row = digest.mine(session, digest_id, token)
             team = session.get(Team, row.team_id) if row else None
             if row is None or team is None or not team.channel_id:
                 return "retry"
+            workspace = people.get_workspace_by_id(session, team.workspace_id)
+            if workspace.disabled_reason or workspace.id in self.stopped:  # stopped while this was due
+                digest.mark_failed(session, digest_id, token, workspace.disabled_reason or "workspace_stopped")
+                return "failed"
+            until = self.limits.until(workspace.id) if self.limits else None
+            if until is not None and until > deps.clock.now():  # Slack asked this workspace to wait
+                digest.wait(session, deps.clock, digest_id, token, "ratelimited", until)
+                return "retry"
             nameless = digest.nameless_members(session, team, limit=NAME_LOOKUPS)
-            slack_team_id = people.get_workspace_by_id(session, team.workspace_id).slack_team_id
+            slack_team_id = workspace.slack_team_id
         learn_names(deps, slack_team_id, nameless)
         with deps.transaction() as session:
             row = digest.mine(session, digest_id, token)
@@ -161,12 +180,40 @@ class Digests:
         return gateway.post_message(channel, message["text"], message["blocks"], client="dispatch")
 
     def _failed(self, out: Rendered, token: str, error: SlackError) -> str:
+        """Slack refused the headline. The same classes as a nudge (bot/delivery.py): rate limited, the
+        workspace's token or scopes, the channel (blocked, hourly), anything else passing (back off, give up)."""
         deps = self.deps
+        if error.rate_limited:
+            seconds = error.retry_after or 30
+            until = deps.clock.now() + timedelta(seconds=seconds)
+            if self.limits is not None:
+                until, _ = self.limits.pause(out.workspace_id, seconds)
+            with deps.transaction() as session:
+                digest.wait(session, deps.clock, out.digest_id, token, error.error, until)
+            log.warning("digest rate limited for %ss", seconds, extra={"workspace": out.workspace_id})
+            return "retry"
+        if error.workspace_wide:
+            with deps.transaction() as session:
+                digest.mark_failed(session, out.digest_id, token, error.error)
+                news = dispatch.stop_workspace(session, out.workspace_id, error.error)
+            self.stopped.add(out.workspace_id)
+            if news:
+                log.error(
+                    "stopped messages to this workspace: %s",
+                    error.error,
+                    extra={"workspace": out.workspace_id, "what": "digest", "outcome": error.error},
+                )
+                self.tell_managers(out.team_id, "team.workspace_stopped", error=error.error, channel=out.channel)
+            return "failed"
         if error.error not in CHANNEL_ERRORS:
             with deps.transaction() as session:
-                digest.release(session, deps.clock, out.digest_id, token, error.error, wait=error.retry_after or 60)
-            log.warning("digest not posted: %s", error.error, extra={"workspace": out.workspace_id})
-            return "retry"
+                again = digest.retry_later(session, deps.clock, out.digest_id, token, error.error)
+            if again:
+                log.warning("digest not posted: %s", error.error, extra={"workspace": out.workspace_id})
+                return "retry"
+            log.error("digest given up: %s", error.error, extra={"workspace": out.workspace_id, "what": "digest"})
+            self.tell_managers(out.team_id, "team.digest_failed", error=error.error, channel=out.channel)
+            return "failed"
         with deps.transaction() as session:
             news = digest.mark_blocked(session, deps.clock, out.digest_id, token, error.error)
             team = session.get(Team, out.team_id)
@@ -202,6 +249,27 @@ class Digests:
             )
             notify.dm(self.deps, team_id, user_id, text_message(text))
 
+    def tell_managers(self, team_id: int, key: str, *, error: str, channel: str) -> None:
+        """One direct message to each of the team's managers, in their language (a digest given up, or the
+        workspace stopped). A message Slack refuses too is logged by notify.dm; nothing else depends on it."""
+        with self.deps.transaction() as session:
+            team = session.get(Team, team_id)
+            if team is None:
+                return
+            workspace = session.get(Workspace, team.workspace_id)
+            slack_team_id = workspace.slack_team_id if workspace else ""
+            name = team.name
+            languages = {
+                user_id: people.language_of(
+                    people.find_person(session, slack_team_id, user_id), self.deps.settings.default_language
+                )
+                for user_id in teams.manager_user_ids(session, team)
+            }
+        for user_id, language in languages.items():
+            cat = catalogue(language)
+            text = cat.t(key, team=escape(name), channel=f"<#{channel}>", error=f"`{escape(error)}`")
+            notify.dm(self.deps, slack_team_id, user_id, text_message(text))
+
     def refresh(self) -> int:
         """Rebuild live digests with news since they were compared; edit those that read differently."""
         deps = self.deps
@@ -219,20 +287,49 @@ class Digests:
                 with deps.transaction() as session:
                     digest.refreshed(session, digest_id, compared_at=out.rendered_at, mark=None, thread=None)
                 continue
-            retry = False
             try:
                 thread = self._edit(out)
-                mark: str | None = out.mark
             except SlackError as error:
                 log.warning("digest edit failed: %s", error.error, extra={"workspace": out.workspace_id})
-                thread, mark = None, None
-                # Passing trouble (rate limit, Slack down): the next tick tries again. A message or channel
-                # that is gone: wait for the next news rather than knock every 30 seconds.
-                retry = error.error not in CHANNEL_ERRORS and error.error not in GONE_ERRORS
+                self._edit_failed(out, error)
+                continue
             with deps.transaction() as session:
-                digest.refreshed(session, digest_id, compared_at=out.rendered_at, mark=mark, thread=thread, retry=retry)
-            updated += mark is not None
+                digest.refreshed(session, digest_id, compared_at=out.rendered_at, mark=out.mark, thread=thread)
+            updated += 1
         return updated
+
+    def _edit_failed(self, out: Rendered, error: SlackError) -> None:
+        """Like a post: a 429 waits for Retry-After; a refused token stops the workspace; a message or channel
+        that is gone waits for the next news; passing trouble backs off (services/retry.py), then waits too."""
+        deps = self.deps
+        until = None
+        if error.rate_limited:
+            seconds = error.retry_after or 30
+            until = deps.clock.now() + timedelta(seconds=seconds)
+            if self.limits is not None:
+                until, _ = self.limits.pause(out.workspace_id, seconds)
+        news = False
+        with deps.transaction() as session:
+            if error.workspace_wide:
+                news = dispatch.stop_workspace(session, out.workspace_id, error.error)
+            digest.edit_failed(
+                session,
+                deps.clock,
+                out.digest_id,
+                compared_at=out.rendered_at,
+                reason=error.error,
+                until=until,
+                give_up=error.workspace_wide or error.error in CHANNEL_ERRORS or error.error in GONE_ERRORS,
+            )
+        if error.workspace_wide:
+            self.stopped.add(out.workspace_id)
+        if news:
+            log.error(
+                "stopped messages to this workspace: %s",
+                error.error,
+                extra={"workspace": out.workspace_id, "what": "digest", "outcome": error.error},
+            )
+            self.tell_managers(out.team_id, "team.workspace_stopped", error=error.error, channel=out.channel)
 
     def _edit(self, out: Rendered) -> list[str]:
         gateway = self.deps.gateway
@@ -263,6 +360,8 @@ def learn_names(deps: Deps, slack_team_id: str, user_ids: list[str]) -> None:
             user = deps.gateway.user_info(user_id)
         except SlackError as error:
             log.warning("users.info failed: %s", error.error, extra={"workspace": slack_team_id, "user": user_id})
+            if error.workspace_wide or error.rate_limited:  # the next ones would fail the same way
+                return
             continue
         if user.is_bot:
             continue

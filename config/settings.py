@@ -47,6 +47,7 @@ class Settings:
     inspire_share: float = 0.7
     max_messages_per_day: int = 2
     prep_working_days: int = 2
+    max_open_actions: int = 50
 
     @property
     def socket_mode(self) -> bool:
@@ -164,6 +165,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
     share = _number(environ, "INSPIRE_SHARE", 0.7, float, 0.5, 0.9, "a number between 0.5 and 0.9", problems)
     max_per_day = int(_number(environ, "MAX_MESSAGES_PER_DAY", 2, int, 1, 10, "a whole number from 1 to 10", problems))
     prep_days = int(_number(environ, "PREP_WORKING_DAYS", 2, int, 1, 10, "a whole number from 1 to 10", problems))
+    max_open = int(_number(environ, "MAX_OPEN_ACTIONS", 50, int, 1, 500, "a whole number from 1 to 500", problems))
 
     if problems:
         raise ConfigError(problems)
@@ -181,4 +183,5 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         inspire_share=share,
         max_messages_per_day=max_per_day,
         prep_working_days=prep_days,
+        max_open_actions=max_open,
     )

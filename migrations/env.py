@@ -42,7 +42,7 @@ def run_migrations_online() -> None:
         return
     section = config.get_section(config.config_ini_section, {})
     section["sqlalchemy.url"] = _url()
-    connectable = engine_from_config(section, prefix="sqlalchemy.", poolclass=pool.NullPool)
+    connectable = engine_from_config(section, prefix="sqlalchemy.", poolclass=pool.NullPool, hide_parameters=True)
     with connectable.connect() as connection:
         _run(connection)
 

@@ -9,8 +9,9 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from models.base import Base
 
-# claimed (by one worker, until claimed_until) -> posted; blocked: the channel refused, retried later.
-STATUSES = ("claimed", "posted", "blocked")
+# claimed (by one worker, until claimed_until) -> posted; blocked: the channel refused, retried later;
+# failed: Slack kept failing (the retry budget of bot/services/retry.py is spent) or stopped the workspace.
+STATUSES = ("claimed", "posted", "blocked", "failed")
 
 
 class Digest(Base):
@@ -18,7 +19,7 @@ class Digest(Base):
     __table_args__ = (
         # The one guarantee that matters: a team gets one digest per period, whoever inserts first.
         UniqueConstraint("team_id", "period_start"),
-        CheckConstraint("status IN ('claimed', 'posted', 'blocked')", name="status"),
+        CheckConstraint("status IN ('claimed', 'posted', 'blocked', 'failed')", name="status"),
         Index("ix_digests_status_claimed_until", "status", "claimed_until"),
     )
 
@@ -31,6 +32,7 @@ class Digest(Base):
     status: Mapped[str] = mapped_column(String(16), default="claimed")
     claim_token: Mapped[str | None] = mapped_column(String(36))
     claimed_until: Mapped[datetime | None]
+    # Tries of the current step: posting it, then (once posted) the edit that has not reached Slack yet.
     attempts: Mapped[int] = mapped_column(default=0)
     channel_id: Mapped[str | None] = mapped_column(String(32))
     message_ts: Mapped[str | None] = mapped_column(String(32))

@@ -14,7 +14,7 @@ from bot.delivery import Delivery
 from bot.deps import build_deps
 from bot.services import actions as action_service
 from bot.services import events, people, teams
-from models import Action, ActionContact, Digest, Membership, Team
+from models import Action, ActionContact, Digest, Membership, Nudge, Team, Workspace
 from models.db import make_engine
 from tests.conftest import AMSTERDAM
 from tests.scenario import event_kinds, last_response, text_of
@@ -572,3 +572,91 @@ def test_a_thread_that_shrinks_keeps_no_old_lines_in_its_leftover_messages(deps,
     assert leftovers and all(long_title.strip()[:40] not in text_of({"blocks": m.blocks}) for m in leftovers)
     for message in leftovers:
         assert len(message.blocks) == 1 and "(merged into the lines above)" in text_of({"blocks": message.blocks})
+
+
+
+# -- Slack's errors on the digest path: the same classes, backoff and cap as a nudge ------------------
+
+
+def test_a_digest_slack_keeps_refusing_backs_off_and_is_given_up_once(deps, fake_slack, clock):
+    from bot.services import digest as digest_service
+    from bot.services import retry
+
+    make_team(deps, named=False)  # two members whose names Slack never told: users.info on each try
+    clock.set(MONDAY)
+    fake_slack.fail("chat.postMessage", error="fatal_error", times=100, match=lambda p: p.get("channel") == CHANNEL)
+    for _ in range(30):  # a simulated hour, a tick every two minutes
+        tick(deps)
+        clock.advance(timedelta(minutes=2))
+    assert len(channel_posts(fake_slack)) == retry.MAX_ATTEMPTS  # tried at 0, 2, 6 and 14 minutes, then given up
+    assert len(fake_slack.calls_to("users.info")) == 2 * retry.MAX_ATTEMPTS
+    with deps.sessions() as session:
+        row = session.scalar(select(Digest))
+        assert (row.status, row.attempts, row.error) == ("failed", retry.MAX_ATTEMPTS, "fatal_error")
+    dms = dms_to(fake_slack, MANAGER)
+    assert len(dms) == 1 and "kept answering `fatal_error`" in text_of(dms[0])
+    with deps.transaction() as session:  # the manager can still ask for it: a fresh budget
+        team = session.scalar(select(Team))
+        assert digest_service.claim_now(session, clock, team, "manual") == row.id
+
+
+def test_a_revoked_token_stops_the_workspace_and_the_managers_hear_it_once(deps, fake_slack, clock):
+    make_team(deps)
+    make_team(deps, name="Tax", channel="CTAX", members=("UTOM",))
+    with deps.transaction() as session:  # a nudge planned for a member: stopped with the workspace
+        anna = people.find_person(session, "T1", ANNA)
+        action_service.create(
+            session,
+            clock,
+            owner=anna,
+            actor=anna,
+            data=action_service.ActionInput(title="Call Jan", due=date(2026, 12, 11), contacts=["Jan"]),
+            today=date(2026, 11, 26),
+        )
+    clock.set(MONDAY)
+    fake_slack.fail("chat.postMessage", error="token_revoked", times=2, match=lambda p: p.get("channel") != MANAGER)
+    for _ in range(30):
+        tick(deps)
+        clock.advance(timedelta(minutes=2))
+    clock.set(MONDAY + timedelta(days=7))  # and next week: still nothing
+    tick(deps)
+    posts = [c.params for c in fake_slack.calls_to("chat.postMessage") if c.params["channel"] in (CHANNEL, "CTAX")]
+    assert len(posts) == 1  # the refused one; the other team's digest is not tried
+    with deps.sessions() as session:
+        assert session.scalar(select(Workspace.disabled_reason)) == "token_revoked"
+        assert set(session.scalars(select(Digest.status))) == {"failed"}
+        assert "planned" not in set(session.scalars(select(Nudge.status)))
+    dms = dms_to(fake_slack, MANAGER)
+    assert len(dms) == 1 and "token_revoked" in text_of(dms[0]) and "reinstalls" in text_of(dms[0])
+
+
+def test_a_digest_edit_slack_keeps_refusing_backs_off_then_waits_for_news(deps, fake_slack, clock):
+    from bot.services import retry
+
+    make_team(deps)
+    week_of_work(deps)
+    clock.set(MONDAY)
+    tick(deps)
+    fake_slack.fail("chat.update", error="fatal_error", times=retry.MAX_ATTEMPTS)
+    clock.advance(timedelta(hours=1))
+
+    def bram_finishes(title):
+        with deps.transaction() as session:
+            bram = people.find_person(session, "T1", BRAM)
+            action = session.scalar(select(Action).where(Action.owner_id == bram.id, Action.status == "open"))
+            action.due_date = date(2026, 11, 27)  # a late answer about last week: news for the posted digest
+            action_service.complete(session, clock, action, bram)
+        add_action(deps, BRAM, title, due=date(2026, 12, 10))
+
+    bram_finishes("Visit Piet")
+    for _ in range(120):  # an hour of ticks, every 30 seconds
+        tick(deps)
+        clock.advance(timedelta(seconds=30))
+    assert len(fake_slack.calls_to("chat.update")) == retry.MAX_ATTEMPTS  # 0, 2, 6, 14 minutes; not 120
+    with deps.sessions() as session:
+        row = session.scalar(select(Digest))
+        assert (row.attempts, row.error) == (0, "fatal_error") and row.refreshed_at is not None
+    bram_finishes("Visit Klaas")  # the next news: the edit is tried again, and goes through
+    tick(deps)
+    updates = [c.params for c in fake_slack.calls_to("chat.update") if c.params["channel"] == CHANNEL]
+    assert len(updates) > retry.MAX_ATTEMPTS and "*4* actions done" in text_of(updates[retry.MAX_ATTEMPTS])

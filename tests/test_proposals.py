@@ -248,3 +248,24 @@ def test_accept_clicked_twice_at_once_accepts_once_and_tells_the_manager_once(sl
     assert event_kinds(deps).count("accepted") == 1
     to_manager = [c for c in fake_slack.calls_to("chat.postMessage") if "accepted your proposal" in text_of(c.params)]
     assert len(to_manager) == 1
+
+
+def test_a_contact_name_from_a_proposal_is_escaped_in_the_booked_window(slack, running, fake_slack, deps, clock):
+    """A manager's proposal names a contact as a disguised link; the member books a meeting with them."""
+    from bot.services import actions as action_service
+    from bot.services import people
+
+    manager_of(deps, MANAGER, MEMBER)
+    disguised = "<https://evil.example|Jan>"
+    with deps.transaction() as session:
+        manager = people.find_person(session, "T1", MANAGER)
+        member = people.find_person(session, "T1", MEMBER)
+        data = action_service.ActionInput(title="Call Jan", due=date(2026, 12, 11), contacts=[disguised])
+        today = clock.now().date()
+        action, _ = action_service.create(session, clock, owner=member, actor=manager, data=data, today=today)
+        action_service.respond_to_proposal(session, clock, action, member, accept=True)
+        ids = (action.id, action.contacts[0].id)
+    slack.block_action("contact_status", selected_option=f"{ids[0]}:{ids[1]}:booked", user=MEMBER)
+    running.settle()
+    modal = text_of(opened_view(fake_slack))
+    assert "<https://evil" not in modal and "&lt;https://evil.example|Jan&gt;" in modal

@@ -334,8 +334,9 @@ def decline_modal(cat: Catalogue, action_id: int, title: str, private: dict[str,
 def booked_modal(
     cat: Catalogue, action_id: int, contact_id: int, name: str, today: date, private: dict[str, Any]
 ) -> dict[str, Any]:
+    """name: the contact as typed (by the person, or by a manager in a proposal); escaped here, once."""
     blocks: list[Block] = [
-        section(cat.t("contact.line", name=name, status=cat.t("contact.booked"))),
+        section(cat.t("contact.line", name=escape(name), status=cat.t("contact.booked"))),
         InputBlock(
             block_id="when",
             label=cat.t("contact.booked"),

@@ -14,13 +14,14 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
 from bot.services import events, planning, responses
 from bot.services.clock import Clock
+from bot.services.rules import rules_of
 from models import Action, ActionContact, Person
 from models.action import CONTACT_STATUSES, KINDS, OUTCOMES
 
@@ -148,6 +149,8 @@ def create(
             return existing, False
     now = clock.now()
     proposal = actor.id != owner.id
+    if at_cap(session, owner):  # quick add, the form and a manager's proposal alike
+        raise ActionError("too_many_member" if proposal else "too_many")
     action = Action(
         workspace_id=owner.workspace_id,
         owner_id=owner.id,
@@ -182,6 +185,17 @@ def create(
     if not proposal:
         _replan_owner(session, clock, action)
     return action, True
+
+
+def at_cap(session: Session, person: Person) -> bool:
+    """The person has as many open actions as one person keeps (MAX_OPEN_ACTIONS): no new one until one is
+    done or dropped. Keeps a list a plan, and every replan of the person small."""
+    count = session.scalar(
+        select(func.count())
+        .select_from(Action)
+        .where(Action.workspace_id == person.workspace_id, Action.owner_id == person.id, Action.status == "open")
+    )
+    return (count or 0) >= rules_of(session).max_open_actions
 
 
 def get_own(session: Session, person: Person, action_id: int) -> Action:
@@ -566,6 +580,8 @@ def respond_to_proposal(
         raise ActionError("not_found")
     if action.status != "proposed":
         return False
+    if accept and at_cap(session, member):
+        raise ActionError("too_many")
     if not _transition(
         session,
         action,

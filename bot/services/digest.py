@@ -24,6 +24,7 @@ from sqlalchemy import DateTime, Row, Select, and_, case, func, null, or_, selec
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased
 
+from bot.services import retry
 from bot.services.clock import Clock
 from models import Action, ActionContact, Digest, Event, Membership, Person, Team, Workspace
 
@@ -169,7 +170,10 @@ def claim_now(session: Session, clock: Clock, team: Team, token: str) -> int | N
     if existing is not None:
         if existing.status == "posted":
             return None
-        # Posting now is what the manager asked: take it over even if a retry was planned for later.
+        # Posting now is what the manager asked: take it over even if a retry was planned for later, or the
+        # worker gave it up (a fresh retry budget).
+        if existing.status == "failed":
+            existing.status, existing.attempts = "blocked", 0
         existing.claimed_until = clock.now() - timedelta(seconds=1)
         session.flush()
         return claim(session, clock, Due(team.id, slot, existing.id), token)
@@ -204,6 +208,7 @@ def mark_posted(
     if row is None:
         return
     row.status, row.claim_token, row.claimed_until, row.error = "posted", None, None, None
+    row.attempts = 0  # from now on: failed tries of an edit
     row.channel_id, row.message_ts, row.thread_ts, row.fingerprint = channel, ts, thread, mark
     row.posted_at = clock.now()
     row.refreshed_at = compared_at if mark else None
@@ -217,14 +222,37 @@ def mark_blocked(session: Session, clock: Clock, digest_id: int, token: str, rea
         return False
     news = row.error != reason
     row.status, row.claim_token, row.claimed_until, row.error = "blocked", None, clock.now() + BLOCKED_RETRY, reason
+    row.attempts = 0  # waiting for the channel to be fixed is not a failed try
     return news
 
 
-def release(session: Session, clock: Clock, digest_id: int, token: str, reason: str, wait: float = 60) -> None:
-    """A passing failure (rate limit, Slack down): the claim runs out soon and a later tick retries."""
+def wait(session: Session, clock: Clock, digest_id: int, token: str, reason: str, until: datetime) -> None:
+    """Slack asked the workspace to slow down (a 429): try again then; not a failed attempt."""
     row = mine(session, digest_id, token)
     if row is not None:
-        row.claimed_until, row.error = clock.now() + timedelta(seconds=wait), reason
+        row.claimed_until, row.error = until, reason
+        row.attempts = max(0, row.attempts - 1)
+
+
+def retry_later(session: Session, clock: Clock, digest_id: int, token: str, reason: str) -> bool:
+    """A passing failure (Slack down, a time-out): back off like a nudge (services/retry.py).
+    False when the retry budget is spent: the digest is given up ("failed") with the reason."""
+    row = mine(session, digest_id, token)
+    if row is None:
+        return True
+    again = retry.next_try(clock.now(), row.attempts)
+    if again is None:
+        mark_failed(session, digest_id, token, reason)
+        return False
+    row.claimed_until, row.error = again, reason
+    return True
+
+
+def mark_failed(session: Session, digest_id: int, token: str, reason: str) -> None:
+    """Given up: the retry budget is spent, or Slack stopped the workspace. `claim_now` can still post it."""
+    row = mine(session, digest_id, token)
+    if row is not None:
+        row.status, row.claim_token, row.claimed_until, row.error = "failed", None, None, reason
 
 
 # Looking at a list changes nothing in it: these events never make a digest stale.
@@ -261,7 +289,10 @@ def live(session: Session, clock: Clock) -> list[int]:
     )
     return list(
         session.scalars(
-            select(Digest.id).where(
+            select(Digest.id)
+            .join(Workspace, Workspace.id == Digest.workspace_id)
+            .where(
+                Workspace.disabled_reason.is_(None),
                 Digest.status == "posted",
                 Digest.slot_at > now - WEEK,
                 or_(Digest.claimed_until.is_(None), Digest.claimed_until < now),
@@ -300,18 +331,45 @@ def refreshed(
     compared_at: datetime,
     mark: str | None,
     thread: list[str] | None,
-    retry: bool = False,
 ) -> None:
-    """Compared with the data as read at compared_at (and edited when mark is given); retry: the edit did not
-    reach Slack, so the next tick tries again."""
+    """Compared with the data as read at compared_at (and edited when mark is given)."""
     row = session.get(Digest, digest_id)
     if row is None:
         return
-    row.claimed_until, row.refreshed_at = None, None if retry else compared_at
+    row.claimed_until, row.refreshed_at = None, compared_at
     if mark is not None:
         row.fingerprint = mark
+        row.attempts, row.error = 0, None
     if thread is not None:
         row.thread_ts = thread
+
+
+def edit_failed(
+    session: Session,
+    clock: Clock,
+    digest_id: int,
+    *,
+    compared_at: datetime,
+    reason: str,
+    until: datetime | None = None,
+    give_up: bool = False,
+) -> None:
+    """An edit did not reach Slack. until: a rate limit, try again then (not an attempt). give_up: the message
+    or channel is gone, or the workspace stopped: wait for the next news. Otherwise back off like a post, and
+    after the last attempt wait for the next news too, rather than knock every tick."""
+    row = session.get(Digest, digest_id)
+    if row is None:
+        return
+    row.error = reason
+    if until is not None:
+        row.claimed_until, row.refreshed_at = until, None
+        return
+    again = None if give_up else retry.next_try(clock.now(), row.attempts + 1)
+    if again is None:
+        row.attempts, row.claimed_until, row.refreshed_at = 0, None, compared_at
+        return
+    row.attempts += 1
+    row.claimed_until, row.refreshed_at = again, None
 
 
 # -- what it says -----------------------------------------------------------------------------

@@ -14,7 +14,7 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.orm import Session
 
-from bot.services import checkins, events, people
+from bot.services import checkins, events, people, retry
 from bot.services.calendar import WorkWeek, work_week_of
 from bot.services.clock import Clock
 from bot.services.planning import CHECK, UNCAPPED, first_slot_day, plan_reaction, replan, slot_moment
@@ -25,7 +25,7 @@ LEASE = timedelta(minutes=5)
 PROFILE_MAX_AGE = timedelta(days=7)
 # A scheduled message this late has lost its moment: the planner rebuilds the plan instead.
 STALE_AFTER = timedelta(hours=1)
-MAX_ATTEMPTS = 4
+MAX_ATTEMPTS = retry.MAX_ATTEMPTS
 CHECKING_KINDS = ("checkin", "followup", "progress")
 NEEDS_ACTIONS = ("prep", "checkin", "followup", "tip", "progress", "weekplan", "attention")
 # An unanswered rhythm question is taken as "fewer messages": the bot stops following up.
@@ -516,9 +516,10 @@ def fail(session: Session, clock: Clock, nudge_id: int, token: str, reason: str,
     row = _mine(session, nudge_id, token)
     if row is None:
         return False
-    if scope is None and row.attempts < MAX_ATTEMPTS:
+    again = retry.next_try(clock.now(), row.attempts) if scope is None else None
+    if again is not None:
         _finish(row, "planned")
-        row.due_at = clock.now() + timedelta(minutes=2**row.attempts)
+        row.due_at = again
         row.error = reason
         return False
     _finish(row, "failed", reason)
@@ -529,12 +530,19 @@ def fail(session: Session, clock: Clock, nudge_id: int, token: str, reason: str,
             _cancel_planned(session, Nudge.person_id == person.id, reason)
             return True
     elif scope == "workspace":
-        workspace = session.get(Workspace, row.workspace_id)
-        if workspace is not None and not workspace.disabled_reason:
-            workspace.disabled_reason = reason
-            _cancel_planned(session, Nudge.workspace_id == workspace.id, reason)
-            return True
+        return stop_workspace(session, row.workspace_id, reason)
     return False
+
+
+def stop_workspace(session: Session, workspace_id: int, reason: str) -> bool:
+    """Slack refused the app's token or scopes: nothing more goes to this workspace (messages nor digests)
+    until it is installed again. True when this newly stopped it (worth one log line, one word to managers)."""
+    workspace = session.get(Workspace, workspace_id)
+    if workspace is None or workspace.disabled_reason:
+        return False
+    workspace.disabled_reason = reason
+    _cancel_planned(session, Nudge.workspace_id == workspace.id, reason)
+    return True
 
 
 def reachable_again(session: Session, clock: Clock, person: Person) -> None:
@@ -571,4 +579,5 @@ __all__ = [
     "prepare",
     "prepare_batch",
     "release",
+    "stop_workspace",
 ]

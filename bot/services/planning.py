@@ -202,15 +202,19 @@ def steer(
 ) -> None:
     """Walk the days; add a tip or a progress check (on "fewer": drop a tip or prep) where the mix leaves the band."""
     target = rules.inspire_share
+    # Sorted once; each day looks only at the first actions due from that day on (a pointer moves with the
+    # days), so steering is linear in the days, not days x actions.
+    ordered = sorted(actions, key=lambda a: (a.due_date, a.id))
+    first_due = 0
     day = start
     while day <= end:
+        while first_due < len(ordered) and ordered[first_due].due_date < day:
+            first_due += 1
         # Today counts only while its slots are still ahead (a tip is a morning message).
         if week.can_speak_on(day) and slot_moment(week, "tip", day) > now:
             today_items = items_by_day.setdefault(day, [])
             mentioned = {a for i in today_items for a in i.action_ids}
-            upcoming = sorted(
-                (a for a in actions if a.id not in mentioned and a.due_date >= day), key=lambda a: (a.due_date, a.id)
-            )
+            upcoming = _first_upcoming(ordered, first_due, mentioned, day)
             inspire, check = mix.window_counts(day)
             total = inspire + check
             if upcoming and total >= MIN_MESSAGES_TO_STEER - 1:
@@ -238,6 +242,24 @@ def steer(
                         today_items.append(Item("progress", day, [later[0].id]))
                         mix.add(day, CHECK)
         day += timedelta(days=1)
+
+
+def _first_upcoming(ordered: list[Action], start: int, mentioned: set[int], day: date) -> list[Action]:
+    """The first action due from `day` on that today's messages do not mention, and the first due after `day`
+    (what steering picks from), in due order; [] when there is none."""
+    found: list[Action] = []
+    for index in range(start, len(ordered)):
+        action = ordered[index]
+        if action.id in mentioned:
+            continue
+        if not found:
+            found.append(action)
+            if action.due_date > day:
+                break
+        elif action.due_date > day:
+            found.append(action)
+            break
+    return found
 
 
 def _windows_ahead(

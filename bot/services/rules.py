@@ -18,6 +18,7 @@ class PlanRules:
     attention_days: int = 2
     unanswered_before_rhythm: int = 3
     window_days: int = 28
+    max_open_actions: int = 50  # per person: more is not a plan, and replanning stays small
     default_timezone: str = "Europe/Amsterdam"
     default_language: str = "en"
 

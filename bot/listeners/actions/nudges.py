@@ -35,7 +35,12 @@ def _ints(parts: list[str]) -> list[int]:
 
 def _view(deps: Deps, nudge: Nudge, cat: Catalogue, today: date) -> dict[str, Any]:
     with deps.sessions() as session:
-        found = {a.id: a for a in session.scalars(select(Action).where(Action.id.in_(nudge.action_ids or [])))}
+        found = {  # the nudge is the caller's (own_nudge); its actions are looked up in its workspace only
+            a.id: a
+            for a in session.scalars(
+                select(Action).where(Action.id.in_(nudge.action_ids or []), Action.workspace_id == nudge.workspace_id)
+            )
+        }
         listed = [found[i] for i in nudge.action_ids or [] if i in found]
         person = session.get(people.Person, nudge.person_id)
         until = person.paused_until if person else None
@@ -72,11 +77,15 @@ def refresh_message(deps: Deps, who: Caller, nudge_id: int) -> bool:
 
 
 def _after(deps: Deps, who: Caller, nudge_id: int, note_error: str | None = None) -> None:
-    """Show the answers in the message itself, celebrate a Done, republish the Home tab."""
+    """Show the answers in the message itself, celebrate a Done, republish the Home tab. The nudge is looked
+    up through the owner check: another person's id (a forged click) re-renders nothing."""
     with deps.transaction() as session:
         person, _ = person_for(session, deps, who)
         cat, today = cat_for(deps, person), today_of(deps, person)
-        nudge = session.get(Nudge, nudge_id)
+        try:
+            nudge: Nudge | None = checkins.own_nudge(session, person, nudge_id)
+        except checkins.AnswerError:
+            nudge = None
     if nudge is not None and nudge.channel_id and nudge.message_ts:
         notify.update(deps, who.team_id, nudge.channel_id, nudge.message_ts, _view(deps, nudge, cat, today))
     celebrate(deps, who.team_id, who.user_id)

@@ -104,18 +104,24 @@ def finish_answer(
 def on_accept(ack: Ack, body: dict[str, Any], action: dict[str, Any], context: dict[str, Any]) -> None:
     ack()
     deps, who, origin = deps_of(context), caller(body), origin_of(body)
-    answered = manager_note = None
+    answered = manager_note = refused = None
     with deps.transaction() as session:
         person, _ = person_for(session, deps, who)
         cat = cat_for(deps, person)
         found = _proposal(session, person, action.get("value"))
-        if found is None:
-            answered = action_messages.notice(cat.t("error.not_found"))
-        elif actions.respond_to_proposal(session, deps.clock, found, person, accept=True):
-            answered = action_messages.proposal_answered(cat, found, "proposal.accepted")
-            manager_note = tell_manager(deps, session, found, who, "proposal.manager_accepted")
-        else:  # a second click: the first answer stands
-            answered = action_messages.notice(cat.t("proposal.answered"))
+        try:
+            if found is None:
+                answered = action_messages.notice(cat.t("error.not_found"))
+            elif actions.respond_to_proposal(session, deps.clock, found, person, accept=True):
+                answered = action_messages.proposal_answered(cat, found, "proposal.accepted")
+                manager_note = tell_manager(deps, session, found, who, "proposal.manager_accepted")
+            else:  # a second click: the first answer stands
+                answered = action_messages.notice(cat.t("proposal.answered"))
+        except actions.ActionError as exc:  # the list is full: the proposal and its buttons stay
+            refused = action_messages.notice(cat.t(f"error.{exc.code}"))
+    if refused is not None:
+        notify.tell(deps, who.team_id, who.user_id, origin, refused)
+        return
     finish_answer(deps, who, origin, answered, manager_note)
 
 

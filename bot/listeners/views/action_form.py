@@ -129,10 +129,8 @@ def save_new(
             action, created = actions.create(
                 session, deps.clock, owner=owner, actor=person, data=data, today=today, source_key=f"view:{view_id}"
             )
-        except actions.ActionError as exc:
-            notify.respond(
-                deps, who.team_id, origin.get("response_url"), action_messages.notice(cat.t(f"error.{exc.code}"))
-            )
+        except actions.ActionError as exc:  # e.g. the list is full: said where they are, or by DM
+            notify.tell(deps, who.team_id, who.user_id, origin, action_messages.notice(cat.t(f"error.{exc.code}")))
             return
         if not created:
             return  # the same form submitted twice: the first one did it all
@@ -161,6 +159,8 @@ def save_changes(deps: Deps, who: Caller, data: actions.ActionInput, state: Form
         except actions.ActionError as exc:
             listing = action_messages.notice(cat.t(f"error.{exc.code}"))
     if state.mode == "adjust":
+        if answered is None:  # not saved (the list is full, say): the proposal stays, and they hear why
+            notify.tell(deps, who.team_id, who.user_id, {"response_url": state.origin.get("response_url", "")}, listing)
         finish_answer(deps, who, state.origin, answered, manager_note)
         return
     nudge_id = state.origin.get("nudge")
