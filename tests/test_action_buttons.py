@@ -218,3 +218,23 @@ def test_a_long_list_shows_what_fits_in_one_message_and_how_many_more(slack, run
     listing = last_response(fake_slack)  # the fake took it: within 50 blocks and Slack's text budget
     shown = text_of(listing).count("about the renewal")
     assert 0 < shown < 30 and f"and {30 - shown} more. Your Home tab shows them all." in text_of(listing)
+
+
+def test_an_outcome_whose_save_fails_stays_open_with_the_note(slack, running, fake_slack, deps, monkeypatch):
+    from sqlalchemy.exc import OperationalError
+
+    from bot.services import actions as action_service
+
+    action = add(slack, running, deps, "call Jan tomorrow")
+    slack.block_action("action_done", str(action.id))
+    view = opened_view(fake_slack)
+
+    def database_down(*args, **kwargs):
+        raise OperationalError("UPDATE actions ...", {}, Exception("could not connect"))
+
+    monkeypatch.setattr(action_service, "complete", database_down)
+    values = {"note": {"value": {"value": "Lunch booked for March"}}, "outcomes": {"value": {"selected_options": []}}}
+    body = slack.view_submission("action_outcome", values, private_metadata=view["private_metadata"]).json()
+    assert body["response_action"] == "errors" and "Everything you typed is still here" in body["errors"]["note"]
+    running.settle()
+    assert actions_of(deps)[0].status == "open"

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from datetime import date
 
+from sqlalchemy.exc import OperationalError
+
+from bot.services import actions as action_service
 from tests.scenario import actions_of, event_kinds, form_values, last_response, opened_view, text_of, top_modal
 
 CONCRETE = "Call Jan, Piet and Klaas and book a catch-up with each"
@@ -140,3 +143,24 @@ def test_edit_from_the_quick_add_reply_opens_the_form_and_saves_changes(slack, r
     assert [c.name for c in action.contacts] == ["Jan", "Piet"]
     assert "edited" in event_kinds(deps)
     assert "Updated: *Call Jan and Piet*" in text_of(last_response(fake_slack, 2))
+
+
+def test_a_form_whose_save_fails_stays_open_with_everything_typed(slack, running, fake_slack, deps, monkeypatch):
+    view = open_blank_form(slack, fake_slack)
+
+    def database_down(*args, **kwargs):
+        raise OperationalError("INSERT INTO actions ...", {}, Exception("could not connect"))
+
+    monkeypatch.setattr(action_service, "create", database_down)
+    values = form_values("Call Jan about next year", date(2027, 1, 15), opening="Hi Jan, my own words")
+    answer = slack.view_submission("action_form", values, private_metadata=view["private_metadata"])
+    body = answer.json()
+    assert body["response_action"] == "errors"
+    assert "Everything you typed is still here" in body["errors"]["title"]
+    assert top_modal(fake_slack)["callback_id"] == "action_form"  # Slack keeps it open, with the text
+    running.settle()
+    assert actions_of(deps) == []
+    monkeypatch.undo()  # the database is back: Save again keeps it
+    slack.view_submission("action_form", values, private_metadata=view["private_metadata"])
+    running.settle()
+    assert [a.title for a in actions_of(deps)] == ["Call Jan about next year"]

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
+from slack_bolt import Ack
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from bot.deps import Deps
@@ -14,6 +17,8 @@ from bot.messages.catalogue import Catalogue, catalogue
 from bot.services import dispatch, people
 from bot.slack import SlackError
 from models import Person
+
+T = TypeVar("T")
 
 log = logging.getLogger(__name__)
 
@@ -85,3 +90,19 @@ def origin_of(body: dict[str, Any]) -> dict[str, str]:
 
 def today_of(deps: Deps, person: Person | None) -> date:
     return people.today_for(person, deps.clock, deps.settings.default_timezone)
+
+
+def save_then_ack(ack: Ack, deps: Deps, who: Caller, field: str, write: Callable[[Session], T]) -> T | None:
+    """Save what a submitted form carries, then close it: the ack waits for the write (milliseconds, far
+    within Slack's 3 seconds). When the save fails the modal stays open with everything the person typed,
+    and says so on `field` (an input block of the view); None tells the caller to stop there."""
+    try:
+        with deps.transaction() as session:
+            result = write(session)
+    except SQLAlchemyError:
+        log.exception("saving a form failed", extra={"workspace": who.team_id, "user": who.user_id})
+        spoken = deps.languages.get(who.team_id, who.user_id) or deps.settings.default_language
+        ack(response_action="errors", errors={field: catalogue(spoken).t("error.not_saved")})
+        return None
+    ack()
+    return result

@@ -1,7 +1,8 @@
 """Submitting the action form: errors inline, coaching tips once (with "Save anyway"), then save.
 
-Validation and coaching happen before the ack (they decide what the modal shows); the writes and
-messages come after it. A resubmitted form has one effect: new actions carry the view id as source key.
+Validation, coaching and the save happen before the ack (they decide what the modal shows, and a save
+that fails keeps the modal open with what was typed); messages come after it. A resubmitted form has one
+effect: new actions carry the view id as source key.
 """
 
 from __future__ import annotations
@@ -12,12 +13,13 @@ from datetime import date, timedelta
 from typing import Any
 
 from slack_bolt import Ack, App
+from sqlalchemy.orm import Session
 
 from bot import home, notify
 from bot.deps import Deps
 from bot.listeners.actions.nudges import refresh_message
 from bot.listeners.actions.proposals import finish_answer, send_proposal, tell_manager
-from bot.listeners.edge import Caller, caller, cat_for, deps_of, person_for, today_of
+from bot.listeners.edge import Caller, caller, cat_for, deps_of, person_for, save_then_ack, today_of
 from bot.messages import actions as action_messages
 from bot.messages.action_form import FORM_CALLBACK, FormState, action_form, override_ticked, read_form
 from bot.messages.catalogue import Catalogue, escape
@@ -102,71 +104,103 @@ def decide(deps: Deps, who: Caller, view: dict[str, Any]) -> Decision:
 
 
 def on_submit(ack: Ack, body: dict[str, Any], view: dict[str, Any], context: dict[str, Any]) -> None:
+    """Checks and coaching decide what the modal shows; the save comes before the ack (see save_then_ack),
+    the messages after it."""
     deps, who = deps_of(context), caller(body)
     decision = decide(deps, who, view)
     if decision.response is not None:
         ack(**decision.response)
         return
-    ack()
     state = read_form({}, view.get("private_metadata") or "")
-    assert decision.data is not None
+    data = decision.data
+    assert data is not None
     if state.mode == "new":
-        save_new(deps, who, decision.data, decision.owner_user_id or who.user_id, view.get("id", ""), state.origin)
+        owner_user_id = decision.owner_user_id or who.user_id
+        view_id = view.get("id", "")
+        created = save_then_ack(ack, deps, who, "title", lambda s: _create(s, deps, who, data, owner_user_id, view_id))
+        if created is not None:
+            _after_create(deps, who, created, state.origin)
     else:
-        save_changes(deps, who, decision.data, state)
+        changed = save_then_ack(ack, deps, who, "title", lambda s: _change(s, deps, who, data, state))
+        if changed is not None:
+            _after_change(deps, who, changed, state)
 
 
-def save_new(
-    deps: Deps, who: Caller, data: actions.ActionInput, owner_user_id: str, view_id: str, origin: dict[str, str]
-) -> None:
-    with deps.transaction() as session:
-        person, _ = person_for(session, deps, who)
-        cat, today = cat_for(deps, person), today_of(deps, person)
-        owner = person
-        if owner_user_id != who.user_id:
-            owner, _ = people.ensure_person(session, deps.clock, who.team_id, owner_user_id)
-        try:
-            action, created = actions.create(
-                session, deps.clock, owner=owner, actor=person, data=data, today=today, source_key=f"view:{view_id}"
-            )
-        except actions.ActionError as exc:  # e.g. the list is full: said where they are, or by DM
-            notify.tell(deps, who.team_id, who.user_id, origin, action_messages.notice(cat.t(f"error.{exc.code}")))
-            return
-        if not created:
-            return  # the same form submitted twice: the first one did it all
-        proposal, action_id = owner.id != person.id, action.id
-        reply = action_messages.quick_saved(cat, action, today)
-    if proposal:  # the member's DM first, then the manager hears what really happened
-        send_proposal(deps, who, action_id, origin)
+@dataclass
+class Created:
+    reply: dict[str, Any] | None  # None: the same form submitted twice, the first one did it all
+    action_id: int = 0
+    proposal: bool = False
+    error: str | None = None
+
+
+def _create(
+    session: Session, deps: Deps, who: Caller, data: actions.ActionInput, owner_user_id: str, view_id: str
+) -> Created:
+    person, _ = person_for(session, deps, who)
+    cat, today = cat_for(deps, person), today_of(deps, person)
+    owner = person
+    if owner_user_id != who.user_id:
+        owner, _ = people.ensure_person(session, deps.clock, who.team_id, owner_user_id)
+    try:
+        action, created = actions.create(
+            session, deps.clock, owner=owner, actor=person, data=data, today=today, source_key=f"view:{view_id}"
+        )
+    except actions.ActionError as exc:  # e.g. the list is full: said where they are, or by DM
+        return Created(action_messages.notice(cat.t(f"error.{exc.code}")), error=exc.code)
+    if not created:
+        return Created(None)
+    return Created(action_messages.quick_saved(cat, action, today), action.id, owner.id != person.id)
+
+
+def _after_create(deps: Deps, who: Caller, created: Created, origin: dict[str, str]) -> None:
+    if created.reply is None:
+        return
+    if created.error is not None:
+        notify.tell(deps, who.team_id, who.user_id, origin, created.reply)
+        return
+    if created.proposal:  # the member's DM first, then the manager hears what really happened
+        send_proposal(deps, who, created.action_id, origin)
     elif origin.get("response_url"):
-        notify.respond(deps, who.team_id, origin["response_url"], reply)
+        notify.respond(deps, who.team_id, origin["response_url"], created.reply)
     home.publish(deps, who.team_id, who.user_id)
 
 
-def save_changes(deps: Deps, who: Caller, data: actions.ActionInput, state: FormState) -> None:
-    manager_note = answered = None
-    with deps.transaction() as session:
-        person, _ = person_for(session, deps, who)
-        cat, today = cat_for(deps, person), today_of(deps, person)
-        try:
-            action = actions.get_own(session, person, state.action_id or 0)
-            actions.edit(session, deps.clock, action, person, data, today)
-            if state.mode == "adjust" and actions.respond_to_proposal(session, deps.clock, action, person, accept=True):
-                answered = action_messages.proposal_answered(cat, action, "proposal.adjusted")
-                manager_note = tell_manager(deps, session, action, who, "proposal.manager_adjusted")
-            note = cat.t("result.edited", title=escape(action.title))
-            listing = action_messages.open_list(cat, actions.open_actions(session, person), today, note=note)
-        except actions.ActionError as exc:
-            listing = action_messages.notice(cat.t(f"error.{exc.code}"))
+@dataclass
+class Changed:
+    listing: dict[str, Any]
+    answered: dict[str, Any] | None = None
+    manager_note: Any = None
+
+
+def _change(session: Session, deps: Deps, who: Caller, data: actions.ActionInput, state: FormState) -> Changed:
+    person, _ = person_for(session, deps, who)
+    cat, today = cat_for(deps, person), today_of(deps, person)
+    try:
+        action = actions.get_own(session, person, state.action_id or 0)
+        actions.edit(session, deps.clock, action, person, data, today)
+        changed = Changed(listing={})
+        if state.mode == "adjust" and actions.respond_to_proposal(session, deps.clock, action, person, accept=True):
+            changed.answered = action_messages.proposal_answered(cat, action, "proposal.adjusted")
+            changed.manager_note = tell_manager(deps, session, action, who, "proposal.manager_adjusted")
+        note = cat.t("result.edited", title=escape(action.title))
+        changed.listing = action_messages.open_list(cat, actions.open_actions(session, person), today, note=note)
+        return changed
+    except actions.ActionError as exc:
+        return Changed(action_messages.notice(cat.t(f"error.{exc.code}")))
+
+
+def _after_change(deps: Deps, who: Caller, changed: Changed, state: FormState) -> None:
     if state.mode == "adjust":
-        if answered is None:  # not saved (the list is full, say): the proposal stays, and they hear why
-            notify.tell(deps, who.team_id, who.user_id, {"response_url": state.origin.get("response_url", "")}, listing)
-        finish_answer(deps, who, state.origin, answered, manager_note)
+        if changed.answered is None:  # not saved (the list is full, say): the proposal stays, and they hear why
+            origin = {"response_url": state.origin.get("response_url", "")}
+            notify.tell(deps, who.team_id, who.user_id, origin, changed.listing)
+        finish_answer(deps, who, state.origin, changed.answered, changed.manager_note)
         return
     nudge_id = state.origin.get("nudge")
     # Opened from a nudge: the nudge stays, showing the new preparation, instead of becoming the list.
     if not (nudge_id and nudge_id.isdigit() and refresh_message(deps, who, int(nudge_id))):
-        notify.respond(deps, who.team_id, state.origin.get("response_url"), listing)
+        notify.respond(deps, who.team_id, state.origin.get("response_url"), changed.listing)
     home.publish(deps, who.team_id, who.user_id)
 
 
