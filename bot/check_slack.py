@@ -64,7 +64,7 @@ class Refused(Exception):
 def _refused(exc: SlackError) -> Refused:
     # SlackError.detail (Slack's response_metadata.messages) names the offending path, where it exists.
     stop = exc.permanent or exc.error.startswith("connection_error")
-    return Refused(exc.error, getattr(exc, "detail", None), stop=stop)
+    return Refused(exc.error, exc.detail, stop=stop)
 
 
 class Target(Protocol):
