@@ -73,8 +73,11 @@ class FakeSlack:
 
             def do_POST(self) -> None:  # noqa: N802 (http.server's naming)
                 length = int(self.headers.get("Content-Length") or 0)
-                raw = self.rfile.read(length).decode() if length else ""
-                params = _parse(raw, self.headers.get("Content-Type", ""))
+                body = self.rfile.read(length) if length else b""
+                if len(body) < length:  # the client died mid-request (a killed worker): Slack never saw a call
+                    self.close_connection = True
+                    return
+                params = _parse(body.decode(), self.headers.get("Content-Type", ""))
                 if self.path.startswith("/respond/"):
                     status, body, headers = fake._answer_response_url(self.path.rsplit("/", 1)[-1], params)
                 else:

@@ -22,9 +22,12 @@ from models import Action, Nudge, Person, Workspace
 from tests.fake_slack import FakeSlack
 from tests.test_run_modes import ROOT, environment
 
-PEOPLE = 30
 KILLS = 3
 IN_FLIGHT = 16  # Delivery's bound on posts on their way at once
+KILL_AFTER = 8  # at most this many more posts between two kills
+# Enough messages that each kill point is reached whatever came before: a worker's life sends at most
+# KILL_AFTER + IN_FLIGHT messages that were not sent before.
+PEOPLE = KILLS * (KILL_AFTER + IN_FLIGHT) + 28
 
 
 def _due_celebrations(engine: Engine) -> None:
@@ -73,7 +76,7 @@ def test_a_worker_killed_hard_loses_nothing_and_doubles_only_in_flight_posts(
     seen = 0
     for _ in range(KILLS):
         worker = _worker(env, log)
-        seen += rng.randint(1, 8)  # a seeded point in the run: after so many posts reached Slack
+        seen += rng.randint(1, KILL_AFTER)  # a seeded point in the run: after so many posts reached Slack
         fake_slack.wait_for("chat.postMessage", count=seen, timeout=60)
         worker.send_signal(signal.SIGKILL)  # wherever it is: claiming, posting, recording
         worker.wait(timeout=30)
