@@ -18,6 +18,7 @@ from slack_sdk.models.views import View
 
 from bot.messages.blocks import actions, button, clip, section, to_dicts
 from bot.messages.catalogue import Catalogue, escape
+from config.languages import LANGUAGES
 from models import Person, Team
 from models.team import PRIVACY_LEVELS
 
@@ -130,7 +131,7 @@ def settings_modal(cat: Catalogue, team: Team, response_url: str | None) -> dict
     weekdays = cat.raw("team.weekdays")
     day_options = [Option(value=str(i), text=weekdays[i]) for i in range(7)]
     privacy_options = [Option(value=p, text=cat.t(f"team.privacy.{p}")) for p in PRIVACY_LEVELS]
-    language_options = [Option(value=code, text=cat.t(f"team.language.{code}")) for code in ("en", "nl")]
+    language_options = [Option(value=code, text=cat.t(f"team.language.{code}")) for code in LANGUAGES]
     language = team.language or cat.language
     blocks: list[Block] = [
         section(cat.t("team.settings_intro", team=escape(team.name))),
