@@ -58,9 +58,6 @@ BOOKED_CALLBACK = "contact_booked"
 TEAM_SETTINGS_CALLBACK = "team_settings"
 REVIEW_CALLBACK = "review"  # a modal to read, without a submit button: nothing to listen to
 
-GROUPS = (NUDGE_ANSWER, HOME_STARTER, FORM_STARTER)
-UNSUBMITTED = (REVIEW_CALLBACK,)  # callback ids of modals that cannot be submitted
-
 
 def member(group: str, key: str) -> str:
     """The action id of one button of a group."""
