@@ -24,12 +24,13 @@ from bot.fake_slack.workspace import Workspace
 from bot.messages import actions as action_messages
 from bot.messages import digest as digest_messages
 from bot.messages import teams as team_messages
-from bot.messages.catalogue import LANGUAGES, Catalogue, catalogue
+from bot.messages.catalogue import Catalogue, catalogue
 from bot.messages.home import home_view
 from bot.messages.nudges import RENDERERS, NudgeView, render
 from bot.services.digest import DigestData, MemberLine, Period, Wins
 from bot.services.people import language_from_locale
 from bot.slack import SlackError, SlackGateway
+from config.languages import LANGUAGES
 from config.settings import SLACK_API_DEFAULT
 from models import Action, ActionContact, Team
 

@@ -23,13 +23,17 @@ from slack_sdk.models.views import View
 
 from bot.messages.blocks import MAX_VIEW_BLOCKS, actions, button, section
 from bot.messages.catalogue import Catalogue, escape
-from bot.messages.ids import FORM_STARTER, member
+from bot.messages.ids import (
+    BOOKED_CALLBACK,
+    DECLINE_CALLBACK,
+    FORM_CALLBACK,
+    FORM_KIND,
+    FORM_STARTER,
+    OUTCOME_CALLBACK,
+    member,
+)
 from models.action import KINDS, OUTCOMES
 
-FORM_CALLBACK = "action_form"
-OUTCOME_CALLBACK = "action_outcome"
-DECLINE_CALLBACK = "proposal_decline"
-BOOKED_CALLBACK = "contact_booked"
 REPEAT_CHOICES = (1, 2, 4, 6, 8, 12, 26)
 STARTER_KINDS = ("aftercare", "top_client", "buying_signal")
 TITLE_MAX = 300
@@ -194,7 +198,7 @@ def action_form(cat: Catalogue, state: FormState) -> dict[str, Any]:
             label=cat.t("form.label_kind"),
             dispatch_action=True,
             element=StaticSelectElement(
-                action_id="form_kind",
+                action_id=FORM_KIND,
                 options=kind_options,
                 initial_option=next(o for o in kind_options if o.value == state.kind),
             ),
@@ -267,7 +271,7 @@ def read_form(values: dict[str, dict[str, Any]], metadata: str) -> FormState:
                 return element.get("value") or {}
         return {}
 
-    kind_element = (values.get("kind") or {}).get("form_kind") or {}
+    kind_element = (values.get("kind") or {}).get(FORM_KIND) or {}
     repeat = ((value("repeat").get("selected_option") or {}).get("value")) or "0"
     due = value("due").get("selected_date")
     return FormState(

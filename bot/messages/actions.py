@@ -14,6 +14,7 @@ from slack_sdk.models.blocks import (
     PlainTextObject,
 )
 
+from bot.messages import ids
 from bot.messages.blocks import (
     MAX_MESSAGE_BLOCKS,
     MESSAGE_TEXT_BUDGET,
@@ -77,21 +78,21 @@ def action_card(cat: Catalogue, action: Action, today: date) -> list[Block]:
         blocks.append(
             section(
                 cat.t("contact.line", name=name, status=status),
-                accessory=OverflowMenuElement(action_id="contact_status", options=options),
+                accessory=OverflowMenuElement(action_id=ids.CONTACT_STATUS, options=options),
             )
         )
     blocks.append(
         actions(
-            button(cat.t("button.done"), "action_done", str(action.id), style="primary"),
+            button(cat.t("button.done"), ids.ACTION_DONE, str(action.id), style="primary"),
             DatePickerElement(
-                action_id="action_reschedule",
+                action_id=ids.ACTION_RESCHEDULE,
                 initial_date=action.due_date.isoformat(),
                 placeholder=PlainTextObject(text=cat.t("button.reschedule")),
             ),
-            button(cat.t("button.edit"), "action_edit", str(action.id)),
+            button(cat.t("button.edit"), ids.ACTION_EDIT, str(action.id)),
             button(
                 cat.t("button.drop"),
-                "action_drop",
+                ids.ACTION_DROP,
                 str(action.id),
                 style="danger",
                 confirm=ConfirmObject(
@@ -127,9 +128,9 @@ MAX_PROPOSALS_SHOWN = 5
 
 def proposal_buttons(cat: Catalogue, action: Action) -> Block:
     return actions(
-        button(cat.t("proposal.accept"), "proposal_accept", str(action.id), style="primary"),
-        button(cat.t("proposal.adjust"), "proposal_adjust", str(action.id)),
-        button(cat.t("proposal.decline"), "proposal_decline", str(action.id)),
+        button(cat.t("proposal.accept"), ids.PROPOSAL_ACCEPT, str(action.id), style="primary"),
+        button(cat.t("proposal.adjust"), ids.PROPOSAL_ADJUST, str(action.id)),
+        button(cat.t("proposal.decline"), ids.PROPOSAL_DECLINE, str(action.id)),
         block_id=f"proposal:{action.id}",
     )
 
@@ -219,8 +220,8 @@ def quick_saved(cat: Catalogue, action: Action, today: date) -> dict[str, Any]:
     blocks = [
         section(text + "\n" + "\n".join(understood_lines(cat, action, today))),
         actions(
-            button(cat.t("quick.edit"), "action_edit", str(action.id)),
-            button(cat.t("quick.undo"), "quick_undo", str(action.id)),
+            button(cat.t("quick.edit"), ids.ACTION_EDIT, str(action.id)),
+            button(cat.t("quick.undo"), ids.QUICK_UNDO, str(action.id)),
         ),
     ]
     return {"response_type": "ephemeral", "text": text, "blocks": to_dicts(blocks)}

@@ -14,8 +14,9 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from config.languages import LANGUAGES
+
 CATALOGUE_DIR = Path(__file__).resolve().parents[2] / "config" / "messages"
-LANGUAGES = ("en", "nl")
 
 
 class CatalogueError(Exception):

@@ -16,6 +16,7 @@ from typing import Any
 from slack_sdk.models.blocks import Block
 
 from bot.fake_slack.blockkit import text_size
+from bot.messages import ids
 from bot.messages.blocks import (
     MAX_MESSAGE_BLOCKS,
     MESSAGE_TEXT_BUDGET,
@@ -182,5 +183,6 @@ def preview(cat: Catalogue, data: DigestData, team_id: int, *, posted: bool) -> 
     )
     blocks += to_dicts(cut)
     if data.channel_id and not posted:
-        blocks.append(actions(button(cat.t("digest.post_now"), "digest_post", str(team_id), style="primary")).to_dict())
+        post = button(cat.t("digest.post_now"), ids.DIGEST_POST, str(team_id), style="primary")
+        blocks.append(actions(post).to_dict())
     return {"response_type": "ephemeral", "text": main["text"], "blocks": blocks}

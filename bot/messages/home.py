@@ -13,7 +13,7 @@ from bot.messages.actions import cards, proposal_cards
 from bot.messages.blocks import MAX_VIEW_BLOCKS, actions, button, context, divider, header, section
 from bot.messages.catalogue import Catalogue, escape
 from bot.messages.help import command_lines
-from bot.messages.ids import HOME_STARTER
+from bot.messages.ids import ACTION_ADD, HOME_STARTER, REVIEW_OPEN
 from bot.services.digest import DigestData
 from models import Action
 
@@ -50,7 +50,7 @@ def team_blocks(cat: Catalogue, teams: list[DigestData]) -> list[Block]:
                 overdue=line.overdue,
                 attention=line.attention,
             )
-            found.append(section(text, accessory=button(cat.t("home.review"), "review_open", line.user_id)))
+            found.append(section(text, accessory=button(cat.t("home.review"), REVIEW_OPEN, line.user_id)))
         if len(data.members) > MEMBERS_WITH_BUTTONS:
             found.append(context(cat.t("home.more_members", count=len(data.members) - MEMBERS_WITH_BUTTONS)))
     if len(found) > MAX_TEAM_BLOCKS:
@@ -69,7 +69,7 @@ def home_view(
     top: list[Block] = [
         header(cat.t("home.title")),
         section(cat.t("home.idea")),
-        actions(button(cat.t("button.add"), "action_add", "new", style="primary"), block_id="add"),
+        actions(button(cat.t("button.add"), ACTION_ADD, "new", style="primary"), block_id="add"),
         divider(),
         *proposal_cards(cat, proposals or [], today),
         section(cat.t("plan.open_header")),

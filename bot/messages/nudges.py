@@ -18,7 +18,15 @@ from bot.messages.actions import contact_status_text
 from bot.messages.blocks import actions, button, context, section, to_dicts, within_budget
 from bot.messages.catalogue import Catalogue, escape
 from bot.messages.dates import format_day
-from bot.messages.ids import NUDGE_ANSWER, member
+from bot.messages.ids import (
+    NUDGE_ANSWER,
+    NUDGE_CHANGE,
+    NUDGE_CONTACT,
+    NUDGE_DATE,
+    NUDGE_EDIT,
+    NUDGE_NEXT_STEP,
+    member,
+)
 from models import Action
 from models.action import CONTACT_STATUSES
 
@@ -57,7 +65,7 @@ def _picker_block(
     cat: Catalogue, view: NudgeView, action: Action, answer: str, key: str, *buttons_before: Any
 ) -> Block:
     """Buttons and a date picker; the block id tells which nudge, action and answer a picked date is."""
-    picker = DatePickerElement(action_id="nudge_date", placeholder=PlainTextObject(text=cat.t(key)))
+    picker = DatePickerElement(action_id=NUDGE_DATE, placeholder=PlainTextObject(text=cat.t(key)))
     return actions(*buttons_before, picker, block_id=f"nd:{view.nudge_id}:{action.id}:{answer}")
 
 
@@ -65,7 +73,7 @@ def _answered(cat: Catalogue, view: NudgeView, action: Action, key: str, **param
     blocks: list[Block] = [section(cat.t(key, title=_title(action), **params))]
     blocks.append(
         actions(
-            button(cat.t("nudge.checkin.change"), "nudge_change", _value(view, action.id)),
+            button(cat.t("nudge.checkin.change"), NUDGE_CHANGE, _value(view, action.id)),
             block_id=f"nc:{view.nudge_id}:{action.id}",
         )
     )
@@ -87,7 +95,7 @@ def _contact_lines(cat: Catalogue, view: NudgeView, action: Action) -> list[Bloc
         blocks.append(
             section(
                 cat.t("contact.line", name=name, status=status),
-                accessory=OverflowMenuElement(action_id="nudge_contact", options=options),
+                accessory=OverflowMenuElement(action_id=NUDGE_CONTACT, options=options),
             )
         )
     return blocks
@@ -126,7 +134,7 @@ def _prep(cat: Catalogue, view: NudgeView) -> list[Block]:
                     _value(view, action.id, "ready"),
                     style="primary",
                 ),
-                button(cat.t("nudge.prep.edit"), "nudge_edit", _value(view, action.id)),
+                button(cat.t("nudge.prep.edit"), NUDGE_EDIT, _value(view, action.id)),
             )
         )
     return blocks
@@ -206,7 +214,7 @@ def _followup_action(cat: Catalogue, view: NudgeView, action: Action) -> list[Bl
             button(
                 cat.t("nudge.followup.still_on"), member(NUDGE_ANSWER, "still_on"), _value(view, action.id, "still_on")
             ),
-            button(cat.t("nudge.followup.smaller"), "nudge_edit", _value(view, action.id, "smaller")),
+            button(cat.t("nudge.followup.smaller"), NUDGE_EDIT, _value(view, action.id, "smaller")),
             button(cat.t("nudge.followup.drop"), member(NUDGE_ANSWER, "drop"), _value(view, action.id, "drop")),
         ),
     ]
@@ -280,7 +288,7 @@ def _celebration(cat: Catalogue, view: NudgeView) -> list[Block]:
         blocks.append(
             actions(
                 button(
-                    cat.t("nudge.celebration.plan_next"), "nudge_next_step", _value(view, action.id), style="primary"
+                    cat.t("nudge.celebration.plan_next"), NUDGE_NEXT_STEP, _value(view, action.id), style="primary"
                 ),
                 block_id=f"nn:{view.nudge_id}:{action.id}",
             )

@@ -12,6 +12,7 @@ from bot.messages.actions import due_text
 from bot.messages.blocks import MAX_MESSAGE_BLOCKS, actions, button, context, header, section, to_dicts
 from bot.messages.catalogue import Catalogue, escape
 from bot.messages.dates import format_day
+from bot.messages.ids import REVIEW_CALLBACK, REVIEW_PROPOSE
 from bot.services.review import Review
 from models import Action
 
@@ -89,7 +90,7 @@ def blocks(cat: Catalogue, review: Review, *, with_button: bool = True) -> list[
     ]
     if with_button:
         found.append(
-            actions(button(cat.t("review.propose"), "review_propose", review.member.slack_user_id, style="primary"))
+            actions(button(cat.t("review.propose"), REVIEW_PROPOSE, review.member.slack_user_id, style="primary"))
         )
     found.append(context(cat.t("review.footer")))
     return found[:MAX_MESSAGE_BLOCKS]
@@ -112,7 +113,7 @@ def review_message(cat: Catalogue, review: Review) -> dict[str, Any]:
 def review_modal(cat: Catalogue, review: Review) -> dict[str, Any]:
     return View(
         type="modal",
-        callback_id="review",
+        callback_id=REVIEW_CALLBACK,
         title=cat.t("review.modal_title"),
         close=cat.t("review.close"),
         blocks=blocks(cat, review),

@@ -18,14 +18,13 @@ from slack_sdk.models.views import View
 
 from bot.messages.blocks import actions, button, clip, section, to_dicts
 from bot.messages.catalogue import Catalogue, escape
+from bot.messages.ids import DIGEST_PICK, INVITE_ACCEPT, INVITE_DECLINE, TEAM_SETTINGS_CALLBACK
+from config.languages import LANGUAGES
 from models import Person, Team
 from models.team import PRIVACY_LEVELS
 
-SETTINGS_CALLBACK = "team_settings"
 # The invitation's buttons: each its own action id (Slack refuses two alike in one block); the value is
 # "<membership id>:<team id>", checked against the clicker when clicked.
-INVITE_ACCEPT = "team_invite_accept"
-INVITE_DECLINE = "team_invite_decline"
 
 
 def schedule_text(cat: Catalogue, team: Team) -> str:
@@ -121,7 +120,7 @@ def message(text: str) -> dict[str, Any]:
 def picker(cat: Catalogue, teams: list[Team], mode: str) -> dict[str, Any]:
     """Several teams: which one? (`mode` is preview or post)."""
     options = [Option(value=f"{mode}:{t.id}", text=clip(t.name, 75)) for t in teams[:100]]
-    select = StaticSelectElement(action_id="digest_pick", placeholder=cat.t("digest.pick_placeholder"), options=options)
+    select = StaticSelectElement(action_id=DIGEST_PICK, placeholder=cat.t("digest.pick_placeholder"), options=options)
     blocks: list[Block] = [section(cat.t("digest.pick")), ActionsBlock(elements=[select], block_id="digest_pick")]
     return {"response_type": "ephemeral", "text": cat.t("digest.pick"), "blocks": to_dicts(blocks)}
 
@@ -130,7 +129,7 @@ def settings_modal(cat: Catalogue, team: Team, response_url: str | None) -> dict
     weekdays = cat.raw("team.weekdays")
     day_options = [Option(value=str(i), text=weekdays[i]) for i in range(7)]
     privacy_options = [Option(value=p, text=cat.t(f"team.privacy.{p}")) for p in PRIVACY_LEVELS]
-    language_options = [Option(value=code, text=cat.t(f"team.language.{code}")) for code in ("en", "nl")]
+    language_options = [Option(value=code, text=cat.t(f"team.language.{code}")) for code in LANGUAGES]
     language = team.language or cat.language
     blocks: list[Block] = [
         section(cat.t("team.settings_intro", team=escape(team.name))),
@@ -175,7 +174,7 @@ def settings_modal(cat: Catalogue, team: Team, response_url: str | None) -> dict
     meta = {"team_id": team.id, "response_url": response_url or ""}
     return View(
         type="modal",
-        callback_id=SETTINGS_CALLBACK,
+        callback_id=TEAM_SETTINGS_CALLBACK,
         title=clip(cat.t("team.settings_title"), 24),
         submit=cat.t("team.settings_save"),
         close=cat.t("team.settings_cancel"),

@@ -26,10 +26,10 @@ from typing import Any
 from dateutil.relativedelta import relativedelta
 
 from bot.messages.catalogue import load
+from config.languages import LANGUAGES
 
 KINDS = ("buying_signal", "aftercare", "top_client", "networking", "other")
 
-LANGUAGES = ("en", "nl")
 DEFAULT_LANGUAGE = "en"
 
 MAX_TITLE_CHARS = 140

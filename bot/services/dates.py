@@ -25,6 +25,8 @@ from functools import cache
 from dateparser.search import search_dates
 from dateutil.relativedelta import relativedelta
 
+from config.languages import LANGUAGES  # the languages the vocabulary below knows
+
 
 @dataclass(frozen=True)
 class DueMatch:
@@ -347,7 +349,6 @@ def _merge(first: _Vocab, second: _Vocab) -> _Vocab:
 
 _BOTH = _merge(_EN, _NL)
 _VOCABS: dict[str | None, _Vocab] = {"en": _EN, "nl": _NL, None: _BOTH}
-LANGUAGES = ("en", "nl")  # the languages the vocabulary knows, as people.LANGUAGES
 
 # Month names that are also first names or words: alone, after an ambiguous preposition ("bel Jan voor Mei"
 # = "call Jan for May", "on May's behalf"), or before a count ("stuur Jan 5 offertes"), they are not dates.
@@ -673,7 +674,7 @@ def _dateparser_match(text: str, today: date, language: str | None) -> DueMatch 
         "RELATIVE_BASE": datetime.combine(today, time()),
         "DATE_ORDER": "DMY",  # "30/6" is day/month in both languages
     }
-    languages = [language] if language else ["en", "nl"]
+    languages = [language] if language else list(LANGUAGES)
     try:
         found = search_dates(text, languages=languages, settings=settings) or []
     except Exception:  # dateparser is a best-effort fallback; a crash in it must not break the caller

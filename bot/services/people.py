@@ -12,9 +12,8 @@ from sqlalchemy.orm import Session
 
 from bot.services import events
 from bot.services.clock import Clock
+from config.languages import LANGUAGES
 from models import Person, Workspace
-
-LANGUAGES = ("en", "nl")
 
 
 @dataclass(frozen=True)

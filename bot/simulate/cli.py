@@ -23,6 +23,7 @@ from bot.simulate.plan import BEHAVIOURS
 from bot.simulate.plan_file import PlanError, load_plan
 from bot.simulate.run import DEFAULT_START, Options, simulate
 from bot.simulate.sample import DEFAULT_ANSWERS, MEMBERS
+from config.languages import LANGUAGES
 from config.settings import ConfigError
 
 MAX_WEEKS = 104
@@ -53,7 +54,7 @@ def add_parser(commands: Any) -> argparse.ArgumentParser:
         ),
     )
     parser.add_argument("--weeks", type=int, default=4, metavar="N", help="how many weeks to play (default 4)")
-    parser.add_argument("--language", choices=("en", "nl"), default="en", help="the team's language (default en)")
+    parser.add_argument("--language", choices=LANGUAGES, default="en", help="the team's language (default en)")
     parser.add_argument(
         "--plan",
         type=Path,

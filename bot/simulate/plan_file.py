@@ -20,6 +20,7 @@ import yaml
 from bot.services import actions as action_service
 from bot.services import personal_settings as ps
 from bot.simulate.plan import BEHAVIOURS, PRIVACY, ROLES, Plan, PlannedAction, PlannedPerson
+from config.languages import LANGUAGES
 from models.action import KINDS
 
 MAX_PEOPLE = 50
@@ -248,7 +249,7 @@ def _person(fields: dict[str, Any], line_of: Callable[[str], int]) -> PlannedPer
         name=field("name", lambda v: _text(v, "name", 80, required=True)),
         role=field("role", lambda v: _choice(v, "role", ROLES)) or "member",
         answers=field("answers", lambda v: _choice(v, "answers", BEHAVIOURS)) or "on_time",
-        language=field("language", lambda v: _choice(v, "language", ("en", "nl"))),
+        language=field("language", lambda v: _choice(v, "language", LANGUAGES)),
         hours=field("hours", _hours),
         days=field("days", _days),
         checkin=field("checkin", lambda v: _time(v, "checkin")),

@@ -10,6 +10,7 @@ from itertools import groupby
 from bot.simulate import render
 from bot.simulate.run import TIMEZONE, Entry, Outcome
 from bot.simulate.summary import BAND, KINDS, MIN_MESSAGES, WINDOW_DAYS, Row
+from config.languages import NAMES
 
 TONES = {"inspire": "inspiring", "check": "checking"}
 DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
@@ -38,7 +39,6 @@ SHORT = {
     "rhythm": "rhy",
     "summary": "back",
 }
-LANGUAGES = {"en": "English", "nl": "Dutch"}
 PAD = " " * 7
 WIDTH = 100
 
@@ -61,7 +61,7 @@ def _intro(outcome: Outcome) -> list[str]:
     last = outcome.end - timedelta(days=1)
     return [
         f"Conscience simulation: {_title(outcome)} ({outcome.plan.source}), "
-        f"{LANGUAGES.get(options.language, options.language)}, seed {options.seed}",
+        f"{NAMES.get(options.language, options.language)}, seed {options.seed}",
         f"From {day_name(outcome.start)} to {day_name(last)}. Times are local ({TIMEZONE}).",
         "Direct messages show who gets them, their kind and tone; [Button], [📅 date picker], › context line.",
     ]

@@ -8,7 +8,7 @@ from slack_bolt import Ack, App
 
 from bot.listeners.edge import caller, cat_for, deps_of, person_for, today_of
 from bot.messages.action_form import action_form, read_form, starter_state, suggestion
-from bot.messages.ids import FORM_STARTER, pattern
+from bot.messages.ids import FORM_KIND, FORM_STARTER, pattern
 from bot.slack import SlackError
 
 
@@ -52,5 +52,5 @@ def on_starter(ack: Ack, body: dict[str, Any], action: dict[str, Any], context: 
 
 
 def register(app: App) -> None:
-    app.action("form_kind")(on_kind)
+    app.action(FORM_KIND)(on_kind)
     app.action(pattern(FORM_STARTER))(on_starter)

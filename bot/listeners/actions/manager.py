@@ -10,6 +10,7 @@ from bot import notify
 from bot.deps import Deps
 from bot.listeners.commands.team import review_modal, run_digest
 from bot.listeners.edge import Caller, caller, cat_for, deps_of, origin_of, person_for
+from bot.messages import ids
 from bot.messages import teams as team_messages
 from bot.messages.action_form import FormState, action_form
 from bot.slack import SlackError
@@ -80,7 +81,7 @@ def _tell_busy(deps: Deps, who: Caller, body: dict[str, Any]) -> None:
 
 
 def register(app: App) -> None:
-    app.action("digest_pick")(on_digest_pick)
-    app.action("digest_post")(on_digest_post)
-    app.action("review_open")(on_review_open)
-    app.action("review_propose")(on_review_propose)
+    app.action(ids.DIGEST_PICK)(on_digest_pick)
+    app.action(ids.DIGEST_POST)(on_digest_post)
+    app.action(ids.REVIEW_OPEN)(on_review_open)
+    app.action(ids.REVIEW_PROPOSE)(on_review_propose)

@@ -16,6 +16,7 @@ from slack_bolt import Ack, App
 from bot import notify
 from bot.digests import learn_names
 from bot.listeners.edge import caller, cat_for, deps_of, origin_of, person_for
+from bot.messages import ids
 from bot.messages import teams as team_messages
 from bot.services import people, teams
 from bot.services.teams import TeamError
@@ -76,5 +77,5 @@ def on_answer(accept: bool) -> Callable[..., None]:
 
 
 def register(app: App) -> None:
-    app.action(team_messages.INVITE_ACCEPT)(on_answer(True))
-    app.action(team_messages.INVITE_DECLINE)(on_answer(False))
+    app.action(ids.INVITE_ACCEPT)(on_answer(True))
+    app.action(ids.INVITE_DECLINE)(on_answer(False))

@@ -16,6 +16,7 @@ from bot.delivery import celebrate
 from bot.deps import Deps
 from bot.listeners.edge import Caller, caller, cat_for, deps_of, origin_of, person_for, today_of
 from bot.listeners.forms import open_form, state_from_action
+from bot.messages import ids
 from bot.messages.catalogue import Catalogue
 from bot.messages.ids import NUDGE_ANSWER, pattern
 from bot.messages.nudges import NudgeView, render
@@ -211,8 +212,8 @@ def on_next_step(ack: Ack, body: dict[str, Any], action: dict[str, Any], context
 
 def register(app: App) -> None:
     app.action(pattern(NUDGE_ANSWER))(on_answer)
-    app.action("nudge_date")(on_date)
-    app.action("nudge_change")(on_change)
-    app.action("nudge_contact")(on_contact)
-    app.action("nudge_edit")(on_edit)
-    app.action("nudge_next_step")(on_next_step)
+    app.action(ids.NUDGE_DATE)(on_date)
+    app.action(ids.NUDGE_CHANGE)(on_change)
+    app.action(ids.NUDGE_CONTACT)(on_contact)
+    app.action(ids.NUDGE_EDIT)(on_edit)
+    app.action(ids.NUDGE_NEXT_STEP)(on_next_step)

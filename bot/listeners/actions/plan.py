@@ -17,6 +17,7 @@ from bot.deps import Deps
 from bot.listeners.edge import Caller, caller, cat_for, deps_of, origin_of, person_for, today_of
 from bot.listeners.forms import open_form, state_from_action
 from bot.messages import actions as action_messages
+from bot.messages import ids
 from bot.messages.action_form import FormState, booked_modal, outcome_modal, starter_state
 from bot.messages.catalogue import escape
 from bot.messages.dates import format_day
@@ -212,11 +213,11 @@ def on_home_starter(ack: Ack, body: dict[str, Any], action: dict[str, Any], cont
 
 
 def register(app: App) -> None:
-    app.action("action_done")(on_done)
-    app.action("action_reschedule")(on_reschedule)
-    app.action("action_edit")(on_edit)
-    app.action("action_drop")(on_drop)
-    app.action("quick_undo")(on_undo)
-    app.action("contact_status")(on_contact_status)
-    app.action("action_add")(on_add)
+    app.action(ids.ACTION_DONE)(on_done)
+    app.action(ids.ACTION_RESCHEDULE)(on_reschedule)
+    app.action(ids.ACTION_EDIT)(on_edit)
+    app.action(ids.ACTION_DROP)(on_drop)
+    app.action(ids.QUICK_UNDO)(on_undo)
+    app.action(ids.CONTACT_STATUS)(on_contact_status)
+    app.action(ids.ACTION_ADD)(on_add)
     app.action(pattern(HOME_STARTER))(on_home_starter)

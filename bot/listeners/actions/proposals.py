@@ -15,6 +15,7 @@ from bot.listeners.actions.plan import refresh
 from bot.listeners.edge import Caller, caller, cat_for, deps_of, origin_of, person_for, today_of
 from bot.listeners.forms import open_form, state_from_action
 from bot.messages import actions as action_messages
+from bot.messages import ids
 from bot.messages.action_form import decline_modal
 from bot.messages.catalogue import escape
 from bot.services import actions
@@ -157,6 +158,6 @@ def on_decline(ack: Ack, body: dict[str, Any], action: dict[str, Any], context: 
 
 
 def register(app: App) -> None:
-    app.action("proposal_accept")(on_accept)
-    app.action("proposal_adjust")(on_adjust)
-    app.action("proposal_decline")(on_decline)
+    app.action(ids.PROPOSAL_ACCEPT)(on_accept)
+    app.action(ids.PROPOSAL_ADJUST)(on_adjust)
+    app.action(ids.PROPOSAL_DECLINE)(on_decline)

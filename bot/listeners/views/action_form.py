@@ -21,8 +21,9 @@ from bot.listeners.actions.nudges import refresh_message
 from bot.listeners.actions.proposals import finish_answer, send_proposal, tell_manager
 from bot.listeners.edge import Caller, caller, cat_for, deps_of, person_for, save_then_ack, today_of
 from bot.messages import actions as action_messages
-from bot.messages.action_form import FORM_CALLBACK, FormState, action_form, override_ticked, read_form
+from bot.messages.action_form import FormState, action_form, override_ticked, read_form
 from bot.messages.catalogue import Catalogue, escape
+from bot.messages.ids import FORM_CALLBACK
 from bot.services import actions, coaching, people, teams
 
 _SPLIT_NAMES = re.compile(r"\s*(?:[,;\n]|\band\b|\ben\b|&)\s*", re.IGNORECASE)

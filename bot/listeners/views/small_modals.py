@@ -14,9 +14,9 @@ from bot.listeners.actions.plan import refresh
 from bot.listeners.actions.proposals import finish_answer, tell_manager
 from bot.listeners.edge import caller, cat_for, deps_of, person_for, save_then_ack, today_of
 from bot.messages import actions as action_messages
-from bot.messages.action_form import BOOKED_CALLBACK, DECLINE_CALLBACK, OUTCOME_CALLBACK
 from bot.messages.catalogue import escape
 from bot.messages.dates import format_day
+from bot.messages.ids import BOOKED_CALLBACK, DECLINE_CALLBACK, OUTCOME_CALLBACK
 from bot.services import actions
 
 

@@ -13,6 +13,7 @@ from bot.listeners.commands.team import is_admin
 from bot.listeners.edge import caller, cat_for, deps_of, person_for
 from bot.messages import teams as team_messages
 from bot.messages.catalogue import escape
+from bot.messages.ids import TEAM_SETTINGS_CALLBACK
 from bot.services import people, teams
 from bot.services.teams import TeamError, TeamSettings
 
@@ -69,4 +70,4 @@ def on_submit(ack: Ack, body: dict[str, Any], view: dict[str, Any], context: dic
 
 
 def register(app: App) -> None:
-    app.view(team_messages.SETTINGS_CALLBACK)(on_submit)
+    app.view(TEAM_SETTINGS_CALLBACK)(on_submit)
