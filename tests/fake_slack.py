@@ -92,7 +92,10 @@ class FakeSlack:
                 for name, value in headers.items():
                     self.send_header(name, value)
                 self.end_headers()
-                self.wfile.write(payload)
+                try:
+                    self.wfile.write(payload)
+                except (BrokenPipeError, ConnectionResetError):  # the client is gone (a killed worker)
+                    self.close_connection = True
 
         self._server = _Server(("127.0.0.1", 0), Handler)
         self._server.daemon_threads = True
