@@ -284,8 +284,8 @@ def _decide(session: Session, clock: Clock, batch: _Batch, row: Nudge, token: st
         # One celebration a day: another Done updates it in place rather than adding a DM to a string of them.
         ids = list(shared.action_ids or [])
         shared.action_ids = ids + [a.id for a in actions if a.id not in ids]
-        found = {a.id: a for a in session.scalars(select(Action).where(Action.id.in_(shared.action_ids)))}
-        actions = [found[i] for i in shared.action_ids if i in found]
+        by_id = {a.id: a for a in session.scalars(select(Action).where(Action.id.in_(shared.action_ids)))}
+        actions = [by_id[i] for i in shared.action_ids if i in by_id]
         _finish(row, "cancelled", "shared")
         row, update = shared, (shared.channel_id, shared.message_ts)
     else:
