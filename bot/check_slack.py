@@ -424,5 +424,5 @@ def run(args: argparse.Namespace, _top: argparse.ArgumentParser) -> int:
         )
     base_url = (os.environ.get("SLACK_API_URL") or "").strip() or SLACK_API_DEFAULT
     gateway = SlackGateway(token, base_url if base_url.endswith("/") else base_url + "/")
-    languages = [args.language] if args.language else None  # None: the person's, as Slack tells it
-    return check(RealSlack(gateway), user_id, languages, today, sys.stdout)
+    asked = [args.language] if args.language else None  # None: the person's, as Slack tells it
+    return check(RealSlack(gateway), user_id, asked, today, sys.stdout)

@@ -131,7 +131,7 @@ class Delivery:
                 out = self._prepare_one(nudge_id, token)
                 if out == "failed":
                     report.failed += 1
-                elif out is not None:
+                elif isinstance(out, dispatch.Outgoing):
                     outgoing.append(out)
                 else:
                     report.skipped += 1

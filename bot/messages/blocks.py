@@ -59,7 +59,7 @@ def actions(*elements: Any, block_id: str | None = None) -> ActionsBlock:
     return ActionsBlock(elements=list(elements)[:25], block_id=block_id)
 
 
-def to_dicts(blocks: list[Block], limit: int = MAX_MESSAGE_BLOCKS) -> list[dict[str, Any]]:
+def to_dicts(blocks: Sequence[Block], limit: int = MAX_MESSAGE_BLOCKS) -> list[dict[str, Any]]:
     """Serialise (and so validate) blocks; a list over Slack's limit is a bug, not something to send."""
     if len(blocks) > limit:
         raise ValueError(f"{len(blocks)} blocks exceed Slack's limit of {limit}")

@@ -75,7 +75,7 @@ class Catalogue:
         except KeyError:
             raise CatalogueError(f"message {key!r} is missing in language {self.language!r}") from None
 
-    def t(self, key: str, variant: int = 0, **params: Any) -> str:
+    def t(self, key: str, variant: int = 0, /, **params: Any) -> str:
         """The text for key, formatted with params. Pass user text already escaped.
 
         A key written as `key.one` / `key.other` in the catalogue picks by the `count` param."""

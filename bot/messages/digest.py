@@ -173,7 +173,8 @@ def preview(cat: Catalogue, data: DigestData, team_id: int, *, posted: bool) -> 
     )
     blocks.insert(0, section(intro).to_dict())
     room = MAX_MESSAGE_BLOCKS - len(blocks) - 1
-    thread = [Block.parse(b) for message in thread_messages(cat, data) for b in message["blocks"]]
+    parsed = (Block.parse(b) for message in thread_messages(cat, data) for b in message["blocks"])
+    thread = [block for block in parsed if block is not None]  # None only for what is not a block
     cut = within_budget(
         [],
         [[b] for b in thread],

@@ -6,6 +6,8 @@ import json
 from functools import lru_cache
 from typing import Any
 
+from slack_sdk.models.blocks import Block
+
 from bot.messages.blocks import context, header, section, to_dicts
 from bot.messages.catalogue import Catalogue, escape
 
@@ -45,7 +47,7 @@ def help_message(cat: Catalogue, unknown: str | None = None, suggestion: str | N
 
 
 def _build(cat: Catalogue, unknown: str | None, suggestion: str | None) -> dict[str, Any]:
-    blocks = []
+    blocks: list[Block] = []
     if unknown is not None:
         note = cat.t("help.unknown", given=escape(unknown))
         if suggestion:

@@ -24,6 +24,7 @@ from bot.services.clock import Clock
 from bot.services.rules import rules_of
 from models import Action, ActionContact, Person
 from models.action import CONTACT_STATUSES, KINDS, OUTCOMES
+from models.db import rowcount
 
 TITLE_LIMIT = 300
 TEXT_LIMIT = 2000
@@ -268,7 +269,7 @@ def _transition(session: Session, action: Action, from_statuses: tuple[str, ...]
         .values(**values)
         .execution_options(synchronize_session=False)
     )
-    if result.rowcount != 1:  # type: ignore[attr-defined]
+    if rowcount(result) != 1:
         session.refresh(action)
         return False
     for key, value in values.items():
@@ -330,7 +331,7 @@ def reschedule(session: Session, clock: Clock, action: Action, actor: Person, du
         .execution_options(synchronize_session=False)
     )
     session.refresh(action)
-    if moved.rowcount != 1:  # type: ignore[attr-defined]
+    if rowcount(moved) != 1:
         # Another click moved or closed it first: decide again on what it left (the same date: no effect).
         return reschedule(session, clock, action, actor, due, today)
     events.record(
@@ -546,7 +547,7 @@ def set_contact_status(
         .execution_options(synchronize_session=False)
     )
     session.refresh(contact)
-    if ticked.rowcount != 1:  # type: ignore[attr-defined]
+    if rowcount(ticked) != 1:
         # Another click ticked this contact first: decide again on what it left (the same tick: no effect).
         session.refresh(action)
         return set_contact_status(session, clock, action, actor, contact_id, status, on=on)

@@ -25,6 +25,7 @@ from bot.services.clock import Clock
 from bot.services.rules import rules_of
 from models import Action, Nudge, Person
 from models.base import UTCDateTime
+from models.db import rowcount
 
 # What each kind of nudge can be answered with. Date answers carry the picked date.
 ANSWERS = {
@@ -68,7 +69,7 @@ def _store(session: Session, nudge: Nudge, given: dict[str, Any], now: datetime 
         .values(**values)
         .execution_options(synchronize_session=False)
     )
-    if result.rowcount != 1:  # type: ignore[attr-defined]
+    if rowcount(result) != 1:
         session.refresh(nudge)
         return False
     set_committed_value(nudge, "answer", given)

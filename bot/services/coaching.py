@@ -236,7 +236,9 @@ def extract_contacts(text: str) -> list[str]:
             sentence_start, previous, i = True, "", i + 1
             continue
         if kind == "mention":
-            add("<@" + _MENTION_ID.match(value).group(1) + ">")
+            mention = _MENTION_ID.match(value)
+            assert mention is not None  # the tokeniser yields only what this pattern matches
+            add("<@" + mention.group(1) + ">")
         elif kind == "at":
             add(value)
         elif kind == "word" and sentence_start and not names_may_lead and _unknown_verb_at(tokens, i):
@@ -310,11 +312,11 @@ def _particles_then_name(tokens: list[tuple[str, str]], i: int) -> int | None:
 
 def _name_at(tokens: list[tuple[str, str]], i: int, sentence_start: bool) -> tuple[list[str], int]:
     """The name starting at tokens[i] as its words, and the index after it; ([], i) if there is none."""
-    word = tokens[i][1]
+    lead = tokens[i][1]
     has_particle = False
-    if _is_name_word(word, first=True, sentence_start=sentence_start):
-        parts, j = [_base(word)], i + 1
-    elif word[0].isupper() and (name_at := _particles_then_name(tokens, i)) is not None:
+    if _is_name_word(lead, first=True, sentence_start=sentence_start):
+        parts, j = [_base(lead)], i + 1
+    elif lead[0].isupper() and (name_at := _particles_then_name(tokens, i)) is not None:
         # A surname on its own starts with a capitalised particle: "bel Van Dijk", "De Vries bellen".
         parts = [w for _, w in tokens[i:name_at]] + [_base(tokens[name_at][1])]
         j, has_particle = name_at + 1, True

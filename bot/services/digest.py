@@ -17,7 +17,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any
+from typing import TypeVarTuple
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import DateTime, Row, Select, and_, case, func, null, or_, select, type_coerce, update
@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session, aliased
 from bot.services import retry
 from bot.services.clock import Clock
 from models import Action, ActionContact, Digest, Event, Membership, Person, Team, Workspace
+from models.db import rowcount
 
 LEASE = timedelta(minutes=5)
 LATE_AFTER = timedelta(hours=1)
@@ -34,6 +35,8 @@ BLOCKED_RETRY = timedelta(hours=1)
 WEEK = timedelta(days=7)
 STREAK_LOOKBACK = timedelta(days=91)
 MAX_TITLES = 5
+
+_Ts = TypeVarTuple("_Ts")
 
 
 # -- when -------------------------------------------------------------------------------------
@@ -124,7 +127,7 @@ def claim(session: Session, clock: Clock, job: Due, token: str) -> int | None:
     """Take the job: insert the period's row, or take over an expired one. None when another worker won."""
     now = clock.now()
     if job.digest_id is not None:
-        taken = session.execute(
+        result = session.execute(
             update(Digest)
             .where(
                 Digest.id == job.digest_id,
@@ -132,7 +135,8 @@ def claim(session: Session, clock: Clock, job: Due, token: str) -> int | None:
                 Digest.claimed_until < now,
             )
             .values(status="claimed", claim_token=token, claimed_until=now + LEASE, attempts=Digest.attempts + 1)
-        ).rowcount
+        )
+        taken = rowcount(result)
         return job.digest_id if taken else None
     team = session.get(Team, job.team_id)
     if team is None:
@@ -179,7 +183,7 @@ def claim_now(session: Session, clock: Clock, team: Team, token: str) -> int | N
         return claim(session, clock, Due(team.id, slot, existing.id), token)
     row_id = claim(session, clock, Due(team.id, slot), token)
     if row_id is not None:
-        session.get(Digest, row_id).late = False  # asked for now, so not late
+        session.get_one(Digest, row_id).late = False  # asked for now, so not late
     return row_id
 
 
@@ -312,7 +316,7 @@ def changed(session: Session, team_id: int) -> None:
 def lock_for_refresh(session: Session, clock: Clock, digest_id: int) -> Digest | None:
     """One worker at a time edits a digest (the lease doubles as the edit lock)."""
     now = clock.now()
-    taken = session.execute(
+    result = session.execute(
         update(Digest)
         .where(
             Digest.id == digest_id,
@@ -320,7 +324,8 @@ def lock_for_refresh(session: Session, clock: Clock, digest_id: int) -> Digest |
             or_(Digest.claimed_until.is_(None), Digest.claimed_until < now),
         )
         .values(claimed_until=now + LEASE)
-    ).rowcount
+    )
+    taken = rowcount(result)
     return session.get(Digest, digest_id) if taken else None
 
 
@@ -458,7 +463,7 @@ def counts_in(period: Period, done_at: datetime, due: date) -> bool:
     return Window(period).counts(_naive_utc(done_at), due)
 
 
-def _stream(session: Session, statement: Select[Any]) -> Iterator[Row[Any]]:
+def _stream(session: Session, statement: Select[*_Ts]) -> Iterator[Row[*_Ts]]:
     """Rows as plain tuples, fetched in chunks: thousands of rows that die young keep the garbage collector
     from sweeping the whole heap in the middle of a build (a full sweep costs more than the build)."""
     for chunk in session.connection().execute(statement).partitions(200):

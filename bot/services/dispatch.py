@@ -20,6 +20,7 @@ from bot.services.clock import Clock
 from bot.services.planning import CHECK, UNCAPPED, first_slot_day, plan_reaction, replan, slot_moment
 from bot.services.rules import PlanRules, rules_of
 from models import Action, Nudge, Person, Workspace
+from models.db import rowcount
 
 LEASE = timedelta(minutes=5)
 PROFILE_MAX_AGE = timedelta(days=7)
@@ -91,7 +92,7 @@ def claim_one(session: Session, clock: Clock, nudge_id: int, *, token: str) -> b
         .where(Nudge.id == nudge_id, Nudge.status == "planned")
         .values(status="claimed", claim_token=token, claimed_until=clock.now() + LEASE, attempts=Nudge.attempts + 1)
     )
-    return bool(result.rowcount)
+    return bool(rowcount(result))
 
 
 def _mine(session: Session, nudge_id: int, token: str) -> Nudge | None:
@@ -283,8 +284,8 @@ def _decide(session: Session, clock: Clock, batch: _Batch, row: Nudge, token: st
         # One celebration a day: another Done updates it in place rather than adding a DM to a string of them.
         ids = list(shared.action_ids or [])
         shared.action_ids = ids + [a.id for a in actions if a.id not in ids]
-        found = {a.id: a for a in session.scalars(select(Action).where(Action.id.in_(shared.action_ids)))}
-        actions = [found[i] for i in shared.action_ids if i in found]
+        by_id = {a.id: a for a in session.scalars(select(Action).where(Action.id.in_(shared.action_ids)))}
+        actions = [by_id[i] for i in shared.action_ids if i in by_id]
         _finish(row, "cancelled", "shared")
         row, update = shared, (shared.channel_id, shared.message_ts)
     else:

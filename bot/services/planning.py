@@ -301,9 +301,10 @@ def place(items: list[Item], week: WorkWeek, rules: PlanRules, sent_today: Count
     while queue:
         item = queue.pop(0)
         day = item.day
+        dropped = False
         while True:
             if item.deadline is not None and day > item.deadline:
-                day = None
+                dropped = True
                 break
             placed = by_day.setdefault(day, [])
             overlap = {a for i in placed for a in i.action_ids} & set(item.action_ids)
@@ -313,16 +314,16 @@ def place(items: list[Item], week: WorkWeek, rules: PlanRules, sent_today: Count
                 item.action_ids = [a for a in item.action_ids if a not in overlap]
                 overlap = set()
                 if not item.action_ids and item.kind == "weekplan":
-                    day = None
+                    dropped = True
                     break
             if overlap and item.kind == "prep" and any(i.kind == "weekplan" for i in placed):
-                day = None  # the week plan of that morning carries this action's preparation
+                dropped = True  # the week plan of that morning carries this action's preparation
                 break
             fits = _has_room(item.kind, placed, sent_today[day], rules)
             if fits and not overlap and week.can_speak_on(day):
                 break
             day = week.next_working_day(day)
-        if day is None:
+        if dropped:
             continue
         item.day = day
         by_day[day].append(item)

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import time
 from typing import Any
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import Delete, Update, delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased
 
@@ -23,6 +23,7 @@ from bot.services import digest, events, people
 from bot.services.clock import Clock
 from bot.services.slack_text import decode
 from models import Membership, Person, Team
+from models.db import rowcount
 from models.team import PRIVACY_LEVELS, ROLES
 
 NAME_LIMIT = 80
@@ -270,12 +271,13 @@ def answer_invitation(
         Membership.person_id == person.id,
         Membership.status == "invited",
     )
+    statement: Update | Delete
     if accept:
         statement = update(Membership).where(*mine).values(status="active")
     else:
         statement = delete(Membership).where(*mine)
     result = session.execute(statement.execution_options(synchronize_session=False))
-    changed = result.rowcount == 1  # type: ignore[attr-defined]
+    changed = rowcount(result) == 1
     if row is not None:
         session.expunge(row)  # the statement changed the row behind the session's back
     status = session.scalar(

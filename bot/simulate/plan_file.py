@@ -329,6 +329,11 @@ def _line_of(mapping: _Mapping) -> Callable[[str], int]:
     return lambda name: mapping.lines.get(name, mapping.line)
 
 
+def _on_line(line: int) -> Callable[[str], int]:
+    """A CSV row's line_of: every field is on the row's line."""
+    return lambda _name: line
+
+
 def _from_yaml(text: str) -> Plan:
     try:
         data = yaml.load(text, Loader=_Loader)  # noqa: S506 (a SafeLoader subclass)
@@ -442,10 +447,10 @@ def _from_csv(text: str) -> Plan:
             people[key] = (own, this_line)
             planned[key] = []
         if any(k in fields for k in ACTION_FIELDS):
-            planned[key].append(_action(fields, lambda _name, at=this_line: at))
+            planned[key].append(_action(fields, _on_line(this_line)))
     found = []
     for key, (fields, first_line) in people.items():
-        person = _person(fields, lambda _name, at=first_line: at)
+        person = _person(fields, _on_line(first_line))
         found.append(replace(person, actions=tuple(planned[key])))
     return Plan(people=tuple(found), source="")
 

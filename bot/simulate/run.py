@@ -13,6 +13,7 @@ import tempfile
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
+from functools import partial
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -221,7 +222,7 @@ class Simulation:
         self._note(self.clock.now(), f"#{self.plan.channel}", self._team_note())
         for week in range(1, self.options.weeks + 1):
             monday = self.start + timedelta(weeks=week - 1)
-            self._schedule(self._at(monday, AGREED_AT), lambda week=week: self._agree(week))
+            self._schedule(self._at(monday, AGREED_AT), partial(self._agree, week))
         for planned, member in zip(self.plan.people, self.members, strict=True):
             for first, last in _spans(planned.away):
                 if first > self.options.weeks:
@@ -230,7 +231,7 @@ class Simulation:
                 sunday = self.start + timedelta(weeks=last, days=-1)
                 leave = max(monday - timedelta(days=3), self.start)
                 moment = self._at(leave, AWAY_FROM if leave < monday else AGREED_AT)
-                self._schedule(moment, lambda m=member, s=sunday: self._pause(m, s))
+                self._schedule(moment, partial(self._pause, member, sunday))
 
     def _personal_settings(self, session: Any, person: Person, planned: PlannedPerson) -> None:
         if planned.hours:

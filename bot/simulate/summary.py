@@ -86,11 +86,11 @@ def rows(outcome: Outcome) -> list[Row]:
     for entry in outcome.entries:
         if entry.what != "dm" or entry.user_id not in found:
             continue
-        row = found[entry.user_id]
-        row.kinds[entry.kind] += 1
+        sender = found[entry.user_id]
+        sender.kinds[entry.kind] += 1
         if entry.tone in ("inspire", "check"):
-            row.inspire += entry.tone == "inspire"
-            row.check += entry.tone == "check"
+            sender.inspire += entry.tone == "inspire"
+            sender.check += entry.tone == "check"
             tones[entry.user_id].append((entry.local.date(), entry.tone))
     zone = ZoneInfo(TIMEZONE)
     with outcome.deps.sessions() as session:

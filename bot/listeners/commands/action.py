@@ -40,14 +40,9 @@ def handle(ack: Ack, body: dict[str, Any], context: dict[str, Any]) -> None:
         cat = cat_for(deps, person)
         language = cat.language
         today = today_of(deps, person)
-        if not text:
-            state = FormState(origin=origin)
-            parsed = None
-        else:
-            parsed = quick_add.parse(text, today, language)
-            state = None
+        parsed = quick_add.parse(text, today, language) if text else None
     if parsed is None:
-        if not open_form(deps, body["trigger_id"], cat, state):
+        if not open_form(deps, body["trigger_id"], cat, FormState(origin=origin)):
             notify.respond(
                 deps, who.team_id, origin.get("response_url"), action_messages.notice(cat.t("error.slack_busy"))
             )
@@ -114,7 +109,7 @@ def quick(
             return
         proposal, action_id = owner.id != person.id, action.id
         reply = None if proposal else action_messages.quick_saved(cat, action, today)
-    if proposal:
+    if reply is None:  # a proposal
         if created:  # the member's DM first, then the manager hears what really happened
             send_proposal(deps, who, action_id, origin)
         return

@@ -102,7 +102,7 @@ def _create(deps: Deps, body: dict[str, Any], who: Caller, cat: Catalogue, args:
         team_id = team.id
     note = join(deps, who, team_id, parsed.channel_id, cat)
     with deps.transaction() as session:
-        team = session.get(Team, team_id)
+        team = session.get_one(Team, team_id)
         text = cat.t(
             "team.created",
             team=escape(team.name),
@@ -169,13 +169,14 @@ def _members(role: str, removing: bool = False) -> Callable[..., dict[str, Any]]
         team_id, refusal = _managed(deps, who, cat, parsed.text, body.get("channel_id"))
         if refusal is not None:
             return refusal
+        assert team_id is not None  # _managed gives a team id or a refusal
         if removing:
             return _remove(deps, who, cat, team_id, parsed.user_ids, role if role == "manager" else None)
         # A workspace admin or owner adds directly; a team's manager invites, and the person decides.
         invite = not is_admin(deps, who)
         with deps.transaction() as session:
             person, _ = person_for(session, deps, who)
-            team = session.get(Team, team_id)
+            team = session.get_one(Team, team_id)
             name = escape(team.name)
             found = teams.add(session, deps.clock, team, person, parsed.user_ids, role=role, invite=invite)
             nameless = [
@@ -185,7 +186,7 @@ def _members(role: str, removing: bool = False) -> Callable[..., dict[str, Any]]
         # language of the message each person gets.
         learn_names(deps, who.team_id, nameless)
         with deps.transaction() as session:
-            team = session.get(Team, team_id)
+            team = session.get_one(Team, team_id)
             managers = teams.manager_user_ids(session, team)
             notices = [
                 (
@@ -224,7 +225,7 @@ def _remove(
     def attempt(keep_a_manager: bool) -> tuple[str, list[str] | TeamError]:
         with deps.transaction() as session:
             person, _ = person_for(session, deps, who)
-            team = session.get(Team, team_id)
+            team = session.get_one(Team, team_id)
             try:
                 return team.name, teams.remove(
                     session, deps.clock, team, person, user_ids, role=role, keep_a_manager=keep_a_manager
@@ -291,8 +292,9 @@ def _settings(deps: Deps, body: dict[str, Any], who: Caller, cat: Catalogue, arg
     team_id, refusal = _managed(deps, who, cat, teams.parse_arguments(args).text, body.get("channel_id"))
     if refusal is not None:
         return refusal
+    assert team_id is not None  # _managed gives a team id or a refusal
     with deps.transaction() as session:
-        team = session.get(Team, team_id)
+        team = session.get_one(Team, team_id)
         view = team_messages.settings_modal(cat, team, body.get("response_url"))
     try:
         deps.gateway.open_view(body["trigger_id"], view)

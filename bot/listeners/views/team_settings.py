@@ -56,6 +56,7 @@ def on_submit(ack: Ack, body: dict[str, Any], view: dict[str, Any], context: dic
         with deps.transaction() as session:
             person, _ = person_for(session, deps, who)
             team = teams.get_team(session, person.workspace_id, team.id)
+            assert team is not None  # found in this workspace above, and teams are never deleted
             try:
                 teams.update_settings(session, deps.clock, team, person, chosen)
                 answer = cat.t(
