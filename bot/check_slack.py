@@ -1,9 +1,10 @@
 """`python -m bot check-slack`: a conformance self-test for a real install.
 
 It sends one person one message of every kind the bot sends (every nudge, a proposal, a team invitation, a digest
-and the lines per person its managers get) and publishes their Home, rendered from realistic sample data that leans on Slack's limits, and
-prints one line per payload: accepted, or Slack's error with the offending path. Only a real workspace
-can show what the suite cannot: that Slack itself, with this app's token and scopes, takes every payload.
+and the lines per person its managers get) and publishes their Home, rendered from realistic sample data that
+leans on Slack's limits, and prints one line per payload: accepted, or Slack's error with the offending path.
+Only a real workspace can show what the suite cannot: that Slack itself, with this app's token and scopes, takes
+every payload.
 `--dry-run` sends nothing: it answers every payload with the fake Slack of the tests (bot/fake_slack).
 """
 

@@ -64,7 +64,11 @@ def make_team(
             manager, _ = people.ensure_person(session, deps.clock, "T1", user_id)
             session.add(
                 Membership(
-                    workspace_id=team.workspace_id, team_id=team.id, person_id=manager.id, role="manager", created_at=now
+                    workspace_id=team.workspace_id,
+                    team_id=team.id,
+                    person_id=manager.id,
+                    role="manager",
+                    created_at=now,
                 )
             )
         for user_id in members:

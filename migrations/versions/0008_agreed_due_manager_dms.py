@@ -49,11 +49,7 @@ def upgrade() -> None:
         if before and before != data.get("due"):
             first[action_id] = before
     for action_id, before in first.items():
-        bind.execute(
-            actions.update()
-            .where(actions.c.id == action_id)
-            .values(agreed_due=date.fromisoformat(before))
-        )
+        bind.execute(actions.update().where(actions.c.id == action_id).values(agreed_due=date.fromisoformat(before)))
     op.execute(sa.text("UPDATE actions SET agreed_due = due_date WHERE agreed_due IS NULL"))
     # Digests posted before: their lines were in the channel's thread, so no direct messages for them now; a
     # live one gets another look, which replaces its thread's lines with a note (bot/digests.py).
