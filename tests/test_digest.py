@@ -777,3 +777,88 @@ def test_a_digest_edit_slack_keeps_refusing_backs_off_then_waits_for_news(deps, 
     tick(deps)
     updates = [c.params for c in fake_slack.calls_to("chat.update") if c.params["channel"] == CHANNEL]
     assert len(updates) > retry.MAX_ATTEMPTS and "*4* actions done" in text_of(updates[retry.MAX_ATTEMPTS])
+
+
+# -- streaks: actions done by the date first agreed ------------------------------------------------
+
+
+def test_a_streak_counts_only_actions_done_by_the_date_first_agreed(deps, fake_slack, clock):
+    make_team(deps)
+
+    def done(user_id, title, due, day, *, agreed=None):
+        add_action(
+            deps,
+            user_id,
+            title,
+            due=due,
+            agreed=agreed,
+            status="done",
+            done_at=datetime(2026, 11, day, 11, tzinfo=AMSTERDAM),
+        )
+
+    for user_id in (ANNA, BRAM):  # both: two on time
+        done(user_id, "Call", date(2026, 11, 20), 20)
+        done(user_id, "Visit", date(2026, 11, 24), 24)
+    # Anna's newest: agreed for the 25th, moved to the 27th, done on the 26th: after the date first agreed.
+    done(ANNA, "Lunch", date(2026, 11, 27), 26, agreed=date(2026, 11, 25))
+    clock.set(MONDAY)
+    tick(deps)
+    [main] = channel_posts(fake_slack)
+    assert "*1* person on a streak" in text_of(main)
+    lines = text_of(dms_to(fake_slack, MANAGER))
+    assert "*Bram*: :white_check_mark: 1 done · :fire: 2 in a row" in lines
+    assert "*Anna*: :white_check_mark: 2 done · 0 open" in lines  # no streak: the newest was late
+
+
+def test_the_date_first_agreed_stays_when_the_date_moves_and_the_celebration_counts_by_it(deps, clock):
+    from bot.services import dispatch
+    from bot.services.calendar import work_week_of
+
+    make_team(deps)
+    today = date(2026, 11, 26)
+    with deps.transaction() as session:
+        anna = people.find_person(session, "T1", ANNA)
+        manager = people.find_person(session, "T1", MANAGER)
+        action, _ = action_service.create(
+            session,
+            clock,
+            owner=anna,
+            actor=anna,
+            data=action_service.ActionInput(title="Call Jan", due=date(2026, 11, 27), contacts=["Jan"]),
+            today=today,
+        )
+        action_service.reschedule(session, clock, action, anna, date(2026, 12, 4), today)
+        assert (action.due_date, action.agreed_due) == (date(2026, 12, 4), date(2026, 11, 27))
+        # A manager's proposal: agreed when the member accepts it, at the date it then has.
+        proposal, _ = action_service.create(
+            session,
+            clock,
+            owner=anna,
+            actor=manager,
+            data=action_service.ActionInput(title="Visit Piet", due=date(2026, 12, 1), contacts=["Piet"]),
+            today=today,
+        )
+        action_service.edit(
+            session,
+            clock,
+            proposal,
+            manager,
+            action_service.ActionInput(title="Visit Piet", due=date(2026, 12, 2), contacts=["Piet"]),
+            today,
+        )
+        action_service.respond_to_proposal(session, clock, proposal, anna, accept=True)
+        assert proposal.agreed_due == date(2026, 12, 2)
+        action_service.reschedule(session, clock, proposal, anna, date(2026, 12, 9), today)
+        assert proposal.agreed_due == date(2026, 12, 2)
+    clock.set(datetime(2026, 12, 1, 11, tzinfo=AMSTERDAM))  # before the new date, after the one first agreed
+    with deps.transaction() as session:
+        anna = people.find_person(session, "T1", ANNA)
+        action = session.get(Action, action.id)
+        action_service.complete(session, clock, action, anna)
+        assert dispatch.streak_of(session, anna, work_week_of(anna, "Europe/Amsterdam")) == 0
+    clock.advance(timedelta(minutes=1))
+    with deps.transaction() as session:
+        anna = people.find_person(session, "T1", ANNA)
+        proposal = session.get(Action, proposal.id)
+        action_service.complete(session, clock, proposal, anna)  # by the date first agreed: on time
+        assert dispatch.streak_of(session, anna, work_week_of(anna, "Europe/Amsterdam")) == 1
