@@ -862,3 +862,46 @@ def test_the_date_first_agreed_stays_when_the_date_moves_and_the_celebration_cou
         proposal = session.get(Action, proposal.id)
         action_service.complete(session, clock, proposal, anna)  # by the date first agreed: on time
         assert dispatch.streak_of(session, anna, work_week_of(anna, "Europe/Amsterdam")) == 1
+
+
+def test_migration_0008_takes_the_date_before_the_first_move_and_sends_old_digests_no_lines(
+    engine, database_url_for_tests, deps, fake_slack, clock
+):
+    from alembic import command as alembic
+    from sqlalchemy import text
+
+    from models.migrate import alembic_config
+
+    make_team(deps)
+    moved = add_action(deps, ANNA, "Moved twice", due=date(2026, 12, 10))
+    kept = add_action(deps, BRAM, "Never moved", due=date(2026, 12, 3))
+    with deps.transaction() as session:
+        anna = people.find_person(session, "T1", ANNA)
+        for previous, due in (("2026-11-27", "2026-12-04"), ("2026-12-04", "2026-12-10")):
+            events.record(
+                session,
+                clock,
+                workspace_id=anna.workspace_id,
+                kind="rescheduled",
+                actor_id=anna.id,
+                action_id=moved,
+                previous=previous,
+                due=due,
+            )
+    clock.set(MONDAY)
+    tick(deps)  # a digest posted before 0008 (its managers' lines are taken as told)
+    config = alembic_config(database_url_for_tests)
+    alembic.downgrade(config, "0007")
+    try:
+        with engine.begin() as connection:
+            assert connection.execute(text("SELECT count(*) FROM digests WHERE status = 'posted'")).scalar_one() == 1
+    finally:
+        alembic.upgrade(config, "head")
+    with deps.sessions() as session:
+        assert session.get(Action, moved).agreed_due == date(2026, 11, 27)
+        assert session.get(Action, kept).agreed_due == date(2026, 12, 3)
+        row = session.scalar(select(Digest))
+        assert row.managers_told_at is not None and row.manager_dms == {} and row.refreshed_at is None
+    count = len(dms_to(fake_slack, MANAGER))
+    tick(deps)
+    assert len(dms_to(fake_slack, MANAGER)) == count  # no lines sent for a digest from before
