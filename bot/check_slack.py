@@ -1,9 +1,10 @@
 """`python -m bot check-slack`: a conformance self-test for a real install.
 
 It sends one person one message of every kind the bot sends (every nudge, a proposal, a team invitation, a digest
-with its thread) and publishes their Home, rendered from realistic sample data that leans on Slack's limits, and
-prints one line per payload: accepted, or Slack's error with the offending path. Only a real workspace
-can show what the suite cannot: that Slack itself, with this app's token and scopes, takes every payload.
+and the lines per person its managers get) and publishes their Home, rendered from realistic sample data that
+leans on Slack's limits, and prints one line per payload: accepted, or Slack's error with the offending path.
+Only a real workspace can show what the suite cannot: that Slack itself, with this app's token and scopes, takes
+every payload.
 `--dry-run` sends nothing: it answers every payload with the fake Slack of the tests (bot/fake_slack).
 """
 
@@ -38,7 +39,7 @@ Surface = Literal["dm", "reply", "home"]
 DRY_RUN_USER = "U0CHECKSLACK"
 # Every nudge kind the renderer knows: a new kind without a sample below shows up as a FAILED line.
 NUDGE_KINDS = tuple(RENDERERS)
-KINDS = (*NUDGE_KINDS, "proposal", "invitation", "digest", "digest-thread", "home")
+KINDS = (*NUDGE_KINDS, "proposal", "invitation", "digest", "digest-lines", "home")
 
 
 @dataclass(frozen=True)
@@ -290,9 +291,6 @@ def payloads(cat: Catalogue, sample: Sample) -> list[Payload]:
     def nudge(kind: str) -> Callable[[], dict[str, Any]]:
         return lambda: render(cat, sample.nudge(kind))
 
-    def digest_thread() -> dict[str, Any]:
-        return digest_messages.thread_messages(cat, sample.digest())[0]
-
     found = [Payload(kind, "dm", nudge(kind)) for kind in NUDGE_KINDS]
     found += [
         Payload(
@@ -306,7 +304,7 @@ def payloads(cat: Catalogue, sample: Sample) -> list[Payload]:
             ),
         ),
         Payload("digest", "dm", lambda: digest_messages.channel_message(cat, sample.digest())),
-        Payload("digest-thread", "reply", digest_thread),
+        Payload("digest-lines", "dm", lambda: digest_messages.manager_message(cat, sample.digest())),
         Payload(
             "home",
             "home",

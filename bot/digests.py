@@ -1,8 +1,12 @@
-"""The weekly digest, the Slack half: post due digests to team channels, and keep live ones up to date.
+"""The weekly digest, the Slack half: post due digests to team channels, send each team's managers the
+lines per person, and keep live digests up to date.
 
 Runs inside the worker's tick (Delivery.tick). The database decides what is due and who posts it
-(services/digest.py); this module renders, posts (the headline in the channel, the member lines in
-its thread), records the ts, and edits a live digest in place when its content changed.
+(services/digest.py); this module renders, posts the team's wins and totals in the channel (never a
+person's line), records the ts, then sends each of the team's managers one direct message with a line per
+member and a Review button, recorded per manager as it goes out so a restart neither skips nor repeats one;
+and it edits a live channel message in place when its content changed. (Digests posted before the lines
+went private had them in a thread: an edit empties those thread messages.)
 A channel that refuses the bot is reported to the team's managers by direct message, once, and
 retried every hour; nothing is skipped silently.
 
@@ -54,7 +58,6 @@ class Rendered:
     workspace_id: int
     channel: str
     main: dict[str, Any]
-    thread: list[dict[str, Any]]
     language: str
     rendered_at: datetime
     message_ts: str | None = None
@@ -63,7 +66,7 @@ class Rendered:
 
     @property
     def mark(self) -> str:
-        return digest_messages.fingerprint([self.main, *self.thread])
+        return digest_messages.fingerprint([self.main])
 
 
 @dataclass
@@ -85,7 +88,6 @@ def render(deps: Deps, session: Any, team: Team, row: Digest) -> Rendered:
         workspace_id=team.workspace_id,
         channel=row.channel_id or team.channel_id or "",
         main=digest_messages.channel_message(cat, data),
-        thread=digest_messages.thread_messages(cat, data),
         language=language,
         rendered_at=now,
         message_ts=row.message_ts,
@@ -115,6 +117,10 @@ class Digests:
                 report.posted += 1
             elif outcome in ("blocked", "failed"):
                 report.blocked += 1
+        with self.deps.transaction() as session:
+            pending = digest.lines_pending(session, self.deps.clock)
+        for digest_id in pending:  # a worker stopped between the channel and the managers
+            self.send_lines(digest_id)
         report.updated = self.refresh()
         return report
 
@@ -147,27 +153,79 @@ class Digests:
             ts = self._post_joining(out.channel, out.main)
         except SlackError as error:
             return self._failed(out, token, error)
-        thread: list[str] = []
-        try:
-            for message in out.thread:
-                thread.append(
-                    deps.gateway.post_message(
-                        out.channel, message["text"], message["blocks"], client="dispatch", thread_ts=ts
-                    )
-                )
-            mark = out.mark
-        except SlackError as error:  # the headline is out: record it; the next tick completes the thread
-            log.warning("digest thread incomplete: %s", error.error, extra={"workspace": out.workspace_id})
-            mark = ""
         with deps.transaction() as session:
             digest.mark_posted(
-                session, deps.clock, digest_id, token, out.channel, ts, thread, mark, compared_at=out.rendered_at
+                session, deps.clock, digest_id, token, out.channel, ts, [], out.mark, compared_at=out.rendered_at
             )
             team = session.get(Team, out.team_id)
             if team is not None:
                 teams.set_channel_problem(session, team, None)
         log.info("digest posted", extra={"workspace": out.workspace_id, "what": "digest", "outcome": "posted"})
+        self.send_lines(digest_id)
         return "posted"
+
+    def send_lines(self, digest_id: int) -> None:
+        """The lines per person to each of the team's managers: one direct message each, once per digest.
+
+        Each one is recorded as soon as it is out, so a worker that stops half-way sends only the rest (at
+        most the one in flight twice). A manager whose message Slack refuses is logged and not asked again:
+        their Home shows the same lines. A 429 waits for Retry-After; a refused token stops the workspace."""
+        deps = self.deps
+        with deps.transaction() as session:
+            row = digest.lock_for_refresh(session, deps.clock, digest_id)  # one worker at a time
+            if row is None:
+                return
+            team = session.get(Team, row.team_id)
+            workspace = session.get(Workspace, row.workspace_id)
+            if team is None or workspace is None:
+                digest.managers_told(session, deps.clock, digest_id)
+                return
+            if workspace.disabled_reason or workspace.id in self.stopped:  # nothing goes out any more
+                digest.managers_told(session, deps.clock, digest_id)
+                return
+            slack_team_id, workspace_id = workspace.slack_team_id, workspace.id
+            sent = dict(row.manager_dms or {})
+            waiting = {
+                user_id: people.language_of(
+                    people.find_person(session, slack_team_id, user_id), deps.settings.default_language
+                )
+                for user_id in teams.manager_user_ids(session, team)
+                if user_id not in sent
+            }
+            data = digest.build(session, team, digest.period_at(team, row.slot_at), deps.clock.now(), late=row.late)
+        until = None
+        for user_id, language in waiting.items():
+            payload = digest_messages.manager_message(catalogue(language), data)
+            try:
+                channel, ts = deps.gateway.post_dm(user_id, payload["text"], payload["blocks"], client="dispatch")
+                message = [channel, ts]
+            except SlackError as error:
+                log.warning(
+                    "digest lines not sent: %s", error.error, extra={"workspace": workspace_id, "user": user_id}
+                )
+                if error.rate_limited or error.workspace_wide:
+                    until = self._hold(workspace_id, error)
+                    break
+                message = []
+            with deps.transaction() as session:
+                digest.manager_dm_sent(session, digest_id, user_id, message)
+        with deps.transaction() as session:
+            digest.managers_told(session, deps.clock, digest_id, until=until)
+
+    def _hold(self, workspace_id: int, error: SlackError) -> datetime:
+        """Slack asked to wait (the rest of the managers' messages go then), or refused the workspace's token
+        (stopped: nothing more goes out)."""
+        deps = self.deps
+        if error.workspace_wide:
+            with deps.transaction() as session:
+                dispatch.stop_workspace(session, workspace_id, error.error)
+            self.stopped.add(workspace_id)
+            return deps.clock.now() + digest.LEASE
+        seconds = error.retry_after or 30
+        until = deps.clock.now() + timedelta(seconds=seconds)
+        if self.limits is not None:
+            until, _ = self.limits.pause(workspace_id, seconds)
+        return until
 
     def _post_joining(self, channel: str, message: dict[str, Any]) -> str:
         gateway = self.deps.gateway
@@ -332,24 +390,16 @@ class Digests:
             self.tell_managers(out.team_id, "team.workspace_stopped", error=error.error, channel=out.channel)
 
     def _edit(self, out: Rendered) -> list[str]:
+        """Edit the channel message; a digest posted when the lines per person were in its thread gets those
+        thread messages emptied (with blocks: without them Slack would keep the old lines). Returns the thread
+        messages still to look after: none."""
         gateway = self.deps.gateway
         assert out.message_ts
         gateway.update_message(out.channel, out.message_ts, out.main["text"], out.main["blocks"], client="dispatch")
-        thread = list(out.thread_ts)
-        for i, message in enumerate(out.thread):
-            if i < len(thread):
-                gateway.update_message(out.channel, thread[i], message["text"], message["blocks"], client="dispatch")
-            else:
-                thread.append(
-                    gateway.post_message(
-                        out.channel, message["text"], message["blocks"], client="dispatch", thread_ts=out.message_ts
-                    )
-                )
-        cat = catalogue(out.language)
-        for ts in thread[len(out.thread) :]:  # the thread got shorter: empty the messages left over
-            moved = cat.t("digest.thread_moved")  # with blocks: without them Slack would keep the old lines
+        moved = catalogue(out.language).t("digest.thread_moved")
+        for ts in out.thread_ts:
             gateway.update_message(out.channel, ts, moved, to_dicts([section(moved)]), client="dispatch")
-        return thread
+        return []
 
 
 def learn_names(deps: Deps, slack_team_id: str, user_ids: list[str]) -> None:

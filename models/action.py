@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -15,6 +16,11 @@ STATUSES = ("proposed", "open", "done", "dropped", "declined")
 OUTCOMES = ("meeting", "buying_signal", "new_work")
 # A contact's progress: to do -> reached | voicemail | no answer (retry) -> booked (appointment) -> done.
 CONTACT_STATUSES = ("todo", "reached", "voicemail", "no_answer", "booked", "done")
+
+
+def _due_date(context: Any) -> date | None:
+    """The insert's due date: what a new action's agreed_due starts as."""
+    return context.get_current_parameters().get("due_date")
 
 
 class Action(Base):
@@ -36,6 +42,9 @@ class Action(Base):
     title: Mapped[str] = mapped_column(String(300))
     kind: Mapped[str] = mapped_column(String(32), default="other")
     due_date: Mapped[date]
+    # The due date first agreed: set with the action (a manager's proposal: when the member accepts it) and
+    # kept when the date moves, so a streak counts what was done by the date first agreed.
+    agreed_due: Mapped[date | None] = mapped_column(default=_due_date)
     status: Mapped[str] = mapped_column(String(16), default="open")
     opening_line: Mapped[str | None] = mapped_column(Text)
     voicemail_plan: Mapped[str | None] = mapped_column(Text)

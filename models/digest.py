@@ -43,3 +43,7 @@ class Digest(Base):
     created_at: Mapped[datetime]
     posted_at: Mapped[datetime | None]
     refreshed_at: Mapped[datetime | None]  # the last time the worker compared it with the data
+    # The per-person lines go to each of the team's managers by direct message, once per digest:
+    # {manager's Slack user id: the message's ts, or "" when Slack refused it}, written as each one goes out.
+    manager_dms: Mapped[dict[str, list[str]]] = mapped_column(JSON, default=dict)
+    managers_told_at: Mapped[datetime | None]  # every manager had their turn (a restart sends the rest)

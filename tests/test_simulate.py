@@ -87,9 +87,12 @@ def test_every_kind_of_message_appears_in_the_transcript(twelve_weeks: Played) -
         assert f" · {kind} · " in twelve_weeks.text
     digests = [e for e in twelve_weeks.entries if e.what == "digest"]
     assert len(digests) == WEEKS  # one a week, the last one on the Monday after the simulated weeks
-    assert all(d.thread for d in digests), "every digest has its per-person lines in the thread"
+    assert not any(d.thread for d in digests), "the channel gets no per-person lines"
     assert twelve_weeks.text.count("weekly digest (team channel)") == WEEKS
-    assert "in the thread:" in twelve_weeks.text
+    # The lines per person: one direct message to the sample team's manager per digest, a Review button each.
+    lines = [e for e in dms(twelve_weeks) if "per person, week of" in e.text or "per persoon, week van" in e.text]
+    assert len(lines) == WEEKS and len({e.user_id for e in lines}) == 1
+    assert all("review_open" in str(e.blocks) for e in lines)
     assert "[📅 " in twelve_weeks.text and "› " in twelve_weeks.text  # date pickers and context lines
 
 
@@ -149,7 +152,7 @@ def test_the_summary_table_counts_what_the_transcript_shows(twelve_weeks: Played
 
 
 def test_the_transcript_speaks_the_teams_language(twelve_weeks: Played) -> None:
-    language = "nl" if "Per persoon" in twelve_weeks.text else "en"
+    language = "nl" if "WEEK VAN" in twelve_weeks.text else "en"  # the digest's title, as the transcript shows it
     cat = Catalogue(language)
     assert f"[{cat.t('nudge.checkin.done')}]" in twelve_weeks.text
     assert f"[{cat.t('nudge.prep.ready')}]" in twelve_weeks.text
@@ -483,9 +486,12 @@ def test_a_crowded_week_of_a_large_team_sends_nothing_slack_would_refuse(tmp_pat
         assert [str(r) for r in outcome.refusals] == []
         posted = [e for e in outcome.entries if e.what == "dm"]
         assert {e.kind for e in posted} >= {"weekplan", "prep"}
-        assert len({e.user_id for e in posted}) == 40
+        assert len({e.user_id for e in posted}) == 41  # the 40 members, and the manager with the lines per person
         digests = [e for e in outcome.entries if e.what == "digest"]
-        assert len(digests) == 2
-        assert "account 1 about" in str(digests[-1].thread)  # detailed: the titles, over several thread messages
+        assert len(digests) == 2 and "account 1 about" not in str(digests[-1].blocks)  # no titles in a channel
+        lines = [e for e in posted if "per person, week of" in e.text]
+        assert len(lines) == 2  # one per digest to the manager: detailed, so with the titles
+        assert "account 1 about" in str(lines[-1].blocks)
+        assert "more: your Home tab shows everyone" in str(lines[-1].blocks)
     finally:
         outcome.close()

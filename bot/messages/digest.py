@@ -1,9 +1,13 @@
-"""The weekly digest: one short channel message with the headline figures, the per-member lines in its thread.
+"""The weekly digest: a short channel message with the team's wins and totals, and each person's line for the
+team's managers only (a direct message, the preview, and the manager's Home).
 
-Wins come first, then what is open, overdue and needs attention. `summary` teams get counts only;
-`detailed` teams also get action titles. Opening lines, voicemail plans and notes are never read here.
-Slack's limits (50 blocks, 3,000 characters a section, about 12,000 characters a message) are kept by
-splitting the thread over several messages, and past MAX_THREAD_MESSAGES by summarising the rest in one line.
+A digest never shames: the channel gets no names, no per-person counts and no titles at any privacy level,
+says nothing about a win that is zero, and compares with last week only when the team had a last week.
+Wins come first, then the team's open, overdue and needs-attention totals (only for a team large enough
+that a total is nobody's own count). The managers' lines carry action titles when the team's privacy is
+`detailed`. Opening lines, voicemail plans and notes are never read here. Messages stay within Slack's
+limits (50 blocks, 3,000 characters a section, about 12,000 characters a message): what does not fit in
+the managers' message is "N more", and their Home shows everyone.
 """
 
 from __future__ import annotations
@@ -15,15 +19,13 @@ from typing import Any
 
 from slack_sdk.models.blocks import Block
 
-from bot.fake_slack.blockkit import text_size
 from bot.messages import ids
 from bot.messages.blocks import (
-    MAX_MESSAGE_BLOCKS,
-    MESSAGE_TEXT_BUDGET,
     SECTION_TEXT_LIMIT,
     actions,
     button,
     context,
+    divider,
     header,
     section,
     to_dicts,
@@ -32,9 +34,10 @@ from bot.messages.blocks import (
 from bot.messages.catalogue import Catalogue, escape
 from bot.services.digest import DigestData, MemberLine, Wins
 
-BLOCKS_PER_THREAD_MESSAGE = 40
-MAX_THREAD_MESSAGES = 10
 SECTION_BUDGET = SECTION_TEXT_LIMIT - 100
+# A team's open, overdue and attention totals go to the channel only when no member's own counts can be read
+# from them: with one or two members, a total is (or gives away) a single person's counts.
+MIN_MEMBERS_FOR_TOTALS = 3
 
 
 def short_day(cat: Catalogue, day: date) -> str:
@@ -51,41 +54,52 @@ def name_of(cat: Catalogue, line: MemberLine) -> str:
     return escape(line.name) if line.name else cat.t("digest.unnamed", id=line.user_id)
 
 
-def change(cat: Catalogue, now: int, before: int) -> str:
+def change(cat: Catalogue, data: DigestData, now: int, before: int) -> str:
+    """The comparison with last week, in brackets; nothing when the team had no last week to compare with."""
+    if not data.compare:
+        return ""
     if now == before:
-        return cat.t("digest.change.same")
-    return cat.t("digest.change.up" if now > before else "digest.change.down", delta=abs(now - before))
+        return f" ({cat.t('digest.change.same')})"
+    key = "digest.change.up" if now > before else "digest.change.down"
+    return f" ({cat.t(key, delta=abs(now - before))})"
 
 
-def headline(cat: Catalogue, data: DigestData) -> str:
+def wins_text(cat: Catalogue, data: DigestData) -> str | None:
+    """The team's wins, only those that are not zero; None when there are none to tell."""
     t, p = data.totals, data.previous
     lines = [
-        f"*{cat.t('digest.wins_header')}*",
-        cat.t("digest.total.done", count=t.done, change=change(cat, t.done, p.done)),
-        cat.t("digest.total.meetings", count=t.meetings, change=change(cat, t.meetings, p.meetings)),
-        cat.t("digest.total.signals", count=t.signals, change=change(cat, t.signals, p.signals)),
+        cat.t(f"digest.total.{key}", count=now, change=change(cat, data, now, before))
+        for key, now, before in (
+            ("done", t.done, p.done),
+            ("meetings", t.meetings, p.meetings),
+            ("signals", t.signals, p.signals),
+        )
+        if now
     ]
-    streaks = data.streaks
-    if streaks:
-        shown = ", ".join(cat.t("digest.streak_person", name=name_of(cat, m), count=m.streak) for m in streaks[:10])
-        if len(streaks) > 10:
-            shown += " " + cat.t("digest.more", count=len(streaks) - 10)
-        lines.append(cat.t("digest.total.streaks", people=shown))
-    return "\n".join(lines)
+    if data.on_a_streak:
+        lines.append(cat.t("digest.total.streaks", count=data.on_a_streak))
+    if not lines:
+        return None
+    return "\n".join([f"*{cat.t('digest.wins_header')}*", *lines])
 
 
-def todo_text(cat: Catalogue, data: DigestData) -> str:
+def todo_text(cat: Catalogue, data: DigestData) -> str | None:
+    if len(data.members) < MIN_MEMBERS_FOR_TOTALS:
+        return None
     return f"*{cat.t('digest.todo_header')}*\n" + cat.t(
         "digest.total.todo", open=data.open, overdue=data.overdue, attention=data.attention
     )
 
 
 def channel_message(cat: Catalogue, data: DigestData) -> dict[str, Any]:
+    """What the team's channel sees: the team's wins and totals, never a person."""
     title = cat.t("digest.title", team=data.team_name, week=week_text(cat, data))
-    notes = [cat.t("digest.thread_hint") if data.members else cat.t("digest.no_members")]
+    notes = [cat.t("digest.private_hint") if data.members else cat.t("digest.no_members")]
     if data.late:
         notes.insert(0, cat.t("digest.late", week=week_text(cat, data)))
-    blocks: list[Block] = [header(title), section(headline(cat, data)), section(todo_text(cat, data)), context(*notes)]
+    blocks: list[Block] = [header(title)]
+    blocks += [section(text) for text in (wins_text(cat, data), todo_text(cat, data)) if text]
+    blocks.append(context(*notes))
     # The header is plain text; the notification text is mrkdwn, so the team's name is escaped there.
     text = cat.t("digest.title", team=escape(data.team_name), week=week_text(cat, data))
     return {"text": text, "blocks": to_dicts(blocks)}
@@ -105,6 +119,7 @@ def _wins_part(cat: Catalogue, wins: Wins, streak: int) -> str:
 
 
 def member_text(cat: Catalogue, line: MemberLine, detailed: bool) -> str:
+    """A member's line, for their managers only."""
     todo = [cat.t("digest.part.open", count=line.open)]
     if line.overdue:
         todo.append(cat.t("digest.part.overdue", count=line.overdue))
@@ -124,39 +139,34 @@ def member_text(cat: Catalogue, line: MemberLine, detailed: bool) -> str:
     return text[:SECTION_BUDGET]
 
 
-def _sections(texts: list[str]) -> list[tuple[str, int]]:
-    """Pack lines into sections of at most SECTION_BUDGET characters: (text, how many lines)."""
-    sections: list[tuple[str, int]] = []
-    current, count = "", 0
-    for text in texts:
-        if current and len(current) + 1 + len(text) > SECTION_BUDGET:
-            sections.append((current, count))
-            current, count = "", 0
-        current = f"{current}\n{text}" if current else text
-        count += 1
-    if current:
-        sections.append((current, count))
-    return sections
-
-
-def thread_messages(cat: Catalogue, data: DigestData) -> list[dict[str, Any]]:
-    """The member lines, split over as many thread messages as Slack's block count and text size need."""
-    if not data.members:
-        return []
+def member_blocks(cat: Catalogue, data: DigestData) -> list[list[Block]]:
+    """A section per member with a Review button (each button in its own block, as on the Home)."""
     detailed = data.privacy == "detailed"
-    packed = _sections([member_text(cat, m, detailed) for m in data.members])
-    title = cat.t("digest.thread_title", week=week_text(cat, data))
-    chunks: list[list[str]] = [[f"*{title}*"]]
-    for index, (text, _) in enumerate(packed):
-        current = chunks[-1]
-        if len(current) >= BLOCKS_PER_THREAD_MESSAGE or sum(map(len, current)) + len(text) > MESSAGE_TEXT_BUDGET:
-            if len(chunks) == MAX_THREAD_MESSAGES:  # an enormous team: summarise the tail rather than fail
-                dropped = sum(count for _, count in packed[index:])
-                current[-1] = cat.t("digest.more_members", count=dropped + packed[index - 1][1])
-                break
-            chunks.append(current := [])
-        current.append(text)
-    return [{"text": title, "blocks": to_dicts([section(text) for text in chunk])} for chunk in chunks]
+    return [
+        [section(member_text(cat, m, detailed), accessory=button(cat.t("home.review"), ids.REVIEW_OPEN, m.user_id))]
+        for m in data.members
+    ]
+
+
+def manager_message(cat: Catalogue, data: DigestData) -> dict[str, Any]:
+    """The direct message each of the team's managers gets with the digest: a line per member with a Review
+    button, as many as fit in one message, then "N more" (their Home shows everyone)."""
+    title = cat.t("digest.lines_title", team=data.team_name, week=week_text(cat, data))
+    head: list[Block] = [header(title), section(cat.t("digest.lines_intro", channel=_channel(cat, data)))]
+    if not data.members:
+        head.append(section(cat.t("digest.no_members")))
+    blocks = within_budget(
+        head,
+        member_blocks(cat, data),
+        lambda count: context(cat.t("digest.lines_more", count=count)),
+        tail=[context(cat.t("digest.lines_footer"))],
+    )
+    text = cat.t("digest.lines_title", team=escape(data.team_name), week=week_text(cat, data))
+    return {"text": text, "blocks": to_dicts(blocks)}
+
+
+def _channel(cat: Catalogue, data: DigestData) -> str:
+    return f"<#{data.channel_id}>" if data.channel_id else cat.t("team.no_channel")
 
 
 def fingerprint(payloads: list[dict[str, Any]]) -> str:
@@ -164,26 +174,21 @@ def fingerprint(payloads: list[dict[str, Any]]) -> str:
 
 
 def preview(cat: Catalogue, data: DigestData, team_id: int, *, posted: bool) -> dict[str, Any]:
-    """`/conscience digest`: what the channel sees and the thread, only to the manager who asked."""
+    """`/conscience digest`: what the channel sees, then the lines the managers get, only to the manager
+    who asked."""
     main = channel_message(cat, data)
-    blocks = list(main["blocks"])
-    intro = cat.t(
-        "digest.preview_posted" if posted else "digest.preview_intro",
-        channel=f"<#{data.channel_id}>" if data.channel_id else cat.t("team.no_channel"),
-    )
-    blocks.insert(0, section(intro).to_dict())
-    room = MAX_MESSAGE_BLOCKS - len(blocks) - 1
-    parsed = (Block.parse(b) for message in thread_messages(cat, data) for b in message["blocks"])
-    thread = [block for block in parsed if block is not None]  # None only for what is not a block
-    cut = within_budget(
-        [],
-        [[b] for b in thread],
-        lambda _: context(cat.t("digest.preview_cut")),
-        limit=room,
-        text_budget=MESSAGE_TEXT_BUDGET - text_size(blocks),
-    )
-    blocks += to_dicts(cut)
+    intro = cat.t("digest.preview_posted" if posted else "digest.preview_intro", channel=_channel(cat, data))
+    parsed = (Block.parse(b) for b in main["blocks"])
+    head: list[Block] = [section(intro), *(block for block in parsed if block is not None)]
+    if data.members:
+        head += [divider(), section(f"*{cat.t('digest.preview_lines')}*")]
+    tail: list[Block] = []
     if data.channel_id and not posted:
-        post = button(cat.t("digest.post_now"), ids.DIGEST_POST, str(team_id), style="primary")
-        blocks.append(actions(post).to_dict())
-    return {"response_type": "ephemeral", "text": main["text"], "blocks": blocks}
+        tail.append(actions(button(cat.t("digest.post_now"), ids.DIGEST_POST, str(team_id), style="primary")))
+    blocks = within_budget(
+        head,
+        member_blocks(cat, data),
+        lambda count: context(cat.t("digest.lines_more", count=count)),
+        tail=tail,
+    )
+    return {"response_type": "ephemeral", "text": main["text"], "blocks": to_dicts(blocks)}

@@ -286,6 +286,8 @@ def edit(session: Session, clock: Clock, action: Action, actor: Person, data: Ac
         raise ActionError("not_open")
     before = {"due": action.due_date.isoformat(), "kind": action.kind}
     _apply(action, data)
+    if action.status == "proposed":  # not agreed yet; an open action keeps the date first agreed (streaks)
+        action.agreed_due = data.due
     # Keep the progress of contacts that stay; add new ones; drop the ones removed.
     wanted = _contact_rows(action, data, clock)
     by_name = {c.name.lower(): c for c in action.contacts}
@@ -590,6 +592,7 @@ def respond_to_proposal(
         status="open" if accept else "declined",
         decline_reason=None if accept else _clean(reason, TEXT_LIMIT),
         updated_at=clock.now(),
+        **({"agreed_due": action.due_date} if accept else {}),  # the member agrees to the date proposed
     ):
         return False  # answered a moment earlier, maybe from another click
     events.record(

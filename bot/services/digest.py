@@ -259,6 +259,46 @@ def mark_failed(session: Session, digest_id: int, token: str, reason: str) -> No
         row.status, row.claim_token, row.claimed_until, row.error = "failed", None, None, reason
 
 
+# -- the lines per person, to the team's managers ------------------------------------------------
+
+
+def lines_pending(session: Session, clock: Clock) -> list[int]:
+    """Posted digests, still current, whose managers have not all had their direct message: the worker
+    stopped between the channel and the managers, or Slack asked it to wait."""
+    now = clock.now()
+    return list(
+        session.scalars(
+            select(Digest.id)
+            .join(Workspace, Workspace.id == Digest.workspace_id)
+            .where(
+                Workspace.disabled_reason.is_(None),
+                Digest.status == "posted",
+                Digest.managers_told_at.is_(None),
+                Digest.slot_at > now - WEEK,
+                or_(Digest.claimed_until.is_(None), Digest.claimed_until < now),
+            )
+        )
+    )
+
+
+def manager_dm_sent(session: Session, digest_id: int, user_id: str, message: list[str]) -> None:
+    """Recorded as soon as it went out, so a restart does not send it again: [channel, ts], or [] when Slack
+    refused it (logged; the manager's Home has the same lines)."""
+    row = session.get(Digest, digest_id)
+    if row is not None:
+        row.manager_dms = {**(row.manager_dms or {}), user_id: message}
+
+
+def managers_told(session: Session, clock: Clock, digest_id: int, *, until: datetime | None = None) -> None:
+    """Every manager had their turn; or, with until, Slack asked to wait: the rest go then."""
+    row = session.get(Digest, digest_id)
+    if row is None:
+        return
+    if until is None:
+        row.managers_told_at = clock.now()
+    row.claimed_until = until
+
+
 # Looking at a list changes nothing in it: these events never make a digest stale.
 LOOKS = ("reviewed", "digest_viewed")
 
@@ -413,6 +453,9 @@ class DigestData:
     members: list[MemberLine] = field(default_factory=list)
     totals: Wins = field(default_factory=Wins)
     previous: Wins = field(default_factory=Wins)
+    # Whether last week is there to compare with: the team existed, with members, when last week's digest was
+    # due. A team's first digest says nothing about "last week".
+    compare: bool = False
 
     @property
     def open(self) -> int:
@@ -425,6 +468,11 @@ class DigestData:
     @property
     def attention(self) -> int:
         return sum(m.attention for m in self.members)
+
+    @property
+    def on_a_streak(self) -> int:
+        """How many members are on a streak: the channel gets the number, the managers the names."""
+        return len(self.streaks)
 
     @property
     def streaks(self) -> list[MemberLine]:
@@ -505,7 +553,7 @@ def build(session: Session, team: Team, period: Period, now: datetime, *, late: 
     members = (
         session.connection()
         .execute(
-            select(Person.id, Person.slack_user_id, Person.display_name)
+            select(Person.id, Person.slack_user_id, Person.display_name, type_coerce(Membership.created_at, DateTime()))
             .join(Membership, Membership.person_id == Person.id)
             .where(
                 Membership.workspace_id == team.workspace_id,
@@ -517,10 +565,13 @@ def build(session: Session, team: Team, period: Period, now: datetime, *, late: 
         )
         .all()
     )
-    lines = {pid: MemberLine(user_id=uid, name=name) for pid, uid, name in members}
+    lines = {pid: MemberLine(user_id=uid, name=name) for pid, uid, name, _ in members}
     data.members = list(lines.values())
     if not lines:
         return data
+    # A last week to compare with: the team existed, with a member, when last week's digest was due.
+    before = _naive_utc(period.previous.slot)
+    data.compare = team.created_at <= period.previous.slot and any(joined <= before for *_, joined in members)
     # The members as a subquery, not 200 bound ids: the statement text stays the same, so it is prepared once.
     owners = select(Membership.person_id).where(
         Membership.workspace_id == team.workspace_id,
@@ -586,6 +637,7 @@ def build(session: Session, team: Team, period: Period, now: datetime, *, late: 
         select(
             Action.owner_id,
             Action.due_date,
+            func.coalesce(Action.agreed_due, Action.due_date),  # the streak counts by the date first agreed
             type_coerce(Action.done_at, DateTime()),  # naive UTC, unconverted
             # Only the wins of the two weeks compared need more than the streak does.
             case((is_recent, Action.id)),
@@ -598,12 +650,13 @@ def build(session: Session, team: Team, period: Period, now: datetime, *, late: 
     )
     deadline = _Deadlines(zone)
     streak_open: dict[int, bool] = {}
-    for owner_id, due, finished, action_id, title, kind, outcomes in done_rows:
+    for owner_id, due, agreed, finished, action_id, title, kind, outcomes in done_rows:
         if (line := lines.get(owner_id)) is None:
             continue
-        # Newest first: the streak of on-time finishes runs until the first late one.
+        # Newest first: the streak of finishes by the date first agreed runs until the first late one (a
+        # moved date does not make a late finish count).
         if streak_open.setdefault(owner_id, True):
-            if finished < deadline(due):
+            if finished < deadline(agreed):
                 line.streak += 1
             else:
                 streak_open[owner_id] = False

@@ -117,7 +117,8 @@ def _move(row: Nudge, week: WorkWeek, now: datetime, *, next_day: bool = False) 
 
 
 def streak_of(session: Session, person: Person, week: WorkWeek) -> int:
-    """Actions done on time (by the end of their due day, in the person's time zone) in a row, newest first."""
+    """Actions done on time in a row, newest first: by the end of the day first agreed (in the person's time
+    zone), so a moved date does not make a late finish count."""
     done = session.scalars(
         select(Action)
         .where(Action.owner_id == person.id, Action.status == "done")
@@ -126,7 +127,7 @@ def streak_of(session: Session, person: Person, week: WorkWeek) -> int:
     )
     streak = 0
     for action in done:
-        if action.done_at is None or week.local_date(action.done_at) > action.due_date:
+        if action.done_at is None or week.local_date(action.done_at) > (action.agreed_due or action.due_date):
             break
         streak += 1
     return streak
