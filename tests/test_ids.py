@@ -124,7 +124,7 @@ def surfaces(deps: Deps) -> Iterator[dict[str, Any]]:
     data = sample.digest()
     data.channel_id = "C1"
     yield digest_messages.channel_message(cat, data)
-    yield from digest_messages.thread_messages(cat, data)
+    yield digest_messages.manager_message(cat, data)
     for posted in (False, True):
         yield digest_messages.preview(cat, data, team.id, posted=posted)
     member = Person(id=2, slack_user_id=USER, display_name="Anne")
