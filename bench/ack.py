@@ -61,7 +61,7 @@ if str(ROOT) not in sys.path:
 
 from bench.common import describe_database  # noqa: E402 (needs the repository root on sys.path)
 from tests.fake_slack import FakeSlack  # noqa: E402
-from tests.slack_client import SlackClient  # noqa: E402
+from tests.slack_client import SlackClient, check_command_ack  # noqa: E402
 
 SIGNING_SECRET = "bench-signing-secret"
 BOT_TOKEN = "xoxb-bench"
@@ -232,13 +232,17 @@ class Run:
 
 def one_request(client: SlackClient, user: str, team: str) -> tuple[float, str | None]:
     """Latency in ms and the problem, if any (None when the answer was HTTP 200)."""
-    started = time.perf_counter()
+    fields = client.command_fields(COMMAND, "help", user=user, team=team)
+    started = time.perf_counter()  # the round trip only: the client's own checks come after the clock
     try:
-        answer = client.command(COMMAND, "help", user=user, team=team)
+        answer = client.form(fields)
+        elapsed = time.perf_counter() - started
         problem = None if answer.status == 200 else f"HTTP {answer.status}: {answer.body[:200]}"
+        check_command_ack(answer)  # what the app answered must be a message Slack shows
     except Exception as exc:  # a benchmark counts failures, it does not stop at the first
+        elapsed = time.perf_counter() - started
         problem = f"{type(exc).__name__}: {exc}"
-    return (time.perf_counter() - started) * 1000, problem
+    return elapsed * 1000, problem
 
 
 def fire(url: str, fake: FakeSlack, users: list[str], team: str, count: int, concurrency: int) -> Run:

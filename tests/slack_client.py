@@ -126,28 +126,33 @@ class SlackClient:
     ) -> Response:
         """`/command text`: text is what the person typed (markup in wire form, see `as_slack_sends`);
         as_sent=True sends it exactly as given, already in Slack's encoding (`&lt;@U2&gt;`: typed, no mention)."""
+        answer = self.form(
+            self.command_fields(command, text, user=user, team=team, channel=channel, as_sent=as_sent), **kwargs
+        )
+        check_command_ack(answer)
+        return answer
+
+    def command_fields(
+        self, command: str, text: str, *, user: str, team: str, channel: str = "C1", as_sent: bool = False
+    ) -> dict[str, str]:
+        """The form Slack posts for a slash command, with a fresh trigger_id and response_url."""
         trigger_id, response_url = self._handles(user)
         if self.fake is not None:
             self._known_to_slack(text)
-        answer = self.form(
-            {
-                "token": "legacy",
-                "team_id": team,
-                "team_domain": "acme",
-                "channel_id": channel,
-                "channel_name": "general",
-                "user_id": user,
-                "user_name": user.lower(),
-                "command": command,
-                "text": text if as_sent else as_slack_sends(text),
-                "api_app_id": "A1",
-                "response_url": response_url,
-                "trigger_id": trigger_id,
-            },
-            **kwargs,
-        )
-        _check_ack_message(answer)
-        return answer
+        return {
+            "token": "legacy",
+            "team_id": team,
+            "team_domain": "acme",
+            "channel_id": channel,
+            "channel_name": "general",
+            "user_id": user,
+            "user_name": user.lower(),
+            "command": command,
+            "text": text if as_sent else as_slack_sends(text),
+            "api_app_id": "A1",
+            "response_url": response_url,
+            "trigger_id": trigger_id,
+        }
 
     def interactive(self, payload: dict[str, Any], **kwargs: Any) -> Response:
         return self.form({"payload": json.dumps(payload)}, **kwargs)
@@ -267,7 +272,7 @@ def _refuse(where: str, found: blockkit.Offences) -> None:
         raise AssertionError(f"Slack would refuse the {where}: {found.error}: " + "; ".join(blockkit.describe(found)))
 
 
-def _check_ack_message(answer: Response) -> None:
+def check_command_ack(answer: Response) -> None:
     """A command's ack may carry a message; Slack shows it only if it follows the Block Kit rules."""
     if answer.status == 200 and answer.body.startswith("{"):
         _refuse("message in the command's ack", blockkit.check_message(answer.json()))
