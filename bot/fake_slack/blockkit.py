@@ -196,13 +196,19 @@ def _divider(found: Offences, block: dict[str, Any], at: str, surface: Surface) 
     return None
 
 
-def _context(found: Offences, block: dict[str, Any], at: str, surface: Surface) -> None:
+def _elements(found: Offences, block: dict[str, Any], at: str, what: str, limit: int) -> list[Any]:
+    """A block's elements: at least one, at most `limit`."""
     elements = block.get("elements")
     if not isinstance(elements, list) or not elements:
-        found.add(f"{at}.elements", "a context needs at least one element")
-        return
-    if len(elements) > CONTEXT_ELEMENTS:
-        found.add(f"{at}.elements", f"{len(elements)} elements, more than {CONTEXT_ELEMENTS}")
+        found.add(f"{at}.elements", f"{what} needs at least one element")
+        return []
+    if len(elements) > limit:
+        found.add(f"{at}.elements", f"{len(elements)} elements, more than {limit}")
+    return elements
+
+
+def _context(found: Offences, block: dict[str, Any], at: str, surface: Surface) -> None:
+    elements = _elements(found, block, at, "a context", CONTEXT_ELEMENTS)
     for i, element in enumerate(elements):
         if isinstance(element, dict) and element.get("type") == "image":
             _image(found, element, f"{at}.elements[{i}]")
@@ -211,12 +217,7 @@ def _context(found: Offences, block: dict[str, Any], at: str, surface: Surface) 
 
 
 def _actions(found: Offences, block: dict[str, Any], at: str, surface: Surface) -> None:
-    elements = block.get("elements")
-    if not isinstance(elements, list) or not elements:
-        found.add(f"{at}.elements", "an actions block needs at least one element")
-        return
-    if len(elements) > ACTIONS_ELEMENTS:
-        found.add(f"{at}.elements", f"{len(elements)} elements, more than {ACTIONS_ELEMENTS}")
+    elements = _elements(found, block, at, "an actions block", ACTIONS_ELEMENTS)
     seen: set[str] = set()
     for i, element in enumerate(elements):
         _element(found, element, f"{at}.elements[{i}]", surface, _IN_ACTIONS)
