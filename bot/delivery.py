@@ -16,10 +16,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
-
 from bot.deps import Deps
-from bot.digests import DigestReport, Digests
+from bot.flows.digest import DigestReport, Digests
 from bot.messages.catalogue import catalogue
 from bot.messages.nudges import NudgeView, render
 from bot.services import dispatch, people
@@ -286,21 +284,3 @@ def delivery_for(deps: Deps) -> Delivery:
         deps._delivery = existing  # type: ignore[attr-defined]
     return existing
 
-
-def celebrate(deps: Deps, team_id: str, user_id: str) -> None:
-    """Send the celebrations planned for a person right now (after a Done, wherever it was clicked)."""
-    from bot.services import people
-
-    with deps.transaction() as session:
-        person = people.find_person(session, team_id, user_id)
-        if person is None:
-            return
-        ids = list(
-            session.scalars(
-                select(Nudge.id).where(
-                    Nudge.person_id == person.id, Nudge.kind == "celebration", Nudge.status == "planned"
-                )
-            )
-        )
-    for nudge_id in ids:
-        delivery_for(deps).send_now(nudge_id)

@@ -180,7 +180,7 @@ def test_the_celebration_counts_the_streak_by_the_persons_own_day(deps, clock, f
     """Done at 21:00 in New York on the due day is on time, though it is the next day in UTC."""
     from zoneinfo import ZoneInfo
 
-    from bot.delivery import celebrate
+    from bot.flows.celebrate import celebrate
 
     new_york = ZoneInfo("America/New_York")
     clock.set(MONDAY)

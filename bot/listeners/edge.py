@@ -1,11 +1,9 @@
-"""Small helpers every listener uses: who is asking, in which language, with what deps."""
+"""Small helpers every listener uses: who is asking (parsed from the request), with what deps, and the ack."""
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import date
 from typing import Any, TypeVar
 
 from slack_bolt import Ack
@@ -13,20 +11,16 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from bot.deps import Deps
-from bot.messages.catalogue import Catalogue, catalogue
-from bot.services import dispatch, people
-from bot.slack import SlackError
-from models import Person
+from bot.flows.context import Caller, cat_for, language, person_for, refresh_profile, today_of
+from bot.messages.catalogue import catalogue
+
+# Flows own these; re-exported while listeners move to flows.
+__all__ = ["Caller", "caller", "cat_for", "deps_of", "language", "origin_of", "person_for", "refresh_profile"]
+__all__ += ["save_then_ack", "today_of"]
 
 T = TypeVar("T")
 
 log = logging.getLogger(__name__)
-
-
-@dataclass
-class Caller:
-    team_id: str
-    user_id: str
 
 
 def caller(body: dict[str, Any]) -> Caller:
@@ -37,41 +31,6 @@ def caller(body: dict[str, Any]) -> Caller:
 
 def deps_of(context: dict[str, Any]) -> Deps:
     return context["deps"]
-
-
-def person_for(session: Session, deps: Deps, who: Caller) -> tuple[Person, bool]:
-    """The caller's row; created (without a Slack profile yet) on first contact. Cheap: no API call."""
-    person, created = people.ensure_person(session, deps.clock, who.team_id, who.user_id)
-    if person.unreachable:  # they are talking to us, so Slack can reach them again
-        dispatch.reachable_again(session, deps.clock, person)
-    return person, created
-
-
-def language(deps: Deps, person: Person | None) -> str:
-    return people.language_of(person, deps.settings.default_language)
-
-
-def cat_for(deps: Deps, person: Person | None) -> Catalogue:
-    return catalogue(language(deps, person))
-
-
-def refresh_profile(deps: Deps, who: Caller) -> None:
-    """After the ack: fill in a new person's name, time zone and locale from users.info."""
-    try:
-        user = deps.gateway.user_info(who.user_id)
-    except SlackError as exc:
-        log.warning("users.info failed: %s", exc.error, extra={"workspace": who.team_id, "user": who.user_id})
-        return
-    deps.languages.forget(who.team_id, who.user_id)  # the Slack locale may decide the language
-    with deps.transaction() as session:
-        # A time zone other than the default re-plans what was already planned for the person.
-        dispatch.store_profile(
-            session,
-            deps.clock,
-            who.team_id,
-            who.user_id,
-            people.Profile(name=user.name, timezone=user.timezone, locale=user.locale),
-        )
 
 
 def origin_of(body: dict[str, Any]) -> dict[str, str]:
@@ -86,10 +45,6 @@ def origin_of(body: dict[str, Any]) -> dict[str, str]:
         if channel and ts:
             origin.update(channel=channel, ts=ts)
     return origin
-
-
-def today_of(deps: Deps, person: Person | None) -> date:
-    return people.today_for(person, deps.clock, deps.settings.default_timezone)
 
 
 def save_then_ack(ack: Ack, deps: Deps, who: Caller, field: str, write: Callable[[Session], T]) -> T | None:

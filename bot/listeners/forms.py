@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import logging
 
-from bot import notify
 from bot.deps import Deps
+from bot.flows import notify
 from bot.listeners.edge import Caller
 from bot.messages.action_form import FormState, action_form
 from bot.messages.actions import notice

@@ -6,8 +6,8 @@ from typing import Any
 
 from slack_bolt import Ack, App
 
-from bot import notify
 from bot.deps import Deps
+from bot.flows import notify
 from bot.listeners.commands.team import review_modal, run_digest
 from bot.listeners.edge import Caller, caller, cat_for, deps_of, origin_of, person_for
 from bot.messages import ids

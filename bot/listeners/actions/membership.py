@@ -13,8 +13,8 @@ from typing import Any
 
 from slack_bolt import Ack, App
 
-from bot import notify
-from bot.digests import learn_names
+from bot.flows import notify
+from bot.flows.digest import learn_names
 from bot.listeners.edge import caller, cat_for, deps_of, origin_of, person_for
 from bot.messages import ids
 from bot.messages import teams as team_messages

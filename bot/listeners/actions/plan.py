@@ -11,9 +11,9 @@ from typing import Any
 
 from slack_bolt import Ack, App
 
-from bot import home, notify
-from bot.delivery import celebrate
 from bot.deps import Deps
+from bot.flows import home, notify
+from bot.flows.celebrate import celebrate
 from bot.listeners.edge import Caller, caller, cat_for, deps_of, origin_of, person_for, today_of
 from bot.listeners.forms import open_form, state_from_action
 from bot.messages import actions as action_messages

@@ -9,8 +9,8 @@ from typing import Any
 from slack_bolt import Ack, App
 from sqlalchemy.orm import Session
 
-from bot import home, notify
 from bot.deps import Deps
+from bot.flows import home, notify
 from bot.listeners.actions.plan import refresh
 from bot.listeners.edge import Caller, caller, cat_for, deps_of, origin_of, person_for, today_of
 from bot.listeners.forms import open_form, state_from_action

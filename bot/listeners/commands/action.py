@@ -10,8 +10,8 @@ from typing import Any
 
 from slack_bolt import Ack, App
 
-from bot import home, notify
 from bot.deps import Deps
+from bot.flows import home, notify
 from bot.listeners.actions.proposals import send_proposal
 from bot.listeners.edge import Caller, caller, cat_for, deps_of, origin_of, person_for, today_of
 from bot.listeners.forms import open_form

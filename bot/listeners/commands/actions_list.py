@@ -7,7 +7,7 @@ from typing import Any
 
 from slack_bolt import Ack, App
 
-from bot import notify
+from bot.flows import notify
 from bot.listeners.edge import caller, cat_for, deps_of, person_for, today_of
 from bot.messages import actions as action_messages
 from bot.services import actions

@@ -11,9 +11,9 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
-from bot import notify
 from bot.deps import Deps
-from bot.digests import Digests, fix_key, learn_names
+from bot.flows import notify
+from bot.flows.digest import Digests, fix_key, learn_names
 from bot.listeners.edge import Caller, caller, cat_for, person_for, today_of
 from bot.messages import digest as digest_messages
 from bot.messages import review as review_messages

@@ -6,7 +6,7 @@ from typing import Any
 
 from slack_bolt import App
 
-from bot import home
+from bot.flows import home
 from bot.listeners.edge import caller, deps_of, person_for, refresh_profile
 
 

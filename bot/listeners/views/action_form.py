@@ -15,8 +15,8 @@ from typing import Any
 from slack_bolt import Ack, App
 from sqlalchemy.orm import Session
 
-from bot import home, notify
 from bot.deps import Deps
+from bot.flows import home, notify
 from bot.listeners.actions.nudges import refresh_message
 from bot.listeners.actions.proposals import finish_answer, send_proposal, tell_manager
 from bot.listeners.edge import Caller, caller, cat_for, deps_of, person_for, save_then_ack, today_of

@@ -9,7 +9,7 @@ from typing import Any
 from slack_bolt import Ack, App
 from sqlalchemy.orm import Session
 
-from bot.delivery import celebrate
+from bot.flows.celebrate import celebrate
 from bot.listeners.actions.plan import refresh
 from bot.listeners.actions.proposals import finish_answer, tell_manager
 from bot.listeners.edge import caller, cat_for, deps_of, person_for, save_then_ack, today_of

@@ -8,7 +8,7 @@ from typing import Any
 
 from slack_bolt import Ack, App
 
-from bot import notify
+from bot.flows import notify
 from bot.listeners.commands.team import is_admin
 from bot.listeners.edge import caller, cat_for, deps_of, person_for
 from bot.messages import teams as team_messages

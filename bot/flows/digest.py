@@ -25,8 +25,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from bot import notify
 from bot.deps import Deps
+from bot.flows import notify
 from bot.messages import digest as digest_messages
 from bot.messages.blocks import section, to_dicts
 from bot.messages.catalogue import catalogue, escape
