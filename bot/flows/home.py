@@ -1,4 +1,5 @@
-"""Republishing a person's App Home: read their plan, render it, send it. Called after every change."""
+"""Republishing a person's App Home: read their plan, render it, send it. Called after every change, and
+when the person opens the tab (`opened`)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.deps import Deps
+from bot.flows.context import Caller, refresh_profile, turn
 from bot.messages.catalogue import catalogue
 from bot.messages.home import home_view
 from bot.services import actions, digest, events, people, teams
@@ -17,6 +19,16 @@ from bot.slack import SlackError
 from models import Event, Person
 
 log = logging.getLogger(__name__)
+
+
+def opened(deps: Deps, who: Caller) -> None:
+    """The person opened their Home tab: a first contact learns their Slack profile first, so that their
+    Home is in their Slack language; then the tab is published."""
+    with turn(deps, who) as t:
+        created = t.created
+    if created:
+        refresh_profile(deps, who)
+    publish(deps, who.team_id, who.user_id)
 
 
 def publish(deps: Deps, team_id: str, user_id: str) -> None:

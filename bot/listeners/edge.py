@@ -8,7 +8,6 @@ from typing import Any, TypeVar
 
 from slack_bolt import Ack
 from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.orm import Session
 
 from bot.deps import Deps
 from bot.flows.context import Caller, cat_for, language, person_for, refresh_profile, today_of
@@ -47,13 +46,13 @@ def origin_of(body: dict[str, Any]) -> dict[str, str]:
     return origin
 
 
-def save_then_ack(ack: Ack, deps: Deps, who: Caller, field: str, write: Callable[[Session], T]) -> T | None:
-    """Save what a submitted form carries, then close it: the ack waits for the write (milliseconds, far
-    within Slack's 3 seconds). When the save fails the modal stays open with everything the person typed,
-    and says so on `field` (an input block of the view); None tells the caller to stop there."""
+def save_then_ack(ack: Ack, deps: Deps, who: Caller, field: str, save: Callable[[], T]) -> T | None:
+    """Save what a submitted form carries, then close it: `save` calls a flow that owns its transaction, and
+    the ack waits for it (milliseconds, far within Slack's 3 seconds). When the save fails the modal stays
+    open with everything the person typed, and says so on `field` (an input block of the view); None tells
+    the caller to stop there."""
     try:
-        with deps.transaction() as session:
-            result = write(session)
+        result = save()
     except SQLAlchemyError:
         log.exception("saving a form failed", extra={"workspace": who.team_id, "user": who.user_id})
         spoken = deps.languages.get(who.team_id, who.user_id) or deps.settings.default_language

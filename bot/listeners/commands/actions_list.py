@@ -2,37 +2,20 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Any
 
 from slack_bolt import Ack, App
 
-from bot.flows import notify
-from bot.listeners.edge import caller, cat_for, deps_of, person_for, today_of
-from bot.messages import actions as action_messages
-from bot.services import actions
+from bot.flows import actions
+from bot.listeners.edge import caller, deps_of
 
-DONE_WINDOW = timedelta(days=90)
+DONE_WORDS = ("done", "klaar", "gedaan", "afgerond")
 
 
 def handle(ack: Ack, body: dict[str, Any], context: dict[str, Any]) -> None:
     ack()
-    deps = deps_of(context)
-    who = caller(body)
-    wants_done = (body.get("text") or "").strip().lower() in ("done", "klaar", "gedaan", "afgerond")
-    with deps.transaction() as session:
-        person, _ = person_for(session, deps, who)
-        cat = cat_for(deps, person)
-        today = today_of(deps, person)
-        if wants_done:
-            payload = action_messages.done_list(
-                cat, actions.done_since(session, person, deps.clock.now() - DONE_WINDOW), today
-            )
-        else:
-            payload = action_messages.open_list(
-                cat, actions.open_actions(session, person), today, proposals=actions.pending_proposals(session, person)
-            )
-    notify.respond(deps, who.team_id, body.get("response_url"), payload)
+    wants_done = (body.get("text") or "").strip().lower() in DONE_WORDS
+    actions.show_list(deps_of(context), caller(body), body.get("response_url"), wants_done)
 
 
 def register(app: App) -> None:

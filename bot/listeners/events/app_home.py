@@ -7,19 +7,13 @@ from typing import Any
 from slack_bolt import App
 
 from bot.flows import home
-from bot.listeners.edge import caller, deps_of, person_for, refresh_profile
+from bot.listeners.edge import caller, deps_of
 
 
 def handle(body: dict[str, Any], event: dict[str, Any], context: dict[str, Any]) -> None:
     if event.get("tab") not in (None, "home"):
         return
-    deps = deps_of(context)
-    who = caller(body)
-    with deps.transaction() as session:
-        _, created = person_for(session, deps, who)
-    if created:
-        refresh_profile(deps, who)  # so a new person's Home is in their Slack language
-    home.publish(deps, who.team_id, who.user_id)
+    home.opened(deps_of(context), caller(body))
 
 
 def register(app: App) -> None:

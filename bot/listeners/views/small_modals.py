@@ -1,4 +1,8 @@
-"""The small modals around an action: the outcome of Done, a declined proposal's reason, a booking's date."""
+"""The small modals around an action: the outcome of Done, a declined proposal's reason, a booking's date.
+
+Each submit is saved before the ack (see `save_then_ack`), by a flow that owns its transaction; what follows
+(the list, the Home tab, the manager's note) comes after it.
+"""
 
 from __future__ import annotations
 
@@ -7,17 +11,11 @@ from datetime import date
 from typing import Any
 
 from slack_bolt import Ack, App
-from sqlalchemy.orm import Session
 
-from bot.flows.celebrate import celebrate
-from bot.listeners.actions.plan import refresh
-from bot.listeners.actions.proposals import finish_answer, tell_manager
-from bot.listeners.edge import caller, cat_for, deps_of, person_for, save_then_ack, today_of
-from bot.messages import actions as action_messages
-from bot.messages.catalogue import escape
-from bot.messages.dates import format_day
+from bot.flows import actions as flow
+from bot.flows import decline as decline_flow
+from bot.listeners.edge import caller, deps_of, save_then_ack
 from bot.messages.ids import BOOKED_CALLBACK, DECLINE_CALLBACK, OUTCOME_CALLBACK
-from bot.services import actions
 
 
 def _meta(view: dict[str, Any]) -> dict[str, Any]:
@@ -37,71 +35,31 @@ def _origin(meta: dict[str, Any]) -> dict[str, str]:
 
 def on_outcome(ack: Ack, body: dict[str, Any], view: dict[str, Any], context: dict[str, Any]) -> None:
     deps, who, meta = deps_of(context), caller(body), _meta(view)
+    action_id = int(meta.get("action_id") or 0)
     note_text = _value(view, "note").get("value")
     outcomes = [o.get("value") for o in _value(view, "outcomes").get("selected_options") or []]
-
-    def write(session: Session) -> str:
-        person, _ = person_for(session, deps, who)
-        cat, today = cat_for(deps, person), today_of(deps, person)
-        try:
-            action = actions.get_own(session, person, int(meta.get("action_id") or 0))
-            follow = actions.complete(session, deps.clock, action, person, note=note_text, outcomes=outcomes)
-            note = cat.t("result.done", title=escape(action.title))
-            if follow is not None:
-                note += " " + cat.t("result.next", due=format_day(cat, follow.due_date, today))
-            return note
-        except actions.ActionError as exc:
-            return cat.t(f"error.{exc.code}")
-
-    note = save_then_ack(ack, deps, who, "note", write)
-    if note is None:
-        return
-    refresh(deps, who, _origin(meta), note)
-    celebrate(deps, who.team_id, who.user_id)
+    note = save_then_ack(ack, deps, who, "note", lambda: flow.complete(deps, who, action_id, note_text, outcomes))
+    if note is not None:
+        flow.show_done(deps, who, _origin(meta), note)
 
 
 def on_decline(ack: Ack, body: dict[str, Any], view: dict[str, Any], context: dict[str, Any]) -> None:
     deps, who, meta = deps_of(context), caller(body), _meta(view)
+    action_id = int(meta.get("action_id") or 0)
     reason = _value(view, "reason").get("value")
-
-    def write(session: Session) -> tuple[dict[str, Any], Any]:
-        person, _ = person_for(session, deps, who)
-        cat = cat_for(deps, person)
-        try:
-            action = actions.get_own(session, person, int(meta.get("action_id") or 0))
-            if actions.respond_to_proposal(session, deps.clock, action, person, accept=False, reason=reason):
-                answered = action_messages.proposal_answered(cat, action, "proposal.declined")
-                return answered, tell_manager(deps, session, action, who, "proposal.manager_declined")
-            return action_messages.notice(cat.t("proposal.answered")), None
-        except actions.ActionError as exc:
-            return action_messages.notice(cat.t(f"error.{exc.code}")), None
-
-    saved = save_then_ack(ack, deps, who, "reason", write)
-    if saved is not None:
-        finish_answer(deps, who, _origin(meta), *saved)
+    answer = save_then_ack(ack, deps, who, "reason", lambda: decline_flow.decline(deps, who, action_id, reason))
+    if answer is not None:
+        decline_flow.show_declined(deps, who, _origin(meta), answer)
 
 
 def on_booked(ack: Ack, body: dict[str, Any], view: dict[str, Any], context: dict[str, Any]) -> None:
     deps, who, meta = deps_of(context), caller(body), _meta(view)
+    action_id, contact_id = int(meta.get("action_id") or 0), int(meta.get("contact_id") or 0)
     picked = _value(view, "when").get("selected_date")
-
-    def write(session: Session) -> str:
-        person, _ = person_for(session, deps, who)
-        cat, today = cat_for(deps, person), today_of(deps, person)
-        try:
-            action = actions.get_own(session, person, int(meta.get("action_id") or 0))
-            contact_id = int(meta.get("contact_id") or 0)
-            on = date.fromisoformat(picked) if picked else None
-            actions.set_contact_status(session, deps.clock, action, person, contact_id, "booked", on=on)
-            contact = next(c for c in action.contacts if c.id == contact_id)
-            status = action_messages.contact_status_text(cat, "booked", on=on, retry=None, today=today)
-            return cat.t("result.contact", name=escape(contact.name), status=status)
-        except actions.ActionError as exc:
-            return cat.t(f"error.{exc.code}")
-
-    note = save_then_ack(ack, deps, who, "when", write)
+    on = date.fromisoformat(picked) if picked else None
+    note = save_then_ack(ack, deps, who, "when", lambda: flow.book(deps, who, action_id, contact_id, on))
     if note is not None:
-        refresh(deps, who, _origin(meta), note)
+        flow.refresh(deps, who, _origin(meta), note)
 
 
 def register(app: App) -> None:

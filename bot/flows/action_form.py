@@ -1,0 +1,216 @@
+"""Submitting the action form: errors inline, coaching tips once (with "Save anyway"), then save.
+
+`decide` (checks and coaching) and `save` run before the ack: they decide what the modal shows, and a save
+that fails keeps the modal open with what was typed. `after_save` sends the messages after it. A resubmitted
+form has one effect: new actions carry the view id as source key.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from bot.deps import Deps
+from bot.flows import home, notify
+from bot.flows.context import Caller, Turn, turn
+from bot.listeners.actions.nudges import refresh_message
+from bot.listeners.actions.proposals import finish_answer, send_proposal, tell_manager
+from bot.messages import actions as action_messages
+from bot.messages.action_form import FormState, action_form
+from bot.messages.catalogue import Catalogue, escape
+from bot.services import actions, coaching, people, teams
+
+_SPLIT_NAMES = re.compile(r"\s*(?:[,;\n]|\band\b|\ben\b|&)\s*", re.IGNORECASE)
+
+
+def split_names(text: str) -> list[str]:
+    return [name.strip() for name in _SPLIT_NAMES.split(text or "") if name.strip()]
+
+
+@dataclass
+class Decision:
+    response: dict[str, Any] | None  # what the modal does now: errors, an update, or None (save and close)
+    data: actions.ActionInput | None = None
+    owner_user_id: str | None = None
+
+
+def decide(deps: Deps, who: Caller, state: FormState, override: bool) -> Decision:
+    """What the modal does with this submission: show errors, show coaching once, or save (`data`)."""
+    with turn(deps, who) as t:
+        errors = _errors(t.cat, state, t.today) | _owner_errors(t, state) | _open_errors(t, state)
+        cat, today = t.cat, t.today
+    if errors:
+        return Decision({"response_action": "errors", "errors": errors})
+    contacts = split_names(state.contacts) or coaching.extract_contacts(state.title)
+    draft = coaching.Draft(
+        title=state.title,
+        contacts=contacts + [f"<@{u}>" for u in state.contact_user_ids],
+        due=state.due,
+        kind=state.kind,
+    )
+    advice = coaching.coach(draft, today, cat.language)
+    if not advice.concrete and not override:
+        return Decision(_coaching(cat, state, advice))
+    return Decision(None, _input(state, contacts, today), _proposed_to(who, state) or who.user_id)
+
+
+def _errors(cat: Catalogue, state: FormState, today: date) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    if not state.title.strip():
+        errors["title"] = cat.t("error.title_empty")
+    if state.due is None:
+        errors["due"] = cat.t("error.due_missing")
+    elif state.due < today:
+        errors["due"] = cat.t("error.due_past")
+    elif state.due > today + timedelta(days=actions.HORIZON_DAYS):
+        errors["due"] = cat.t("error.due_far")
+    return errors
+
+
+def _proposed_to(who: Caller, state: FormState) -> str | None:
+    """The member a new action is proposed to; None when it is the caller's own."""
+    if state.mode == "new" and state.owner_user_id and state.owner_user_id != who.user_id:
+        return state.owner_user_id
+    return None
+
+
+def _owner_errors(t: Turn, state: FormState) -> dict[str, str]:
+    """Only a manager of the member may propose an action to them."""
+    member_user_id = _proposed_to(t.who, state)
+    if member_user_id is None:
+        return {}
+    owner, _ = people.ensure_person(t.session, t.deps.clock, t.who.team_id, member_user_id)
+    if teams.is_manager_of(t.session, t.person, owner):
+        return {}
+    return {"owner": t.cat.t("error.not_manager", member=f"<@{member_user_id}>")}
+
+
+def _open_errors(t: Turn, state: FormState) -> dict[str, str]:
+    """An edit needs the action still open; an adjusted proposal needs it still unanswered."""
+    if state.mode not in ("edit", "adjust"):
+        return {}
+    try:
+        found = actions.get_own(t.session, t.person, state.action_id or 0)
+    except actions.ActionError as exc:
+        return {"title": t.cat.t(f"error.{exc.code}")}
+    if found.is_final or (state.mode == "adjust" and found.status != "proposed"):
+        return {"title": t.cat.t("error.not_open")}
+    return {}
+
+
+def _coaching(cat: Catalogue, state: FormState, advice: coaching.Coaching) -> dict[str, Any]:
+    if not state.show_override:
+        # Advice, once: the same form with the tips and a "Save anyway" box.
+        state.tips = [escape(t) for t in coaching.tips(advice, cat.language, state.title)]
+        state.show_override = True
+        return {"response_action": "update", "view": action_form(cat, state)}
+    return {"response_action": "errors", "errors": {"override": cat.t("coach.override_hint")}}
+
+
+def _input(state: FormState, contacts: list[str], today: date) -> actions.ActionInput:
+    return actions.ActionInput(
+        title=state.title.strip(),
+        due=state.due or today,
+        kind=state.kind,
+        contacts=contacts,
+        contact_user_ids=state.contact_user_ids,
+        opening_line=state.opening_line,
+        voicemail_plan=state.voicemail_plan,
+        notes=state.notes,
+        repeat_weeks=state.repeat_weeks,
+    )
+
+
+@dataclass
+class Created:
+    reply: dict[str, Any] | None  # None: the same form submitted twice, the first one did it all
+    action_id: int = 0
+    proposal: bool = False
+    error: str | None = None
+
+
+@dataclass
+class Changed:
+    listing: dict[str, Any]
+    answered: dict[str, Any] | None = None
+    manager_note: Any = None
+
+
+def save(deps: Deps, who: Caller, state: FormState, decision: Decision, view_id: str) -> Created | Changed:
+    """Save a decided submission in one transaction: a new action (or proposal), or the changed one."""
+    assert decision.data is not None, "only a decision to save is saved"
+    with turn(deps, who) as t:
+        if state.mode == "new":
+            return _create(t, decision.data, decision.owner_user_id or who.user_id, view_id)
+        return _change(t, decision.data, state)
+
+
+def after_save(deps: Deps, who: Caller, state: FormState, saved: Created | Changed) -> None:
+    """Once the modal is closed: the replies, the proposal's message, the refreshed list or nudge, Home."""
+    if isinstance(saved, Created):
+        _after_create(deps, who, saved, state.origin)
+    else:
+        _after_change(deps, who, saved, state)
+
+
+def _create(t: Turn, data: actions.ActionInput, owner_user_id: str, view_id: str) -> Created:
+    owner = t.person
+    if owner_user_id != t.who.user_id:
+        owner, _ = people.ensure_person(t.session, t.deps.clock, t.who.team_id, owner_user_id)
+    try:
+        action, created = actions.create(
+            t.session, t.deps.clock, owner=owner, actor=t.person, data=data, today=t.today, source_key=f"view:{view_id}"
+        )
+    except actions.ActionError as exc:  # e.g. the list is full: said where they are, or by DM
+        return Created(action_messages.notice(t.cat.t(f"error.{exc.code}")), error=exc.code)
+    if not created:
+        return Created(None)
+    return Created(action_messages.quick_saved(t.cat, action, t.today), action.id, owner.id != t.person.id)
+
+
+def _after_create(deps: Deps, who: Caller, created: Created, origin: dict[str, str]) -> None:
+    if created.reply is None:
+        return
+    if created.error is not None:
+        notify.tell(deps, who.team_id, who.user_id, origin, created.reply)
+        return
+    if created.proposal:  # the member's DM first, then the manager hears what really happened
+        send_proposal(deps, who, created.action_id, origin)
+    elif origin.get("response_url"):
+        notify.respond(deps, who.team_id, origin["response_url"], created.reply)
+    home.publish(deps, who.team_id, who.user_id)
+
+
+def _change(t: Turn, data: actions.ActionInput, state: FormState) -> Changed:
+    cat = t.cat
+    try:
+        action = actions.get_own(t.session, t.person, state.action_id or 0)
+        actions.edit(t.session, t.deps.clock, action, t.person, data, t.today)
+        accepted = state.mode == "adjust" and actions.respond_to_proposal(
+            t.session, t.deps.clock, action, t.person, accept=True
+        )
+    except actions.ActionError as exc:
+        return Changed(action_messages.notice(cat.t(f"error.{exc.code}")))
+    changed = Changed(listing={})
+    if accepted:
+        changed.answered = action_messages.proposal_answered(cat, action, "proposal.adjusted")
+        changed.manager_note = tell_manager(t.deps, t.session, action, t.who, "proposal.manager_adjusted")
+    note = cat.t("result.edited", title=escape(action.title))
+    changed.listing = action_messages.open_list(cat, actions.open_actions(t.session, t.person), t.today, note=note)
+    return changed
+
+
+def _after_change(deps: Deps, who: Caller, changed: Changed, state: FormState) -> None:
+    if state.mode == "adjust":
+        if changed.answered is None:  # not saved (the list is full, say): the proposal stays, and they hear why
+            origin = {"response_url": state.origin.get("response_url", "")}
+            notify.tell(deps, who.team_id, who.user_id, origin, changed.listing)
+        finish_answer(deps, who, state.origin, changed.answered, changed.manager_note)
+        return
+    nudge_id = state.origin.get("nudge")
+    # Opened from a nudge: the nudge stays, showing the new preparation, instead of becoming the list.
+    if not (nudge_id and nudge_id.isdigit() and refresh_message(deps, who, int(nudge_id))):
+        notify.respond(deps, who.team_id, state.origin.get("response_url"), changed.listing)
+    home.publish(deps, who.team_id, who.user_id)
