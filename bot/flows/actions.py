@@ -105,26 +105,26 @@ def reschedule(deps: Deps, who: Caller, action_id: int, picked: date | None, ori
 
 def drop(deps: Deps, who: Caller, action_id: int, origin: dict[str, str]) -> None:
     with turn(deps, who) as t:
-        try:
-            found = actions.get_own(t.session, t.person, action_id)
-            actions.drop(t.session, deps.clock, found, t.person)
-            note = t.cat.t("result.dropped", title=escape(found.title))
-        except actions.ActionError as exc:
-            note = t.cat.t(f"error.{exc.code}")
+        note = _drop(t, action_id, "dropped", "result.dropped")
     refresh(deps, who, origin, note)
 
 
 def undo(deps: Deps, who: Caller, action_id: int, origin: dict[str, str]) -> None:
     """Undo of a quick add: the action leaves the list, and the reply says so in place."""
     with turn(deps, who) as t:
-        try:
-            found = actions.get_own(t.session, t.person, action_id)
-            actions.drop(t.session, deps.clock, found, t.person, reason="undo")
-            text = t.cat.t("quick.undone", title=escape(found.title))
-        except actions.ActionError as exc:
-            text = t.cat.t(f"error.{exc.code}")
+        text = _drop(t, action_id, "undo", "quick.undone")
     notify.respond(deps, who.team_id, origin.get("response_url"), action_messages.notice(text, replace=True))
     home.publish(deps, who.team_id, who.user_id)
+
+
+def _drop(t: Turn, action_id: int, reason: str, said: str) -> str:
+    """Drop the action (for `reason`); returns the text `said` about it, or why it could not be dropped."""
+    try:
+        found = actions.get_own(t.session, t.person, action_id)
+        actions.drop(t.session, t.deps.clock, found, t.person, reason=reason)
+    except actions.ActionError as exc:
+        return t.cat.t(f"error.{exc.code}")
+    return t.cat.t(said, title=escape(found.title))
 
 
 def ask_outcome(deps: Deps, who: Caller, trigger_id: str, action_id: int, origin: dict[str, str]) -> None:

@@ -70,6 +70,11 @@ def _quick(t: Turn, parsed: quick_add.QuickAdd, trigger_id: str, origin: dict[st
     advice = coaching.coach(draft, t.today, t.cat.language)
     if not advice.concrete or not parsed.title:
         return Quick(t.cat, form=_coached(t, parsed, advice, origin))
+    return _save(t, parsed, owner, trigger_id)
+
+
+def _save(t: Turn, parsed: quick_add.QuickAdd, owner: Person, trigger_id: str) -> Quick:
+    """Concrete: saved at once (a repeated command has one effect: the trigger id is the source key)."""
     data = actions.ActionInput(
         title=parsed.title,
         due=parsed.due or t.today,
@@ -77,15 +82,10 @@ def _quick(t: Turn, parsed: quick_add.QuickAdd, trigger_id: str, origin: dict[st
         contacts=parsed.contacts,
         contact_user_ids=parsed.contact_user_ids,
     )
+    source_key = f"command:{trigger_id}"
     try:
         action, created = actions.create(
-            t.session,
-            t.deps.clock,
-            owner=owner,
-            actor=t.person,
-            data=data,
-            today=t.today,
-            source_key=f"command:{trigger_id}",
+            t.session, t.deps.clock, owner=owner, actor=t.person, data=data, today=t.today, source_key=source_key
         )
     except actions.ActionError as error:
         return Quick(t.cat, refusal=t.cat.t(f"error.{error.code}"))

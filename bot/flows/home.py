@@ -15,6 +15,7 @@ from bot.flows.context import Caller, refresh_profile, turn
 from bot.messages.catalogue import catalogue
 from bot.messages.home import home_view
 from bot.services import actions, digest, events, people, teams
+from bot.services.digest import DigestData
 from bot.slack import SlackError
 from models import Event, Person
 
@@ -43,28 +44,34 @@ def publish(deps: Deps, team_id: str, user_id: str) -> None:
             open_list = actions.open_actions(session, person)
             proposals = actions.pending_proposals(session, person)
             done = actions.done_since(session, person, month_start)
-            # A manager's Home shows their teams: counts per member and a Review button (this week's digest data).
-            managing = teams.teams_of(session, person, "manager")
-            logged = _home_looks_today(session, person, datetime.combine(today, time(0), zone)) if managing else set()
-            for team in managing:
-                managed.append(digest.for_team(session, deps.clock, team))
-                # Counts per member are a look at their lists: logged like the digest preview, once a day
-                # (the Home is republished after every click; the log should say who looked, not how often).
-                if team.id not in logged:
-                    events.record(
-                        session,
-                        deps.clock,
-                        workspace_id=team.workspace_id,
-                        kind="digest_viewed",
-                        actor_id=person.id,
-                        team=team.id,
-                        via="home",
-                    )
+            managed = _managed_teams(session, deps, person, datetime.combine(today, time(0), zone))
         view = home_view(catalogue(language), open_list, done, today, managed, proposals)
     try:
         deps.gateway.publish_home(user_id, view)
     except SlackError as exc:
         log.warning("views.publish failed: %s", exc.error, extra={"workspace": team_id, "user": user_id})
+
+
+def _managed_teams(session: Session, deps: Deps, person: Person, day_start: datetime) -> list[DigestData]:
+    """A manager's Home shows their teams: counts per member and a Review button (this week's digest data)."""
+    managing = teams.teams_of(session, person, "manager")
+    logged = _home_looks_today(session, person, day_start) if managing else set()
+    managed = []
+    for team in managing:
+        managed.append(digest.for_team(session, deps.clock, team))
+        # Counts per member are a look at their lists: logged like the digest preview, once a day
+        # (the Home is republished after every click; the log should say who looked, not how often).
+        if team.id not in logged:
+            events.record(
+                session,
+                deps.clock,
+                workspace_id=team.workspace_id,
+                kind="digest_viewed",
+                actor_id=person.id,
+                team=team.id,
+                via="home",
+            )
+    return managed
 
 
 def _home_looks_today(session: Session, person: Person, day_start: datetime) -> set[int]:
