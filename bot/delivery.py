@@ -277,10 +277,6 @@ def _tally(report: TickReport, outcome: str) -> None:
 
 
 def delivery_for(deps: Deps) -> Delivery:
-    """The process's Delivery for this app (listeners send celebrations through it right away)."""
-    existing = getattr(deps, "_delivery", None)
-    if existing is None:
-        existing = Delivery(deps, threads=4)
-        deps._delivery = existing  # type: ignore[attr-defined]
-    return existing
+    """The process's Delivery for this app; kept for callers not yet moved to `deps.delivery`."""
+    return deps.delivery
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
@@ -18,6 +19,12 @@ from bot.slack import SlackGateway
 from config.settings import Settings
 from models.db import make_engine, make_session_factory, transaction
 
+if TYPE_CHECKING:
+    from bot.delivery import Delivery
+
+
+IMMEDIATE_SEND_THREADS = 4
+
 
 @dataclass
 class Deps:
@@ -29,6 +36,15 @@ class Deps:
     languages: LanguageCache = field(default_factory=LanguageCache)
     admins: AdminCache = field(default_factory=AdminCache)
     deliveries: EventDeliveries = field(default_factory=EventDeliveries)
+    # Sends one planned message at once (a celebration right after Done). The worker runs its own,
+    # larger Delivery for its ticks; this one serves the web process.
+    delivery: Delivery = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        # Imported here: the delivery is built over the finished dependencies and its module needs them.
+        from bot.delivery import Delivery
+
+        self.delivery = Delivery(self, threads=IMMEDIATE_SEND_THREADS)
 
     @property
     def rules(self) -> plan_rules.PlanRules:
