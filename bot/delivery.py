@@ -279,4 +279,3 @@ def _tally(report: TickReport, outcome: str) -> None:
 def delivery_for(deps: Deps) -> Delivery:
     """The process's Delivery for this app; kept for callers not yet moved to `deps.delivery`."""
     return deps.delivery
-
