@@ -247,15 +247,7 @@ def action_form(cat: Catalogue, state: FormState) -> dict[str, Any]:
     blocks.append(_text_input("notes", cat.t("form.label_notes"), "value", state.notes, multiline=True))
     assert len(blocks) <= MAX_VIEW_BLOCKS
     submit = "form.submit_adjust" if state.mode == "adjust" else "form.submit"
-    return View(
-        type="modal",
-        callback_id=FORM_CALLBACK,
-        title=cat.t(title_key)[:24],
-        submit=cat.t(submit),
-        close=cat.t("form.cancel"),
-        private_metadata=state.metadata(),
-        blocks=blocks,
-    ).to_dict()
+    return _modal(cat, FORM_CALLBACK, title_key, submit, state.metadata(), blocks)
 
 
 def read_form(values: dict[str, dict[str, Any]], metadata: str) -> FormState:
@@ -308,15 +300,8 @@ def outcome_modal(cat: Catalogue, action_id: int, title: str, private: dict[str,
             element=CheckboxesElement(action_id="value", options=outcome_options),
         ),
     ]
-    return View(
-        type="modal",
-        callback_id=OUTCOME_CALLBACK,
-        title=cat.t("outcome.title")[:24],
-        submit=cat.t("outcome.submit"),
-        close=cat.t("form.cancel"),
-        private_metadata=json.dumps({"action_id": action_id, **private}),
-        blocks=blocks,
-    ).to_dict()
+    meta = json.dumps({"action_id": action_id, **private})
+    return _modal(cat, OUTCOME_CALLBACK, "outcome.title", "outcome.submit", meta, blocks)
 
 
 def decline_modal(cat: Catalogue, action_id: int, title: str, private: dict[str, Any]) -> dict[str, Any]:
@@ -324,15 +309,8 @@ def decline_modal(cat: Catalogue, action_id: int, title: str, private: dict[str,
         section(f"*{escape(title)}*"),
         _text_input("reason", cat.t("proposal.decline_label"), "value", None, multiline=True, max_length=1000),
     ]
-    return View(
-        type="modal",
-        callback_id=DECLINE_CALLBACK,
-        title=cat.t("proposal.decline_title")[:24],
-        submit=cat.t("proposal.decline_submit"),
-        close=cat.t("form.cancel"),
-        private_metadata=json.dumps({"action_id": action_id, **private}),
-        blocks=blocks,
-    ).to_dict()
+    meta = json.dumps({"action_id": action_id, **private})
+    return _modal(cat, DECLINE_CALLBACK, "proposal.decline_title", "proposal.decline_submit", meta, blocks)
 
 
 def booked_modal(
@@ -347,13 +325,21 @@ def booked_modal(
             element=DatePickerElement(action_id="value", initial_date=today.isoformat()),
         ),
     ]
+    meta = json.dumps({"action_id": action_id, "contact_id": contact_id, **private})
+    return _modal(cat, BOOKED_CALLBACK, "button.contact_menu", "form.submit", meta, blocks)
+
+
+def _modal(
+    cat: Catalogue, callback_id: str, title_key: str, submit_key: str, metadata: str, blocks: list[Block]
+) -> dict[str, Any]:
+    """A modal of the action's forms: the title cut to the 24 characters Slack allows, Cancel to close."""
     return View(
         type="modal",
-        callback_id=BOOKED_CALLBACK,
-        title=cat.t("button.contact_menu")[:24],
-        submit=cat.t("form.submit"),
+        callback_id=callback_id,
+        title=cat.t(title_key)[:24],
+        submit=cat.t(submit_key),
         close=cat.t("form.cancel"),
-        private_metadata=json.dumps({"action_id": action_id, "contact_id": contact_id, **private}),
+        private_metadata=metadata,
         blocks=blocks,
     ).to_dict()
 
