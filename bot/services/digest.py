@@ -265,7 +265,12 @@ def mark_failed(session: Session, digest_id: int, token: str, reason: str) -> No
 def lines_pending(session: Session, clock: Clock) -> list[int]:
     """Posted digests, still current, whose managers have not all had their direct message: the worker
     stopped between the channel and the managers, or Slack asked it to wait."""
-    now = clock.now()
+    return _posted_current(session, clock.now(), Digest.managers_told_at.is_(None))
+
+
+def _posted_current(session: Session, now: datetime, *more: ColumnElement[bool]) -> list[int]:
+    """Posted digests of working workspaces, still current (less than a week old) and claimed by no worker,
+    that meet the conditions given."""
     return list(
         session.scalars(
             select(Digest.id)
@@ -273,9 +278,9 @@ def lines_pending(session: Session, clock: Clock) -> list[int]:
             .where(
                 Workspace.disabled_reason.is_(None),
                 Digest.status == "posted",
-                Digest.managers_told_at.is_(None),
                 Digest.slot_at > now - WEEK,
                 or_(Digest.claimed_until.is_(None), Digest.claimed_until < now),
+                *more,
             )
         )
     )
@@ -331,19 +336,7 @@ def live(session: Session, clock: Clock) -> list[int]:
         )
         .exists()
     )
-    return list(
-        session.scalars(
-            select(Digest.id)
-            .join(Workspace, Workspace.id == Digest.workspace_id)
-            .where(
-                Workspace.disabled_reason.is_(None),
-                Digest.status == "posted",
-                Digest.slot_at > now - WEEK,
-                or_(Digest.claimed_until.is_(None), Digest.claimed_until < now),
-                or_(Digest.refreshed_at.is_(None), news),
-            )
-        )
-    )
+    return _posted_current(session, now, or_(Digest.refreshed_at.is_(None), news))
 
 
 def changed(session: Session, team_id: int) -> None:

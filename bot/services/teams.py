@@ -217,15 +217,8 @@ def add(
         row.status = "invited" if invite else "active"
         row.invited_by_id = actor.id
         session.flush()
-        _record(
-            session,
-            clock,
-            team,
-            "team_invited" if invite else "team_joined",
-            actor.id,
-            person=member.id,
-            role=role,
-        )
+        kind = "team_invited" if invite else "team_joined"
+        _record(session, clock, team, kind, actor.id, person=member.id, role=role)
         found.added.append((user_id, row.id))
     session.flush()
     if found.added and not invite:
@@ -280,15 +273,8 @@ def answer_invitation(
         select(Membership.status).where(Membership.id == membership_id, Membership.person_id == person.id)
     )
     if changed and team is not None:
-        _record(
-            session,
-            clock,
-            team,
-            "team_accepted" if accept else "team_declined",
-            person.id,
-            person=person.id,
-            role=role,
-        )
+        kind = "team_accepted" if accept else "team_declined"
+        _record(session, clock, team, kind, person.id, person=person.id, role=role)
         if accept:
             digest.changed(session, team.id)
     return Answered(team=team, role=role, invited_by_id=invited_by_id, changed=changed, active=status == "active")
