@@ -331,7 +331,8 @@ def test_a_new_persons_first_message_comes_at_their_own_hour(deps, fake_slack, c
 
 def test_after_a_pause_the_summary_is_the_only_word_that_day_about_those_actions(deps, fake_slack, clock):
     from bot.services import personal_settings
-    from tests.test_nudge_schedule import add, rows, run_until
+    from tests.scenario import nudges, run_until
+    from tests.test_nudge_schedule import add
 
     clock.set(datetime(2026, 11, 26, 10, 0, tzinfo=AMSTERDAM))
     add(deps, "Call Jan", date(2026, 12, 1))
@@ -342,7 +343,7 @@ def test_after_a_pause_the_summary_is_the_only_word_that_day_about_those_actions
     delivery = Delivery(deps, threads=1)
     run_until(deps, clock, delivery, datetime(2026, 12, 10, 17, 30, tzinfo=AMSTERDAM))
     delivery.close()
-    sent = [(n.local_date, n.kind) for n in rows(deps, status="sent")]
+    sent = [(n.local_date, n.kind) for n in nudges(deps, status="sent")]
     assert [kind for day, kind in sent if day == date(2026, 12, 9)] == ["summary"]
     assert (date(2026, 12, 10), "checkin") in sent  # the check-in comes the next working day
 
