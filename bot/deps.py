@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
@@ -13,17 +12,12 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.admin_cache import AdminCache
 from bot.event_deliveries import EventDeliveries
 from bot.language_cache import LanguageCache
+from bot.nudge_sender import NudgeSender
 from bot.services import rules as plan_rules
 from bot.services.clock import Clock, SystemClock
 from bot.slack import SlackGateway
 from config.settings import Settings
 from models.db import make_engine, make_session_factory, transaction
-
-if TYPE_CHECKING:
-    from bot.delivery import Delivery
-
-
-IMMEDIATE_SEND_THREADS = 4
 
 
 @dataclass
@@ -36,15 +30,12 @@ class Deps:
     languages: LanguageCache = field(default_factory=LanguageCache)
     admins: AdminCache = field(default_factory=AdminCache)
     deliveries: EventDeliveries = field(default_factory=EventDeliveries)
-    # Sends one planned message at once (a celebration right after Done). The worker runs its own,
-    # larger Delivery for its ticks; this one serves the web process.
-    delivery: Delivery = field(init=False, repr=False, compare=False)
+    # Sends a planned message at once (a celebration right after Done). The worker's ticks send through their
+    # own Delivery, with a thread pool.
+    sender: NudgeSender = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        # Imported here: the delivery is built over the finished dependencies and its module needs them.
-        from bot.delivery import Delivery
-
-        self.delivery = Delivery(self, threads=IMMEDIATE_SEND_THREADS)
+        self.sender = NudgeSender(self.transaction, self.clock, self.gateway)
 
     @property
     def rules(self) -> plan_rules.PlanRules:

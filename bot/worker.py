@@ -17,8 +17,9 @@ from datetime import UTC, datetime
 from apscheduler.schedulers.background import BackgroundScheduler
 
 from bot.boot import boot
-from bot.delivery import Delivery, TickReport, payload_of
+from bot.delivery import Delivery, TickReport
 from bot.deps import Deps
+from bot.nudge_sender import payload_of
 from bot.services import dispatch
 from bot.services.calendar import work_week_of
 from models import Nudge, Person
