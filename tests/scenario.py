@@ -12,9 +12,11 @@ from typing import Any
 from sqlalchemy import select
 
 from bot.delivery import Delivery
-from bot.deps import Deps
+from bot.deps import Deps, build_deps
 from bot.services import actions, people
+from config.settings import Settings
 from models import Action, ActionContact, Event, Membership, Nudge, Person, Team
+from models.db import make_engine
 from tests.conftest import AMSTERDAM
 from tests.fake_slack import FakeSlack
 from tests.slack_client import Response, SlackClient
@@ -184,6 +186,33 @@ def together(*requests: Callable[[], object]) -> list[object]:
 
 def twice(request: Callable[[], object]) -> list[object]:
     return together(request, request)
+
+
+def separate_workers(settings: Settings, clock: Any, database_url: str, count: int, *, threads: int) -> list[Delivery]:
+    """Workers as separate processes would have them: each with its own dependencies and connection pool."""
+    return [
+        Delivery(build_deps(settings, clock=clock, engine=make_engine(database_url)), threads=threads)
+        for _ in range(count)
+    ]
+
+
+def side_by_side(workers: list[Delivery], work: Callable[[Delivery], None], *, timeout: float) -> None:
+    """Each worker does its work in its own thread, all starting at the same moment; then each is closed and its
+    connection pool let go."""
+    start = threading.Barrier(len(workers))
+
+    def run(worker: Delivery) -> None:
+        start.wait()
+        work(worker)
+
+    threads = [threading.Thread(target=run, args=(w,)) for w in workers]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=timeout)
+    for worker in workers:
+        worker.close()
+        worker.deps.engine.dispose()
 
 
 def actions_of(deps: Deps, user_id: str = "U1", team_id: str = "T1") -> list[Action]:

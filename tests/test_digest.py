@@ -8,21 +8,18 @@ once per digest by direct message, with a Review button per member."""
 from __future__ import annotations
 
 import json
-import threading
 from datetime import date, datetime, timedelta
 
 import pytest
 from sqlalchemy import select
 
 from bot.delivery import Delivery
-from bot.deps import build_deps
 from bot.fake_slack.blockkit import text_size
 from bot.services import actions as action_service
 from bot.services import events, people, teams
 from models import Action, Digest, Membership, Nudge, Team, Workspace
-from models.db import make_engine
 from tests.conftest import AMSTERDAM
-from tests.scenario import buttons, event_kinds, insert_action, last_response, text_of
+from tests.scenario import buttons, event_kinds, insert_action, last_response, separate_workers, side_by_side, text_of
 
 MANAGER, ANNA, BRAM, CAROL = "UMAN", "UANNA", "UBRAM", "UCAROL"
 CHANNEL = "CADV"
@@ -270,25 +267,13 @@ def test_exactly_one_digest_with_two_workers(deps, settings, fake_slack, clock, 
         fake_slack.add_channel(f"C{i}", bot_member=True)
         make_team(deps, name=f"Team {i}", channel=f"C{i}", members=(f"UM{i}",))
     clock.set(MONDAY)
-    workers = [
-        Delivery(build_deps(settings, clock=clock, engine=make_engine(database_url_for_tests)), threads=2)
-        for _ in range(2)
-    ]
-    start = threading.Barrier(2)
+    workers = separate_workers(settings, clock, database_url_for_tests, 2, threads=2)
 
     def run(worker):
-        start.wait()
         for _ in range(3):
             worker.tick()
 
-    threads = [threading.Thread(target=run, args=(w,)) for w in workers]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    for worker in workers:
-        worker.close()
-        worker.deps.engine.dispose()
+    side_by_side(workers, run, timeout=120)
     assert sorted(p["channel"] for p in heads(fake_slack)) == [f"C{i}" for i in range(5)]
     assert len(dms_to(fake_slack, MANAGER)) == 5  # one per team's digest, however many workers
     with deps.sessions() as session:
