@@ -17,7 +17,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
-from typing import TypeVarTuple
+from typing import Any, TypeVarTuple
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import ColumnElement, DateTime, Row, Select, and_, case, func, null, or_, select, type_coerce, update
@@ -672,26 +672,11 @@ def _count_done(
     """Finished actions: each member's streak, and the wins of the two weeks compared."""
     this_week, last_week = weeks
     recent = last_week.start
-    is_recent = Action.done_at >= recent.replace(tzinfo=UTC)  # what either week's wins may count
-    done_rows = _stream(
-        session,
-        select(
-            Action.owner_id,
-            Action.due_date,
-            func.coalesce(Action.agreed_due, Action.due_date),  # the streak counts by the date first agreed
-            type_coerce(Action.done_at, DateTime()),  # naive UTC, unconverted
-            # Only the wins of the two weeks compared need more than the streak does.
-            case((is_recent, Action.id)),
-            case((is_recent, Action.title)) if data.privacy == "detailed" else null(),
-            case((is_recent, Action.kind)),
-            case((is_recent, Action.outcomes)),
-        )
-        .where(mine, Action.status == "done", Action.done_at >= period.previous.starts_at - STREAK_LOOKBACK)
-        .order_by(Action.owner_id, Action.done_at.desc()),
-    )
     deadline = _Deadlines(period.zone)
     streak_open: dict[int, bool] = {}
-    for owner_id, due, agreed, finished, action_id, title, kind, outcomes in done_rows:
+    for owner_id, due, agreed, finished, action_id, title, kind, outcomes in _done_rows(
+        session, mine, period, recent, titles=data.privacy == "detailed"
+    ):
         if (line := lines.get(owner_id)) is None:
             continue
         # Newest first: the streak of finishes by the date first agreed runs until the first late one (a
@@ -714,6 +699,30 @@ def _count_done(
                 wins.meetings += 1
             if own and title is not None and len(line.done_titles) < MAX_TITLES:
                 line.done_titles.append(title)
+
+
+def _done_rows(
+    session: Session, mine: ColumnElement[bool], period: Period, recent: datetime, *, titles: bool
+) -> Iterator[Row[*tuple[Any, ...]]]:
+    """The members' finished actions over the streak's lookback, newest first per member; only those done since
+    `recent` (naive UTC) carry what the wins need (id, title, kind, outcomes)."""
+    is_recent = Action.done_at >= recent.replace(tzinfo=UTC)  # what either week's wins may count
+    return _stream(
+        session,
+        select(
+            Action.owner_id,
+            Action.due_date,
+            func.coalesce(Action.agreed_due, Action.due_date),  # the streak counts by the date first agreed
+            type_coerce(Action.done_at, DateTime()),  # naive UTC, unconverted
+            # Only the wins of the two weeks compared need more than the streak does.
+            case((is_recent, Action.id)),
+            case((is_recent, Action.title)) if titles else null(),
+            case((is_recent, Action.kind)),
+            case((is_recent, Action.outcomes)),
+        )
+        .where(mine, Action.status == "done", Action.done_at >= period.previous.starts_at - STREAK_LOOKBACK)
+        .order_by(Action.owner_id, Action.done_at.desc()),
+    )
 
 
 def nameless_members(session: Session, team: Team, *, limit: int) -> list[str]:
