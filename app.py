@@ -10,31 +10,13 @@ from __future__ import annotations
 import logging
 import sys
 
-from bot import logging_setup
-from bot.deps import Deps, build_deps
-from config.settings import ConfigError, Settings, load_settings
-from models.migrate import upgrade_to_head
+from bot.boot import boot
+from bot.web import WSGIApp
 
 log = logging.getLogger("conscience")
 
 
-def load_or_exit() -> Settings:
-    try:
-        return load_settings()
-    except ConfigError as exc:
-        print(exc, file=sys.stderr)
-        raise SystemExit(2) from None
-
-
-def boot(*, migrate: bool) -> Deps:
-    settings = load_or_exit()
-    logging_setup.configure(settings.log_level, settings.log_format)
-    if migrate:
-        upgrade_to_head(settings.database_url)
-    return build_deps(settings)
-
-
-def web_application():  # type: ignore[no-untyped-def]
+def web_application() -> WSGIApp:
     """gunicorn's entry point (`app:web_application()`): the WSGI app, without the scheduler."""
     from bot.app_factory import create_app
     from bot.web import make_wsgi_app

@@ -6,28 +6,12 @@ TTL_SECONDS (a demoted admin keeps team rights that long, in the processes that 
 
 from __future__ import annotations
 
-import threading
-import time
+from bot.person_cache import PersonCache
 
 TTL_SECONDS = 300.0
 MAX_ENTRIES = 10_000
 
 
-class AdminCache:
+class AdminCache(PersonCache[bool]):
     def __init__(self, ttl: float = TTL_SECONDS):
-        self._ttl = ttl
-        self._entries: dict[tuple[str, str], tuple[bool, float]] = {}
-        self._lock = threading.Lock()
-
-    def get(self, team_id: str, user_id: str) -> bool | None:
-        """True or False when known and fresh; None when Slack must be asked."""
-        entry = self._entries.get((team_id, user_id))
-        if entry is None or entry[1] < time.monotonic():
-            return None
-        return entry[0]
-
-    def put(self, team_id: str, user_id: str, admin: bool) -> None:
-        with self._lock:
-            if len(self._entries) >= MAX_ENTRIES:
-                self._entries.clear()  # rare; everyone is simply asked about once more
-            self._entries[(team_id, user_id)] = (admin, time.monotonic() + self._ttl)
+        super().__init__(ttl, MAX_ENTRIES)

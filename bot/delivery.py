@@ -1,8 +1,8 @@
-"""Delivery, the Slack half: one tick claims due rows, renders them, sends them, records the outcome.
+"""Delivery, the Slack half: one tick claims due rows, decides them, sends them, records the outcome.
 
-Sends overlap (a small thread pool), so a slow Slack does not make a tick crawl. A 429 pauses that
-workspace only, for as long as Retry-After says; the rows go back and a later tick sends them.
-Permanent errors stop messages to the person or workspace and are logged once.
+Sends overlap (a small thread pool), so a slow Slack does not make a tick crawl. Sending one row, and what a
+refusal from Slack means, is bot/nudge_sender.py; a tick also posts the weekly digests (bot/flows/digest.py),
+under the same rate limits.
 """
 
 from __future__ import annotations
@@ -13,17 +13,13 @@ import uuid
 from collections import deque
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
-from typing import Any
 
 from bot.deps import Deps
 from bot.flows.digest import DigestReport, Digests
-from bot.messages.catalogue import catalogue
-from bot.messages.nudges import NudgeView, render
-from bot.services import dispatch, people
-from bot.services.clock import Clock
-from bot.slack import SlackError
-from models import Nudge
+from bot.nudge_sender import NudgeSender
+from bot.nudge_sender import RateLimits as RateLimits  # where the digests' type hints find it
+from bot.nudge_sender import payload_of as payload_of
+from bot.services import dispatch
 
 log = logging.getLogger("conscience.delivery")
 BATCH = 50
@@ -42,40 +38,12 @@ class TickReport:
     lines: list[str] = field(default_factory=list)
 
 
-class RateLimits:
-    """Workspaces that Slack asked to slow down, and until when (per process, on the deps' clock)."""
-
-    def __init__(self, clock: Clock) -> None:
-        self._clock = clock
-        self._until: dict[int, datetime] = {}
-        self._lock = threading.Lock()
-
-    def pause(self, workspace_id: int, seconds: float) -> tuple[datetime, bool]:
-        """Pause a workspace; returns until when, and whether it was not paused already (log it once)."""
-        now = self._clock.now()
-        until = now + timedelta(seconds=seconds)
-        with self._lock:
-            before = self._until.get(workspace_id)
-            self._until[workspace_id] = max(before or until, until)
-            return self._until[workspace_id], before is None or before <= now
-
-    def until(self, workspace_id: int) -> datetime | None:
-        with self._lock:
-            return self._until.get(workspace_id)
-
-    def limited(self) -> frozenset[int]:
-        now = self._clock.now()
-        with self._lock:
-            return frozenset(w for w, until in self._until.items() if until > now)
-
-
-class Delivery:
+class Delivery(NudgeSender):
     def __init__(self, deps: Deps, threads: int = SEND_THREADS):
+        super().__init__(deps.transaction, deps.clock, deps.gateway)
         self.deps = deps
-        self.limits = RateLimits(deps.clock)
         self.threads = threads
         self.pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="send")
-        self.stopped: set[int] = set()  # workspaces whose token Slack refused during this process
         self.digests = Digests(deps, limits=self.limits, stopped=self.stopped)  # one rule for both
         # Set on shutdown: a tick claims nothing more and finishes the messages it has in flight.
         self.stopping = threading.Event()
@@ -99,9 +67,9 @@ class Delivery:
             outgoing = self._prepare(ids, token, report)
             for out in outgoing:
                 if self.threads == 1:
-                    _tally(report, self._send(out))
+                    _tally(report, self.send(out))
                 else:
-                    pending.append(self.pool.submit(self._send, out))
+                    pending.append(self.pool.submit(self.send, out))
             # A bounded queue: claimed rows wait under a lease, and a stop loses at most this much work.
             while len(pending) > IN_FLIGHT_PER_THREAD * self.threads:
                 _tally(report, pending.popleft().result())
@@ -126,7 +94,7 @@ class Delivery:
             log.exception("deciding a batch failed; deciding row by row", extra={"what": "deliver"})
             outgoing = []
             for nudge_id in ids:
-                out = self._prepare_one(nudge_id, token)
+                out = self.prepare_one(nudge_id, token)
                 if out == "failed":
                     report.failed += 1
                 elif isinstance(out, dispatch.Outgoing):
@@ -137,111 +105,13 @@ class Delivery:
         report.skipped += len(ids) - len(outgoing)
         return outgoing
 
-    def _prepare_one(self, nudge_id: int, token: str) -> dispatch.Outgoing | str | None:
-        deps = self.deps
-        try:
-            with deps.transaction() as session:
-                return dispatch.prepare(session, deps.clock, nudge_id, token)
-        except Exception:  # a bug in one message must not stop the others; the row retries later
-            log.exception("delivery failed", extra={"what": "deliver"})
-            with deps.transaction() as session:
-                dispatch.fail(session, deps.clock, nudge_id, token, "internal_error")
-            return "failed"
-
-    def send_now(self, nudge_id: int) -> str:
-        """Send one row at once (a celebration right after Done), through the same claim."""
-        token = str(uuid.uuid4())
-        with self.deps.transaction() as session:
-            claimed = dispatch.claim_one(session, self.deps.clock, nudge_id, token=token)
-        if not claimed:
-            return "skipped"
-        out = self._prepare_one(nudge_id, token)
-        if isinstance(out, dispatch.Outgoing):
-            return self._send(out)
-        return out or "skipped"
-
-    def _send(self, out: dispatch.Outgoing) -> str:
-        deps = self.deps
-        try:
-            if out.workspace_id in self.stopped:  # its token stopped working while this was on its way
-                with deps.transaction() as session:
-                    dispatch.fail(session, deps.clock, out.nudge_id, out.token, "workspace_stopped", scope="workspace")
-                return "failed"
-            if out.workspace_id in self.limits.limited():  # Slack asked this workspace to wait
-                with deps.transaction() as session:
-                    dispatch.release(session, out.nudge_id, out.token, due_at=self.limits.until(out.workspace_id))
-                return "skipped"
-            if out.refresh_profile:
-                self._refresh_profile(out.team_id, out.user_id)
-            payload = payload_of(out)
-            if out.update is not None:  # today's celebration, now about one more action
-                deps.gateway.update_message(*out.update, payload["text"], payload["blocks"], client="dispatch")
-                return "updated"
-            channel, ts = deps.gateway.post_dm(
-                out.user_id, payload["text"], payload["blocks"], channel=out.dm_channel, client="dispatch"
-            )
-        except SlackError as error:
-            return self._failed(out.nudge_id, out.token, error)
-        except Exception:  # a bug in one message must not stop the others; the row retries later
-            log.exception("delivery failed", extra={"what": "deliver"})
-            with deps.transaction() as session:
-                dispatch.fail(session, deps.clock, out.nudge_id, out.token, "internal_error")
-            return "failed"
-        # Recorded at once, message by message: the window between Slack's accept and our commit stays small.
-        with deps.transaction() as session:
-            dispatch.mark_sent(session, deps.clock, out.nudge_id, out.token, channel, ts)
-        return "sent"
-
     def _first_profiles(self, ids: list[int], token: str) -> None:
         """Before deciding a batch: ask Slack the time zone of people it never told us about, so their
         first message already comes at their own hour (the rows are re-planned when the zone differs)."""
         with self.deps.transaction() as session:
             unknown = dispatch.never_profiled(session, ids, token)
         for team_id, user_id in unknown:
-            self._refresh_profile(team_id, user_id, token=token)
-
-    def _refresh_profile(self, team_id: str, user_id: str, *, token: str | None = None) -> None:
-        try:
-            user = self.deps.gateway.user_info(user_id)
-        except SlackError as error:
-            log.warning("users.info failed: %s", error.error, extra={"workspace": team_id, "user": user_id})
-            with self.deps.transaction() as session:
-                dispatch.profile_unavailable(session, self.deps.clock, team_id, user_id)
-            return
-        with self.deps.transaction() as session:
-            dispatch.store_profile(
-                session,
-                self.deps.clock,
-                team_id,
-                user_id,
-                people.Profile(name=user.name, timezone=user.timezone, locale=user.locale),
-                token=token,
-            )
-
-    def _failed(self, nudge_id: int, token: str, error: SlackError) -> str:
-        deps = self.deps
-        with deps.transaction() as session:
-            row = session.get(Nudge, nudge_id)
-            workspace_id = row.workspace_id if row else 0
-            if error.rate_limited:
-                wait = error.retry_after or 30
-                due, new = self.limits.pause(workspace_id, wait)
-                dispatch.release(session, nudge_id, token, due_at=due)
-                if new:
-                    log.warning("rate limited for %ss", wait, extra={"workspace": workspace_id, "what": "deliver"})
-                return "skipped"
-            scope = "workspace" if error.workspace_wide else "person" if error.permanent else None
-            newly_stopped = dispatch.fail(session, deps.clock, nudge_id, token, error.error, scope=scope)
-        if scope == "workspace":
-            self.stopped.add(workspace_id)  # messages already on their way to it stop here
-        if newly_stopped:
-            log.error(
-                "stopped messages to this %s: %s",
-                scope,
-                error.error,
-                extra={"workspace": workspace_id, "what": "deliver", "outcome": error.error},
-            )
-        return "failed"
+            self.refresh_profile(team_id, user_id, token=token)
 
     def stop(self) -> None:
         """Claim nothing more; what is in flight is still sent and recorded."""
@@ -250,21 +120,6 @@ class Delivery:
     def close(self) -> None:
         self.stop()
         self.pool.shutdown(wait=True)
-
-
-def payload_of(out: dispatch.Outgoing) -> dict[str, Any]:
-    """The message a decided row becomes, in the person's language."""
-    view = NudgeView(
-        nudge_id=out.nudge_id,
-        kind=out.kind,
-        variant=out.variant,
-        today=out.today,
-        actions=out.actions,
-        streak=out.streak,
-        answers=out.answers,
-        prepared=out.prepared,
-    )
-    return render(catalogue(out.language), view)
 
 
 def _tally(report: TickReport, outcome: str) -> None:
@@ -276,11 +131,6 @@ def _tally(report: TickReport, outcome: str) -> None:
         report.skipped += 1
 
 
-def delivery_for(deps: Deps) -> Delivery:
-    """The process's Delivery for this app (listeners send celebrations through it right away)."""
-    existing = getattr(deps, "_delivery", None)
-    if existing is None:
-        existing = Delivery(deps, threads=4)
-        deps._delivery = existing  # type: ignore[attr-defined]
-    return existing
-
+def delivery_for(deps: Deps) -> NudgeSender:
+    """The process's sender for immediate messages; kept for callers not yet moved to `deps.sender`."""
+    return deps.sender

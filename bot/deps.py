@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.admin_cache import AdminCache
 from bot.event_deliveries import EventDeliveries
 from bot.language_cache import LanguageCache
+from bot.nudge_sender import NudgeSender
 from bot.services import rules as plan_rules
 from bot.services.clock import Clock, SystemClock
 from bot.slack import SlackGateway
@@ -29,6 +30,12 @@ class Deps:
     languages: LanguageCache = field(default_factory=LanguageCache)
     admins: AdminCache = field(default_factory=AdminCache)
     deliveries: EventDeliveries = field(default_factory=EventDeliveries)
+    # Sends a planned message at once (a celebration right after Done). The worker's ticks send through their
+    # own Delivery, with a thread pool.
+    sender: NudgeSender = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        self.sender = NudgeSender(self.transaction, self.clock, self.gateway)
 
     @property
     def rules(self) -> plan_rules.PlanRules:

@@ -16,8 +16,10 @@ from datetime import UTC, datetime
 
 from apscheduler.schedulers.background import BackgroundScheduler
 
-from bot.delivery import Delivery, TickReport, payload_of
+from bot.boot import boot
+from bot.delivery import Delivery, TickReport
 from bot.deps import Deps
+from bot.nudge_sender import payload_of
 from bot.services import dispatch
 from bot.services.calendar import work_week_of
 from models import Nudge, Person
@@ -109,8 +111,6 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--once", action="store_true", help="run one tick and exit")
     parser.add_argument("--dry-run", action="store_true", help="print what would be sent now; send nothing")
     args = parser.parse_args(argv)
-
-    from app import boot
 
     deps = boot(migrate=False)
     if args.dry_run:

@@ -1,16 +1,23 @@
-"""Helpers for scenario tests: people and teams in the database, and reading what reached the fake Slack."""
+"""Helpers for scenario tests: people, teams and actions in the database, planned messages and the worker's
+ticks, requests at the same moment, and reading what reached the fake Slack."""
 
 from __future__ import annotations
 
 import json
-from datetime import date
+import threading
+from collections.abc import Callable, Iterable
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import select
 
-from bot.deps import Deps
-from bot.services import people
-from models import Action, Event, Membership, Person, Team
+from bot.delivery import Delivery
+from bot.deps import Deps, build_deps
+from bot.services import actions, people
+from config.settings import Settings
+from models import Action, ActionContact, Event, Membership, Nudge, Person, Team
+from models.db import make_engine
+from tests.conftest import AMSTERDAM
 from tests.fake_slack import FakeSlack
 from tests.slack_client import Response, SlackClient
 
@@ -41,6 +48,171 @@ def manager_of(deps: Deps, manager_user: str, member_user: str, team_id: str = "
                     created_at=deps.clock.now(),
                 )
             )
+
+
+def stored_person(deps: Deps, user_id: str = "U1") -> Person:
+    """The person's row as it is in the database now."""
+    with deps.sessions() as session:
+        found = session.scalar(select(Person).where(Person.slack_user_id == user_id))
+        assert found is not None
+        return found
+
+
+def create_action(
+    deps: Deps,
+    title: str,
+    due: date,
+    *,
+    today: date,
+    user: str = "U1",
+    contacts: Iterable[str] = ("Jan",),
+    **fields: Any,
+) -> int:
+    """An action the person adds themselves on `today`, through the service, so its messages are planned."""
+    owner = person(deps, user)
+    with deps.transaction() as session:
+        owner = session.merge(owner)
+        data = actions.ActionInput(title=title, due=due, contacts=list(contacts), **fields)
+        return actions.create(session, deps.clock, owner=owner, actor=owner, data=data, today=today)[0].id
+
+
+def insert_action(
+    deps: Deps,
+    user_id: str,
+    title: str,
+    *,
+    due: date,
+    status: str = "open",
+    done_at: datetime | None = None,
+    outcomes: str | None = None,
+    attention: bool = False,
+    booked: bool = False,
+    opening: str | None = "Hi Jan, SECRET OPENING",
+    notes: str | None = "SECRET NOTE",
+    agreed: date | None = None,
+) -> int:
+    """An action row with its history already behind it (done, late, booked), written straight to the database
+    with one contact and secret preparation that no team message may show; nothing is planned."""
+    now = deps.clock.now()
+    with deps.transaction() as session:
+        owner = people.find_person(session, "T1", user_id)
+        assert owner is not None
+        action = Action(
+            workspace_id=owner.workspace_id,
+            owner_id=owner.id,
+            created_by_id=owner.id,
+            title=title,
+            due_date=due,
+            status=status,
+            done_at=done_at,
+            outcomes=outcomes,
+            needs_attention=attention,
+            agreed_due=agreed or due,
+            opening_line=opening,
+            voicemail_plan="SECRET VOICEMAIL",
+            notes=notes,
+            created_at=now,
+            updated_at=now,
+        )
+        action.contacts = [
+            ActionContact(
+                workspace_id=owner.workspace_id,
+                name="Jan Client",
+                position=0,
+                status="booked" if booked else "todo",
+                updated_at=done_at or now,
+            )
+        ]
+        session.add(action)
+        session.flush()
+        return action.id
+
+
+def nudges(
+    deps: Deps, *, status: str | None = "planned", kind: str | None = None, user: str | None = None
+) -> list[Nudge]:
+    """Planned messages (or those of another status, or all with None), soonest first."""
+    with deps.sessions() as session:
+        query = select(Nudge).order_by(Nudge.due_at, Nudge.id)
+        if status:
+            query = query.where(Nudge.status == status)
+        if kind:
+            query = query.where(Nudge.kind == kind)
+        if user:
+            query = query.join(Person, Person.id == Nudge.person_id).where(Person.slack_user_id == user)
+        return list(session.scalars(query))
+
+
+def local(nudge: Nudge) -> tuple[date, time]:
+    """When a message is due, on Amsterdam's clock."""
+    moment = nudge.due_at.astimezone(AMSTERDAM)
+    return moment.date(), moment.time()
+
+
+def run_until(deps: Deps, clock: Any, delivery: Delivery, moment: datetime) -> None:
+    """Tick at every due moment up to `moment`, as a worker ticking every 30 seconds would."""
+    while True:
+        upcoming = [n.due_at for n in nudges(deps) if n.due_at <= moment]
+        if not upcoming:
+            break
+        clock.set(max(min(upcoming), clock.now()))
+        delivery.tick()
+        clock.advance(timedelta(seconds=30))
+    clock.set(moment)
+    delivery.tick()
+
+
+def together(*requests: Callable[[], object]) -> list[object]:
+    """Send the requests at the same moment, each from its own thread; return their answers."""
+    barrier = threading.Barrier(len(requests))
+    answers: list[object] = [None] * len(requests)
+    failures: list[BaseException] = []
+
+    def run(index: int, request: Callable[[], object]) -> None:
+        try:
+            barrier.wait()
+            answers[index] = request()
+        except BaseException as exc:  # noqa: BLE001 - reported to the test below
+            failures.append(exc)
+
+    threads = [threading.Thread(target=run, args=(i, r)) for i, r in enumerate(requests)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not failures, failures
+    return answers
+
+
+def twice(request: Callable[[], object]) -> list[object]:
+    return together(request, request)
+
+
+def separate_workers(settings: Settings, clock: Any, database_url: str, count: int, *, threads: int) -> list[Delivery]:
+    """Workers as separate processes would have them: each with its own dependencies and connection pool."""
+    return [
+        Delivery(build_deps(settings, clock=clock, engine=make_engine(database_url)), threads=threads)
+        for _ in range(count)
+    ]
+
+
+def side_by_side(workers: list[Delivery], work: Callable[[Delivery], None], *, timeout: float) -> None:
+    """Each worker does its work in its own thread, all starting at the same moment; then each is closed and its
+    connection pool let go."""
+    start = threading.Barrier(len(workers))
+
+    def run(worker: Delivery) -> None:
+        start.wait()
+        work(worker)
+
+    threads = [threading.Thread(target=run, args=(w,)) for w in workers]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=timeout)
+    for worker in workers:
+        worker.close()
+        worker.deps.engine.dispose()
 
 
 def actions_of(deps: Deps, user_id: str = "U1", team_id: str = "T1") -> list[Action]:

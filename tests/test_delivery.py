@@ -9,12 +9,10 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 
 from bot.delivery import Delivery
-from bot.deps import build_deps
 from bot.services import dispatch
 from models import Action, Nudge, Person, Workspace
-from models.db import make_engine
 from tests.conftest import AMSTERDAM
-from tests.scenario import text_of
+from tests.scenario import separate_workers, side_by_side, text_of
 
 NOW = datetime(2026, 11, 26, 10, 0, tzinfo=AMSTERDAM)  # Thursday, inside working hours
 
@@ -86,29 +84,17 @@ def test_two_workers_ticking_together_post_each_message_exactly_once(
 ):
     clock.set(NOW)
     due_messages(deps, 1000)
-    workers = []
-    for _ in range(2):  # two workers, each with its own connection pool, as two processes would have
-        own = build_deps(settings, clock=clock, engine=make_engine(database_url_for_tests))
-        workers.append(Delivery(own, threads=8))
-    start = threading.Barrier(2)
+    workers = separate_workers(settings, clock, database_url_for_tests, 2, threads=8)
     reports = []
 
     def run(worker: Delivery) -> None:
-        start.wait()
         while True:
             report = worker.tick()
             reports.append(report)
             if report.claimed == 0:
                 return
 
-    threads = [threading.Thread(target=run, args=(w,)) for w in workers]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=300)
-    for worker in workers:
-        worker.close()
-        worker.deps.engine.dispose()
+    side_by_side(workers, run, timeout=300)
     posts = fake_slack.calls_to("chat.postMessage")
     assert len(posts) == 1000
     assert len({p.params["channel"] for p in posts}) == 1000
@@ -331,7 +317,8 @@ def test_a_new_persons_first_message_comes_at_their_own_hour(deps, fake_slack, c
 
 def test_after_a_pause_the_summary_is_the_only_word_that_day_about_those_actions(deps, fake_slack, clock):
     from bot.services import personal_settings
-    from tests.test_nudge_schedule import add, rows, run_until
+    from tests.scenario import nudges, run_until
+    from tests.test_nudge_schedule import add
 
     clock.set(datetime(2026, 11, 26, 10, 0, tzinfo=AMSTERDAM))
     add(deps, "Call Jan", date(2026, 12, 1))
@@ -342,7 +329,7 @@ def test_after_a_pause_the_summary_is_the_only_word_that_day_about_those_actions
     delivery = Delivery(deps, threads=1)
     run_until(deps, clock, delivery, datetime(2026, 12, 10, 17, 30, tzinfo=AMSTERDAM))
     delivery.close()
-    sent = [(n.local_date, n.kind) for n in rows(deps, status="sent")]
+    sent = [(n.local_date, n.kind) for n in nudges(deps, status="sent")]
     assert [kind for day, kind in sent if day == date(2026, 12, 9)] == ["summary"]
     assert (date(2026, 12, 10), "checkin") in sent  # the check-in comes the next working day
 

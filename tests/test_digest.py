@@ -8,21 +8,18 @@ once per digest by direct message, with a Review button per member."""
 from __future__ import annotations
 
 import json
-import threading
 from datetime import date, datetime, timedelta
 
 import pytest
 from sqlalchemy import select
 
 from bot.delivery import Delivery
-from bot.deps import build_deps
 from bot.fake_slack.blockkit import text_size
 from bot.services import actions as action_service
 from bot.services import events, people, teams
-from models import Action, ActionContact, Digest, Membership, Nudge, Team, Workspace
-from models.db import make_engine
+from models import Action, Digest, Membership, Nudge, Team, Workspace
 from tests.conftest import AMSTERDAM
-from tests.scenario import buttons, event_kinds, last_response, text_of
+from tests.scenario import buttons, event_kinds, insert_action, last_response, separate_workers, side_by_side, text_of
 
 MANAGER, ANNA, BRAM, CAROL = "UMAN", "UANNA", "UBRAM", "UCAROL"
 CHANNEL = "CADV"
@@ -82,58 +79,9 @@ def make_team(
         return team.id
 
 
-def add_action(
-    deps,
-    user_id,
-    title,
-    *,
-    due,
-    status="open",
-    done_at=None,
-    outcomes=None,
-    attention=False,
-    booked=False,
-    opening="Hi Jan, SECRET OPENING",
-    notes="SECRET NOTE",
-    agreed=None,
-):
-    now = deps.clock.now()
-    with deps.transaction() as session:
-        owner = people.find_person(session, "T1", user_id)
-        action = Action(
-            workspace_id=owner.workspace_id,
-            owner_id=owner.id,
-            created_by_id=owner.id,
-            title=title,
-            due_date=due,
-            status=status,
-            done_at=done_at,
-            outcomes=outcomes,
-            needs_attention=attention,
-            agreed_due=agreed or due,
-            opening_line=opening,
-            voicemail_plan="SECRET VOICEMAIL",
-            notes=notes,
-            created_at=now,
-            updated_at=now,
-        )
-        action.contacts = [
-            ActionContact(
-                workspace_id=owner.workspace_id,
-                name="Jan Client",
-                position=0,
-                status="booked" if booked else "todo",
-                updated_at=done_at or now,
-            )
-        ]
-        session.add(action)
-        session.flush()
-        return action.id
-
-
 def week_of_work(deps):
     """Anna: two done last week (one with a meeting), one open overdue needing attention. Bram: one open."""
-    add_action(
+    insert_action(
         deps,
         ANNA,
         "Call Jan Client about the audit",
@@ -142,7 +90,7 @@ def week_of_work(deps):
         done_at=datetime(2026, 11, 25, 11, tzinfo=AMSTERDAM),
         outcomes="meeting",
     )
-    add_action(
+    insert_action(
         deps,
         ANNA,
         "Aftercare Acme",
@@ -151,8 +99,8 @@ def week_of_work(deps):
         done_at=datetime(2026, 11, 26, 15, tzinfo=AMSTERDAM),
         outcomes="buying_signal",
     )
-    add_action(deps, ANNA, "Lunch with Piet", due=date(2026, 11, 27), attention=True)
-    add_action(deps, BRAM, "Visit Klaas", due=date(2026, 12, 10))
+    insert_action(deps, ANNA, "Lunch with Piet", due=date(2026, 11, 27), attention=True)
+    insert_action(deps, BRAM, "Visit Klaas", due=date(2026, 12, 10))
 
 
 def tick(deps):
@@ -243,7 +191,7 @@ def test_the_channel_gets_the_teams_wins_and_totals_and_each_manager_the_lines_o
 
 def test_zero_wins_are_not_mentioned_and_a_small_team_gets_no_totals(deps, fake_slack, clock):
     make_team(deps, members=(BRAM,))
-    add_action(deps, BRAM, "Visit Klaas", due=date(2026, 11, 20), attention=True)  # overdue, needs attention
+    insert_action(deps, BRAM, "Visit Klaas", due=date(2026, 11, 20), attention=True)  # overdue, needs attention
     clock.set(MONDAY)
     tick(deps)
     [main] = channel_posts(fake_slack)
@@ -261,7 +209,7 @@ def test_last_week_is_compared_only_when_the_team_had_one(deps, fake_slack, cloc
     clock.set(MONDAY)
     tick(deps)
     assert "last week" not in text_of(channel_posts(fake_slack)[-1])  # the team's first digest
-    add_action(
+    insert_action(
         deps,
         BRAM,
         "Call Piet",
@@ -296,7 +244,7 @@ def test_detailed_privacy_in_dutch_shows_titles_but_never_preparation(deps, fake
 
 def test_user_text_in_titles_and_names_is_escaped(deps, fake_slack, clock):
     make_team(deps, privacy="detailed", name="<!channel> team")
-    add_action(
+    insert_action(
         deps,
         ANNA,
         "Ping <!channel> <https://evil.example|here>",
@@ -319,25 +267,13 @@ def test_exactly_one_digest_with_two_workers(deps, settings, fake_slack, clock, 
         fake_slack.add_channel(f"C{i}", bot_member=True)
         make_team(deps, name=f"Team {i}", channel=f"C{i}", members=(f"UM{i}",))
     clock.set(MONDAY)
-    workers = [
-        Delivery(build_deps(settings, clock=clock, engine=make_engine(database_url_for_tests)), threads=2)
-        for _ in range(2)
-    ]
-    start = threading.Barrier(2)
+    workers = separate_workers(settings, clock, database_url_for_tests, 2, threads=2)
 
     def run(worker):
-        start.wait()
         for _ in range(3):
             worker.tick()
 
-    threads = [threading.Thread(target=run, args=(w,)) for w in workers]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    for worker in workers:
-        worker.close()
-        worker.deps.engine.dispose()
+    side_by_side(workers, run, timeout=120)
     assert sorted(p["channel"] for p in heads(fake_slack)) == [f"C{i}" for i in range(5)]
     assert len(dms_to(fake_slack, MANAGER)) == 5  # one per team's digest, however many workers
     with deps.sessions() as session:
@@ -429,7 +365,7 @@ def test_a_large_team_fits_slacks_limits(deps, fake_slack, clock):
     long_title = "Call the whole partner group of a very large client about the renewal " * 3
     for user_id in members:
         for day in (24, 25, 26):
-            add_action(
+            insert_action(
                 deps,
                 user_id,
                 long_title,
@@ -437,7 +373,7 @@ def test_a_large_team_fits_slacks_limits(deps, fake_slack, clock):
                 status="done",
                 done_at=datetime(2026, 11, day, 11, tzinfo=AMSTERDAM),
             )
-        add_action(deps, user_id, long_title, due=date(2026, 11, 20), attention=True)
+        insert_action(deps, user_id, long_title, due=date(2026, 11, 20), attention=True)
     clock.set(MONDAY)
     tick(deps)
     [main] = channel_posts(fake_slack)
@@ -523,7 +459,7 @@ def test_members_are_never_in_the_channel_and_named_never_mentioned_to_the_manag
     fake_slack.add_user(ANNA, name="Anna de Vries")  # Slack knows Anna's name; Bram is unknown to it
     for user_id in (ANNA, BRAM):  # both on a streak
         for day in (20, 25):
-            add_action(
+            insert_action(
                 deps,
                 user_id,
                 "Call",
@@ -580,7 +516,7 @@ def test_news_rebuilds_only_the_digests_of_the_teams_concerned(deps, fake_slack,
     make_team(deps)
     make_team(deps, name="Tax", channel="CTAX", members=("UTOM",))
     week_of_work(deps)
-    toms = add_action(deps, "UTOM", "Visit Acme", due=date(2026, 12, 10))
+    toms = insert_action(deps, "UTOM", "Visit Acme", due=date(2026, 12, 10))
     clock.set(MONDAY)
     tick(deps)
 
@@ -687,7 +623,7 @@ def test_a_digest_posted_with_its_lines_in_the_thread_loses_them_at_its_next_loo
         assert session.scalar(select(Digest)).thread_ts == []
     count = len(fake_slack.calls_to("chat.update"))
     clock.advance(timedelta(hours=1))
-    add_action(deps, ANNA, "Another", due=date(2026, 12, 10))
+    insert_action(deps, ANNA, "Another", due=date(2026, 12, 10))
     tick(deps)
     assert len(fake_slack.calls_to("chat.update")) - count <= 1  # the old thread message is left alone now
 
@@ -763,7 +699,7 @@ def test_a_digest_edit_slack_keeps_refusing_backs_off_then_waits_for_news(deps, 
             action = session.scalar(select(Action).where(Action.owner_id == bram.id, Action.status == "open"))
             action.due_date = date(2026, 11, 27)  # a late answer about last week: news for the posted digest
             action_service.complete(session, clock, action, bram)
-        add_action(deps, BRAM, title, due=date(2026, 12, 10))
+        insert_action(deps, BRAM, title, due=date(2026, 12, 10))
 
     bram_finishes("Visit Piet")
     for _ in range(120):  # an hour of ticks, every 30 seconds
@@ -786,7 +722,7 @@ def test_a_streak_counts_only_actions_done_by_the_date_first_agreed(deps, fake_s
     make_team(deps)
 
     def done(user_id, title, due, day, *, agreed=None):
-        add_action(
+        insert_action(
             deps,
             user_id,
             title,
@@ -873,8 +809,8 @@ def test_migration_0008_takes_the_date_before_the_first_move_and_sends_old_diges
     from models.migrate import alembic_config
 
     make_team(deps)
-    moved = add_action(deps, ANNA, "Moved twice", due=date(2026, 12, 10))
-    kept = add_action(deps, BRAM, "Never moved", due=date(2026, 12, 3))
+    moved = insert_action(deps, ANNA, "Moved twice", due=date(2026, 12, 10))
+    kept = insert_action(deps, BRAM, "Never moved", due=date(2026, 12, 3))
     with deps.transaction() as session:
         anna = people.find_person(session, "T1", ANNA)
         for previous, due in (("2026-11-27", "2026-12-04"), ("2026-12-04", "2026-12-10")):

@@ -10,15 +10,13 @@ from datetime import date, time
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
 
 from bot.services import dates, people, quick_add
 from bot.services.dates import read_due
 from bot.services.personal_settings import SettingError, parse_days, parse_hours, parse_pause, parse_time
 from bot.simulate.plan_file import load_plan
 from bot.simulate.run import Options, simulate
-from models import Person
-from tests.scenario import actions_of, last_response, person, text_of
+from tests.scenario import actions_of, last_response, person, stored_person, text_of
 
 TODAY = date(2026, 11, 26)  # Thursday, the day of TEST_NOW
 FRIDAY, MONDAY = date(2026, 11, 27), date(2026, 11, 30)
@@ -153,11 +151,6 @@ def answer(slack, text: str) -> str:
     return response.json()["text"]
 
 
-def stored(deps) -> Person:
-    with deps.sessions() as session:
-        found = session.scalar(select(Person).where(Person.slack_user_id == "U1"))
-        assert found is not None
-        return found
 
 
 def test_an_english_speaker_typing_dutch_gets_an_action_due_tomorrow_without_the_form(slack, running, fake_slack, deps):
@@ -185,33 +178,33 @@ def test_a_dutch_speaker_typing_english_gets_the_action_saved_and_answered_in_du
 def test_a_dutch_speaker_pauses_until_friday(slack, deps) -> None:
     person(deps, language="nl")
     assert answer(slack, "pause until friday").startswith("Geniet ervan!")
-    assert stored(deps).paused_until == FRIDAY
+    assert stored_person(deps).paused_until == FRIDAY
 
 
 def test_an_english_speaker_pauses_tot_vrijdag(slack, deps) -> None:
     person(deps, language="en")
     assert answer(slack, "pause tot vrijdag").startswith("Enjoy the break!")
-    assert stored(deps).paused_until == FRIDAY
+    assert stored_person(deps).paused_until == FRIDAY
 
 
 def test_days_in_the_other_language_are_answered_in_the_persons_own(slack, deps) -> None:
     person(deps, language="en")
     assert "Mon–Thu" in answer(slack, "days maandag tot en met donderdag")
-    assert stored(deps).work_days == "mon,tue,wed,thu"
+    assert stored_person(deps).work_days == "mon,tue,wed,thu"
     person(deps, language="nl")
     text = answer(slack, "days monday until wednesday")
     assert text.startswith("Klaar") and "ma–wo" in text
-    assert stored(deps).work_days == "mon,tue,wed"
+    assert stored_person(deps).work_days == "mon,tue,wed"
 
 
 def test_hours_in_the_other_language_are_answered_in_the_persons_own(slack, deps) -> None:
     person(deps, language="en")
     assert answer(slack, "hours van 8.30 tot 16.00").startswith("Done")
-    assert (stored(deps).work_start, stored(deps).work_end) == (time(8, 30), time(16, 0))
+    assert (stored_person(deps).work_start, stored_person(deps).work_end) == (time(8, 30), time(16, 0))
     person(deps, language="nl")
     text = answer(slack, "hours from 9am to 5pm")
     assert text.startswith("Klaar") and "09:00" in text and "17:00" in text
-    assert (stored(deps).work_start, stored(deps).work_end) == (time(9, 0), time(17, 0))
+    assert (stored_person(deps).work_start, stored_person(deps).work_end) == (time(9, 0), time(17, 0))
 
 
 # ---- a plan file ------------------------------------------------------------------------------------------

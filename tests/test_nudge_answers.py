@@ -13,7 +13,7 @@ from bot.messages.nudges import NudgeView, render
 from bot.services import actions, checkins
 from models import Action, Event, Nudge, Person
 from tests.conftest import AMSTERDAM
-from tests.scenario import answer_buttons, buttons, click_button, person, text_of
+from tests.scenario import answer_buttons, buttons, click_button, create_action, person, text_of
 
 MONDAY = datetime(2026, 11, 30, 8, 0, tzinfo=AMSTERDAM)
 
@@ -26,11 +26,7 @@ def delivery(deps):
 
 
 def add(deps, title: str, due: date, contacts=("Jan",)) -> int:
-    owner = person(deps)
-    with deps.transaction() as session:
-        owner = session.merge(owner)
-        data = actions.ActionInput(title=title, due=due, contacts=list(contacts), kind="aftercare")
-        return actions.create(session, deps.clock, owner=owner, actor=owner, data=data, today=MONDAY.date())[0].id
+    return create_action(deps, title, due, today=MONDAY.date(), contacts=contacts, kind="aftercare")
 
 
 def deliver_at(deps, clock, delivery, moment: datetime) -> Nudge:

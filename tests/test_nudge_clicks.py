@@ -16,10 +16,18 @@ from sqlalchemy import func, select
 
 from bot.delivery import Delivery
 from bot.messages.catalogue import catalogue
-from bot.services import actions
 from models import Action, Event, Nudge, Person
 from tests.conftest import AMSTERDAM
-from tests.scenario import answer_buttons, buttons, click_button, form_values, opened_view, person, text_of
+from tests.scenario import (
+    answer_buttons,
+    buttons,
+    click_button,
+    create_action,
+    form_values,
+    opened_view,
+    person,
+    text_of,
+)
 
 MONDAY = datetime(2026, 11, 30, 8, 0, tzinfo=AMSTERDAM)
 TUE, WED, THU, FRI = date(2026, 12, 1), date(2026, 12, 2), date(2026, 12, 3), date(2026, 12, 4)
@@ -39,11 +47,7 @@ def at(day: date, hour: int = 16, minute: int = 0) -> datetime:
 
 
 def add(deps, title: str, due: date, *, kind: str = "aftercare", opening: str | None = None) -> int:
-    owner = person(deps)
-    with deps.transaction() as session:
-        owner = session.merge(owner)
-        data = actions.ActionInput(title=title, due=due, contacts=["Jan"], kind=kind, opening_line=opening)
-        return actions.create(session, deps.clock, owner=owner, actor=owner, data=data, today=MONDAY.date())[0].id
+    return create_action(deps, title, due, today=MONDAY.date(), kind=kind, opening_line=opening)
 
 
 def deliver(deps, clock, delivery, moment: datetime, kind: str) -> Nudge:

@@ -10,36 +10,20 @@ import pytest
 from sqlalchemy import select
 
 from bot.delivery import Delivery
-from bot.services import actions, planning
+from bot.services import planning
 from models import Nudge, Person
 from tests.conftest import AMSTERDAM
-from tests.scenario import person, text_of
+from tests.scenario import create_action, local, nudges, person, text_of
 
 MONDAY = datetime(2026, 11, 30, 8, 0, tzinfo=AMSTERDAM)
 
 
 def add(deps, title: str, due: date, user: str = "U1", **extra) -> int:
-    owner = person(deps, user)
-    with deps.transaction() as session:
-        owner = session.merge(owner)
-        today = deps.clock.now().astimezone(AMSTERDAM).date()
-        data = actions.ActionInput(title=title, due=due, contacts=["Jan"], **extra)
-        return actions.create(session, deps.clock, owner=owner, actor=owner, data=data, today=today)[0].id
+    return create_action(deps, title, due, today=deps.clock.now().astimezone(AMSTERDAM).date(), user=user, **extra)
 
 
 def planned(deps, kind: str | None = None, user: str | None = None) -> list[Nudge]:
-    with deps.sessions() as session:
-        query = select(Nudge).where(Nudge.status == "planned").order_by(Nudge.due_at, Nudge.id)
-        if kind:
-            query = query.where(Nudge.kind == kind)
-        if user:
-            query = query.join(Person, Person.id == Nudge.person_id).where(Person.slack_user_id == user)
-        return list(session.scalars(query))
-
-
-def local(n: Nudge) -> tuple[date, time]:
-    moment = n.due_at.astimezone(AMSTERDAM)
-    return moment.date(), moment.time()
+    return nudges(deps, kind=kind, user=user)
 
 
 @pytest.fixture

@@ -5,32 +5,21 @@ from __future__ import annotations
 from datetime import date, datetime
 
 import pytest
-from sqlalchemy import select
 
 from bot.delivery import Delivery
-from bot.services import actions, people
-from models import Nudge
+from bot.services import people
 from tests.conftest import AMSTERDAM
-from tests.scenario import person, text_of
+from tests.scenario import create_action, nudges, text_of
 
 
 def add_action(deps, title="Call Jan", due=date(2026, 12, 1), owner="U1", **extra):
-    owner_row = person(deps, owner)
-    with deps.transaction() as session:
-        owner_row = session.merge(owner_row)
-        data = actions.ActionInput(title=title, due=due, contacts=["Jan"], opening_line="How is the new office?",
-                                   **extra)
-        action, _ = actions.create(session, deps.clock, owner=owner_row, actor=owner_row, data=data,
-                                   today=date(2026, 11, 26))
-        return action.id
+    return create_action(
+        deps, title, due, today=date(2026, 11, 26), user=owner, opening_line="How is the new office?", **extra
+    )
 
 
 def planned(deps, kind=None):
-    with deps.sessions() as session:
-        query = select(Nudge).where(Nudge.status == "planned").order_by(Nudge.due_at)
-        if kind:
-            query = query.where(Nudge.kind == kind)
-        return list(session.scalars(query))
+    return nudges(deps, kind=kind)
 
 
 @pytest.fixture

@@ -8,46 +8,27 @@ on SQLite and PostgreSQL alike. No sleeps, no timing: the outcome is decided by 
 from __future__ import annotations
 
 import logging
-import threading
-from collections.abc import Callable
 from datetime import date, datetime
 
 import pytest
 from sqlalchemy import select
 
 from bot.delivery import Delivery
-from bot.services import actions
 from models import Action, Event, Nudge
 from tests.conftest import AMSTERDAM
-from tests.scenario import actions_of, click_button, event_kinds, form_values, opened_view, person, text_of
+from tests.scenario import (
+    actions_of,
+    click_button,
+    create_action,
+    event_kinds,
+    form_values,
+    opened_view,
+    text_of,
+    together,
+    twice,
+)
 
 MONDAY = datetime(2026, 11, 30, 8, 0, tzinfo=AMSTERDAM)
-
-
-def together(*requests: Callable[[], object]) -> list[object]:
-    """Send the requests at the same moment, each from its own thread; return their answers."""
-    barrier = threading.Barrier(len(requests))
-    answers: list[object] = [None] * len(requests)
-    failures: list[BaseException] = []
-
-    def run(index: int, request: Callable[[], object]) -> None:
-        try:
-            barrier.wait()
-            answers[index] = request()
-        except BaseException as exc:  # noqa: BLE001 - reported to the test below
-            failures.append(exc)
-
-    threads = [threading.Thread(target=run, args=(i, r)) for i, r in enumerate(requests)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert not failures, failures
-    return answers
-
-
-def twice(request: Callable[[], object]) -> list[object]:
-    return together(request, request)
 
 
 @pytest.fixture(autouse=True)
@@ -100,13 +81,9 @@ def test_done_submitted_twice_at_once_makes_one_next_occurrence(slack, running, 
 
 
 def add(deps, title: str, due: date, *, repeat: int | None = None, contacts=("Jan",)) -> int:
-    owner = person(deps)
-    with deps.transaction() as session:
-        owner = session.merge(owner)
-        data = actions.ActionInput(
-            title=title, due=due, contacts=list(contacts), kind="top_client", repeat_weeks=repeat
-        )
-        return actions.create(session, deps.clock, owner=owner, actor=owner, data=data, today=MONDAY.date())[0].id
+    return create_action(
+        deps, title, due, today=MONDAY.date(), contacts=contacts, kind="top_client", repeat_weeks=repeat
+    )
 
 
 def checkin_about(deps, clock, delivery, *titles: str, repeat: int | None = 6) -> Nudge:

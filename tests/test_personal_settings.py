@@ -18,18 +18,11 @@ from bot.services.personal_settings import (
     parse_hours,
     parse_pause,
 )
-from models import Event, Nudge, Person
+from models import Event, Nudge
 from tests.conftest import AMSTERDAM
-from tests.scenario import person, text_of
+from tests.scenario import person, stored_person, text_of
 
 TODAY = date(2026, 11, 26)  # Thursday, the day of TEST_NOW
-
-
-def stored(deps, user: str = "U1") -> Person:
-    with deps.sessions() as session:
-        found = session.scalar(select(Person).where(Person.slack_user_id == user))
-        assert found is not None
-        return found
 
 
 def settings_events(deps) -> list[dict]:
@@ -201,14 +194,14 @@ def test_days_are_shown_in_the_persons_language(days: set[int], english: str, du
 def test_hours_are_stored_and_confirmed(slack, deps) -> None:
     body = answer(slack, "hours 08:30-16:00")
     assert "08:30" in body["text"] and "16:00" in body["text"]
-    found = stored(deps)
+    found = stored_person(deps)
     assert (found.work_start, found.work_end) == (time(8, 30), time(16, 0))
     assert settings_events(deps) == [{"setting": "hours", "value": "08:30-16:00"}]
 
 
 def test_hours_in_other_shapes(slack, deps) -> None:
     answer(slack, "hours 8.30-17.00")
-    assert (stored(deps).work_start, stored(deps).work_end) == (time(8, 30), time(17, 0))
+    assert (stored_person(deps).work_start, stored_person(deps).work_end) == (time(8, 30), time(17, 0))
 
 
 @pytest.mark.parametrize("typed", ["hours 16:00-08:30", "hours mornings", "hours 8:30"])
@@ -216,7 +209,7 @@ def test_bad_hours_change_nothing_and_show_the_format(slack, deps, typed: str) -
     person(deps)
     body = answer(slack, typed)
     assert "/conscience hours 08:30-16:00" in body["text"]
-    found = stored(deps)
+    found = stored_person(deps)
     assert (found.work_start, found.work_end) == (time(9, 0), time(17, 30))
     assert settings_events(deps) == []
 
@@ -224,7 +217,7 @@ def test_bad_hours_change_nothing_and_show_the_format(slack, deps, typed: str) -
 def test_hours_that_exclude_the_checkin_move_it_inside(slack, deps) -> None:
     body = answer(slack, "hours 07:00-15:00")  # the default check-in is 16:00
     assert "15:00" in body["text"] and "moved" in body["text"]
-    found = stored(deps)
+    found = stored_person(deps)
     assert found.checkin_time == time(15, 0)
     assert settings_events(deps) == [{"setting": "hours", "value": "07:00-15:00", "checkin_moved_to": "15:00"}]
 
@@ -241,7 +234,7 @@ def test_hours_answer_in_dutch(slack, deps) -> None:
 def test_days_are_stored(slack, deps) -> None:
     body = answer(slack, "days mon-thu")
     assert "Mon–Thu" in body["text"]
-    assert stored(deps).work_days == "mon,tue,wed,thu"
+    assert stored_person(deps).work_days == "mon,tue,wed,thu"
     assert settings_events(deps) == [{"setting": "days", "value": "mon,tue,wed,thu"}]
 
 
@@ -249,9 +242,9 @@ def test_days_in_dutch_for_a_dutch_person(slack, deps) -> None:
     person(deps, language="nl")
     body = answer(slack, "days maandag-donderdag")
     assert body["text"].startswith("Klaar") and "ma–do" in body["text"]
-    assert stored(deps).work_days == "mon,tue,wed,thu"
+    assert stored_person(deps).work_days == "mon,tue,wed,thu"
     answer(slack, "days ma,wo,vr")
-    assert stored(deps).work_days == "mon,wed,fri"
+    assert stored_person(deps).work_days == "mon,wed,fri"
 
 
 def test_bad_days_change_nothing_and_are_escaped(slack, deps) -> None:
@@ -260,7 +253,7 @@ def test_bad_days_change_nothing_and_are_escaped(slack, deps) -> None:
     text = text_of(body)
     assert "<!channel>" not in text and "&lt;!channel&gt;" in text
     assert "/conscience days mon-thu" in body["text"]
-    assert stored(deps).work_days == "mon,tue,wed,thu,fri"
+    assert stored_person(deps).work_days == "mon,tue,wed,thu,fri"
     assert settings_events(deps) == []
 
 
@@ -270,7 +263,7 @@ def test_bad_days_change_nothing_and_are_escaped(slack, deps) -> None:
 def test_checkin_is_stored(slack, deps) -> None:
     body = answer(slack, "checkin 15:00")
     assert "15:00" in body["text"]
-    assert stored(deps).checkin_time == time(15, 0)
+    assert stored_person(deps).checkin_time == time(15, 0)
     assert settings_events(deps) == [{"setting": "checkin", "value": "15:00"}]
 
 
@@ -279,9 +272,9 @@ def test_checkin_outside_the_working_hours_is_refused(slack, deps) -> None:
     body = answer(slack, "checkin 18:00")
     assert "09:00" in body["text"] and "17:30" in body["text"]
     assert "/conscience checkin" in body["text"]
-    assert stored(deps).checkin_time == time(16, 0)
+    assert stored_person(deps).checkin_time == time(16, 0)
     answer(slack, "checkin noon")
-    assert stored(deps).checkin_time == time(16, 0)
+    assert stored_person(deps).checkin_time == time(16, 0)
     assert settings_events(deps) == []
 
 
@@ -347,7 +340,7 @@ def test_dropping_today_from_the_working_days_moves_todays_checkin(slack, deps) 
 def test_country_is_stored(slack, deps) -> None:
     body = answer(slack, "country be")
     assert "BE" in body["text"]
-    assert stored(deps).country == "BE"
+    assert stored_person(deps).country == "BE"
     assert settings_events(deps) == [{"setting": "country", "value": "BE"}]
 
 
@@ -356,7 +349,7 @@ def test_unknown_country_changes_nothing(slack, deps, typed: str) -> None:
     person(deps)
     body = answer(slack, typed)
     assert "/conscience country BE" in body["text"]
-    assert stored(deps).country == "NL"
+    assert stored_person(deps).country == "NL"
 
 
 # ---- pause and resume ---------------------------------------------------------------------------------------
@@ -365,7 +358,7 @@ def test_unknown_country_changes_nothing(slack, deps, typed: str) -> None:
 def test_pause_until_a_date(slack, deps) -> None:
     body = answer(slack, "pause until 3 January")
     assert "3 January" in body["text"]
-    found = stored(deps)
+    found = stored_person(deps)
     assert found.paused_until == date(2027, 1, 3)
     assert found.welcome_back_pending is True
     assert settings_events(deps) == [{"setting": "paused_until", "value": "2027-01-03"}]
@@ -375,12 +368,12 @@ def test_pause_in_dutch(slack, deps) -> None:
     person(deps, language="nl")
     body = answer(slack, "pause tot 15 maart")
     assert "Geniet ervan" in body["text"] and "15 maart" in body["text"]
-    assert stored(deps).paused_until == date(2027, 3, 15)
+    assert stored_person(deps).paused_until == date(2027, 3, 15)
 
 
 def test_pause_without_until_and_relative_dates(slack, deps) -> None:
     answer(slack, "pause next Friday")
-    assert stored(deps).paused_until == date(2026, 12, 4)
+    assert stored_person(deps).paused_until == date(2026, 12, 4)
 
 
 @pytest.mark.parametrize(
@@ -396,7 +389,7 @@ def test_bad_pause_changes_nothing(slack, deps, typed: str, hint: str) -> None:
     person(deps)
     body = answer(slack, typed)
     assert hint in body["text"]
-    found = stored(deps)
+    found = stored_person(deps)
     assert found.paused_until is None and found.welcome_back_pending is False
 
 
@@ -417,7 +410,7 @@ def test_resume_ends_the_pause_and_keeps_the_summary(slack, deps) -> None:
     answer(slack, "pause until 3 January")
     body = answer(slack, "resume")
     assert "Welcome back" in body["text"]
-    found = stored(deps)
+    found = stored_person(deps)
     assert found.paused_until is None and found.welcome_back_pending is True
     assert settings_events(deps)[-1] == {"setting": "paused_until", "value": None}
 

@@ -239,7 +239,7 @@ def test_a_pending_proposal_is_accepted_from_the_home_tab(slack, running, fake_s
 
 
 def test_accept_clicked_twice_at_once_accepts_once_and_tells_the_manager_once(slack, running, fake_slack, deps):
-    from tests.test_one_effect import twice
+    from tests.scenario import twice
 
     action, dm = propose(slack, running, fake_slack, deps)
     twice(lambda: click(slack, "proposal_accept", action, dm))

@@ -13,6 +13,7 @@ from tests.scenario import (
     buttons,
     event_kinds,
     form_values,
+    insert_action,
     last_response,
     manager_of,
     opened_view,
@@ -20,14 +21,13 @@ from tests.scenario import (
     text_of,
     top_modal,
 )
-from tests.test_digest import add_action
 
 MANAGER, MEMBER, OTHER = "UMAN", "UMEM", "UOTHER"
 
 
 def walk_setup(deps):
     manager_of(deps, MANAGER, MEMBER)
-    add_action(
+    insert_action(
         deps,
         MEMBER,
         "Call Jan about the audit",
@@ -36,11 +36,11 @@ def walk_setup(deps):
         done_at=datetime(2026, 11, 19, 11, tzinfo=AMSTERDAM),
         outcomes="meeting,buying_signal",
     )
-    add_action(
+    insert_action(
         deps, MEMBER, "Old win", due=date(2026, 9, 1), status="done", done_at=datetime(2026, 9, 1, 11, tzinfo=AMSTERDAM)
     )
-    overdue = add_action(deps, MEMBER, "Lunch with Piet", due=date(2026, 11, 24), attention=True)
-    add_action(deps, MEMBER, "Visit Klaas", due=date(2026, 12, 10))
+    overdue = insert_action(deps, MEMBER, "Lunch with Piet", due=date(2026, 11, 24), attention=True)
+    insert_action(deps, MEMBER, "Visit Klaas", due=date(2026, 12, 10))
     with deps.transaction() as session:
         member = person(deps, MEMBER)
         for day, answer in ((date(2026, 11, 24), None), (date(2026, 11, 20), {"1": "done"})):

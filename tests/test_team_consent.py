@@ -12,8 +12,7 @@ from sqlalchemy import Engine, select, text
 from bot.services import teams
 from models import Membership, Person, Team
 from models.migrate import alembic_config
-from tests.scenario import buttons, click_button, event_kinds, person, text_of
-from tests.test_digest import add_action
+from tests.scenario import buttons, click_button, event_kinds, insert_action, person, text_of
 from tests.test_teams import ADMIN, ANNA, BRAM, MANAGER, OTHER, command, invitation, roles
 
 ACCEPT, DECLINE = "team_invite_accept", "team_invite_decline"
@@ -96,7 +95,7 @@ def test_an_admin_makes_someone_a_manager_and_they_are_told_what_a_manager_sees(
 def test_an_invited_member_is_invisible_to_the_managers_until_they_accept(slack, running, fake_slack, deps):
     admin_team(slack, running, fake_slack)
     person(deps, ANNA)
-    add_action(deps, ANNA, "Call Jan about the audit", due=date(2026, 11, 24), attention=True)
+    insert_action(deps, ANNA, "Call Jan about the audit", due=date(2026, 11, 24), attention=True)
     answer = invite_anna(slack, running, fake_slack)
     assert f"Invited to *Advisory*: <@{ANNA}>" in answer and "see nothing of them" in answer
     dm = dms_to(fake_slack, ANNA)[-1]
@@ -208,7 +207,7 @@ def test_an_admins_add_turns_an_open_invitation_into_a_membership(slack, running
 
 def test_a_manager_cannot_make_someone_a_manager_without_their_acceptance(slack, running, fake_slack, deps):
     admin_team(slack, running, fake_slack)
-    add_action(deps, BRAM, "Visit Klaas", due=date(2026, 12, 10))
+    insert_action(deps, BRAM, "Visit Klaas", due=date(2026, 12, 10))
     answer = invite_anna(slack, running, fake_slack, role="manager")
     assert f"Invited to manage *Advisory*: <@{ANNA}>" in answer
     assert f"<@{MANAGER}> invites you to manage team *Advisory*" in text_of(dms_to(fake_slack, ANNA)[-1])
@@ -228,7 +227,7 @@ def test_a_manager_cannot_make_someone_a_manager_without_their_acceptance(slack,
 
 def test_a_member_leaves_a_team_and_its_managers_are_told(slack, running, fake_slack, deps):
     admin_team(slack, running, fake_slack)
-    add_action(deps, BRAM, "Visit Klaas", due=date(2026, 12, 10))
+    insert_action(deps, BRAM, "Visit Klaas", due=date(2026, 12, 10))
     assert "Visit Klaas" in review(slack, running, fake_slack, BRAM)
     answer = command(slack, running, fake_slack, "team leave", BRAM)
     assert "You left *Advisory*" in answer

@@ -11,6 +11,7 @@ Slack accepts in one message's blocks (undocumented; about 12,000 characters is 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Literal
@@ -145,6 +146,16 @@ def describe(found: Offences) -> list[str]:
     return []
 
 
+def _objects(found: Offences, items: list[Any], path: str) -> Iterator[tuple[str, dict[str, Any]]]:
+    """The items of a list that are objects, each with its path; any other item is an offence."""
+    for index, item in enumerate(items):
+        at = f"{path}[{index}]"
+        if isinstance(item, dict):
+            yield at, item
+        else:
+            found.add(at, "must be an object")
+
+
 # -- blocks ------------------------------------------------------------------------------------------------
 
 
@@ -152,11 +163,7 @@ def _blocks(found: Offences, blocks: list[Any], path: str, surface: Surface) -> 
     if len(blocks) > MAX_BLOCKS[surface]:
         found.add(path, f"{len(blocks)} blocks, more than the {MAX_BLOCKS[surface]} a {surface} may hold")
     seen_ids: set[str] = set()
-    for index, block in enumerate(blocks):
-        at = f"{path}[{index}]"
-        if not isinstance(block, dict):
-            found.add(at, "must be an object")
-            continue
+    for at, block in _objects(found, blocks, path):
         block_id = block.get("block_id")
         if block_id is not None:
             _limit(found, block_id, MAX_ID, f"{at}.block_id")
@@ -410,11 +417,7 @@ def _option_list(found: Offences, options: Any, at: str, limit: int, plain_only:
     if len(options) > limit:
         found.add(f"{at}.options", f"{len(options)} options, more than {limit}")
     values: set[str] = set()
-    for i, option in enumerate(options):
-        path = f"{at}.options[{i}]"
-        if not isinstance(option, dict):
-            found.add(path, "must be an object")
-            continue
+    for path, option in _objects(found, options, f"{at}.options"):
         _text(found, option.get("text"), f"{path}.text", OPTION_TEXT, plain_only=plain_only)
         _limit(found, option.get("value"), OPTION_VALUE, f"{path}.value")
         if "description" in option:

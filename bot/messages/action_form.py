@@ -129,30 +129,46 @@ def _text_input(
 
 def action_form(cat: Catalogue, state: FormState) -> dict[str, Any]:
     title_key = {"edit": "form.title_edit", "adjust": "form.title_adjust"}.get(state.mode, "form.title_new")
+    blocks: list[Block] = [
+        *_guidance(cat, state),
+        *_what_and_who(cat, state),
+        *_kind_and_due(cat, state),
+        *_preparation(cat, state),
+        _repeat(cat, state),
+        _text_input("notes", cat.t("form.label_notes"), "value", state.notes, multiline=True),
+    ]
+    assert len(blocks) <= MAX_VIEW_BLOCKS
+    submit = "form.submit_adjust" if state.mode == "adjust" else "form.submit"
+    return _modal(cat, FORM_CALLBACK, title_key, submit, state.metadata(), blocks)
+
+
+def _guidance(cat: Catalogue, state: FormState) -> list[Block]:
+    """Above the fields: the starters (a new action), the coaching tips, the box to save over the tips."""
     blocks: list[Block] = []
     if state.mode == "new":
         blocks += [section(cat.t("starter.intro")), starter_buttons(cat, FORM_STARTER)]
     if state.tips:
         blocks.append(section(cat.t("form.coaching_header") + "\n" + "\n".join(f"• {t}" for t in state.tips)))
     if state.show_override:
+        override = Option(
+            text=PlainTextObject(text=cat.t("form.override_label")),
+            value="yes",
+            description=PlainTextObject(text=cat.t("form.override_description")),
+        )
         blocks.append(
             InputBlock(
                 block_id="override",
                 label=cat.t("form.override_label"),
                 optional=True,
-                element=CheckboxesElement(
-                    action_id="value",
-                    options=[
-                        Option(
-                            text=PlainTextObject(text=cat.t("form.override_label")),
-                            value="yes",
-                            description=PlainTextObject(text=cat.t("form.override_description")),
-                        )
-                    ],
-                ),
+                element=CheckboxesElement(action_id="value", options=[override]),
             )
         )
-    blocks.append(
+    return blocks
+
+
+def _what_and_who(cat: Catalogue, state: FormState) -> list[Block]:
+    """The title, the contacts (typed names and Slack users) and, for a manager's proposal, whose it is."""
+    blocks: list[Block] = [
         _text_input(
             "title",
             cat.t("form.label_title"),
@@ -161,9 +177,7 @@ def action_form(cat: Catalogue, state: FormState) -> dict[str, Any]:
             optional=False,
             placeholder=cat.t("form.placeholder_title"),
             max_length=TITLE_MAX,
-        )
-    )
-    blocks.append(
+        ),
         _text_input(
             "contacts",
             cat.t("form.label_contacts"),
@@ -171,16 +185,14 @@ def action_form(cat: Catalogue, state: FormState) -> dict[str, Any]:
             state.contacts,
             hint=cat.t("form.hint_contacts"),
             max_length=600,
-        )
-    )
-    blocks.append(
+        ),
         InputBlock(
             block_id="contact_users",
             label=cat.t("form.label_contact_users"),
             optional=True,
             element=UserMultiSelectElement(action_id="value", initial_users=state.contact_user_ids or None),
-        )
-    )
+        ),
+    ]
     if state.show_owner and state.mode == "new":
         blocks.append(
             InputBlock(
@@ -191,71 +203,50 @@ def action_form(cat: Catalogue, state: FormState) -> dict[str, Any]:
                 element=UserSelectElement(action_id="value", initial_user=state.owner_user_id),
             )
         )
+    return blocks
+
+
+def _kind_and_due(cat: Catalogue, state: FormState) -> list[Block]:
     kind_options = [Option(text=cat.t(f"kind.{k}"), value=k) for k in KINDS]
-    blocks.append(
-        InputBlock(
-            block_id="kind",
-            label=cat.t("form.label_kind"),
-            dispatch_action=True,
-            element=StaticSelectElement(
-                action_id=FORM_KIND,
-                options=kind_options,
-                initial_option=next(o for o in kind_options if o.value == state.kind),
-            ),
-        )
+    kind = StaticSelectElement(
+        action_id=FORM_KIND,
+        options=kind_options,
+        initial_option=next(o for o in kind_options if o.value == state.kind),
     )
-    blocks.append(
-        InputBlock(
-            block_id="due",
-            label=cat.t("form.label_due"),
-            element=DatePickerElement(action_id="value", initial_date=state.due.isoformat() if state.due else None),
-        )
-    )
-    # The block ids carry the kind: a new kind gives new blocks, so Slack shows the new suggestions.
-    blocks.append(
+    due = DatePickerElement(action_id="value", initial_date=state.due.isoformat() if state.due else None)
+    return [
+        InputBlock(block_id="kind", label=cat.t("form.label_kind"), dispatch_action=True, element=kind),
+        InputBlock(block_id="due", label=cat.t("form.label_due"), element=due),
+    ]
+
+
+def _preparation(cat: Catalogue, state: FormState) -> list[Block]:
+    """The opening line and the voicemail plan. The block ids carry the kind: a new kind gives new blocks, so
+    Slack shows the new suggestions."""
+    return [
         _text_input(
-            f"opening_{state.kind}",
-            cat.t("form.label_opening"),
+            f"{part}_{state.kind}",
+            cat.t(f"form.label_{part}"),
             "value",
-            state.opening_line,
+            text,
             multiline=True,
-            hint=cat.t("form.hint_opening"),
+            hint=cat.t(f"form.hint_{part}"),
         )
-    )
-    blocks.append(
-        _text_input(
-            f"voicemail_{state.kind}",
-            cat.t("form.label_voicemail"),
-            "value",
-            state.voicemail_plan,
-            multiline=True,
-            hint=cat.t("form.hint_voicemail"),
-        )
-    )
+        for part, text in (("opening", state.opening_line), ("voicemail", state.voicemail_plan))
+    ]
+
+
+def _repeat(cat: Catalogue, state: FormState) -> Block:
     repeat_options = [Option(text=cat.t("form.repeat_none"), value="0")] + [
         Option(text=cat.t("form.repeat_every", weeks=n), value=str(n)) for n in REPEAT_CHOICES
     ]
     initial_repeat = next((o for o in repeat_options if o.value == str(state.repeat_weeks or 0)), repeat_options[0])
-    blocks.append(
-        InputBlock(
-            block_id="repeat",
-            label=cat.t("form.label_repeat"),
-            optional=True,
-            element=StaticSelectElement(action_id="value", options=repeat_options, initial_option=initial_repeat),
-        )
+    return InputBlock(
+        block_id="repeat",
+        label=cat.t("form.label_repeat"),
+        optional=True,
+        element=StaticSelectElement(action_id="value", options=repeat_options, initial_option=initial_repeat),
     )
-    blocks.append(_text_input("notes", cat.t("form.label_notes"), "value", state.notes, multiline=True))
-    assert len(blocks) <= MAX_VIEW_BLOCKS
-    submit = "form.submit_adjust" if state.mode == "adjust" else "form.submit"
-    return View(
-        type="modal",
-        callback_id=FORM_CALLBACK,
-        title=cat.t(title_key)[:24],
-        submit=cat.t(submit),
-        close=cat.t("form.cancel"),
-        private_metadata=state.metadata(),
-        blocks=blocks,
-    ).to_dict()
 
 
 def read_form(values: dict[str, dict[str, Any]], metadata: str) -> FormState:
@@ -308,15 +299,8 @@ def outcome_modal(cat: Catalogue, action_id: int, title: str, private: dict[str,
             element=CheckboxesElement(action_id="value", options=outcome_options),
         ),
     ]
-    return View(
-        type="modal",
-        callback_id=OUTCOME_CALLBACK,
-        title=cat.t("outcome.title")[:24],
-        submit=cat.t("outcome.submit"),
-        close=cat.t("form.cancel"),
-        private_metadata=json.dumps({"action_id": action_id, **private}),
-        blocks=blocks,
-    ).to_dict()
+    meta = json.dumps({"action_id": action_id, **private})
+    return _modal(cat, OUTCOME_CALLBACK, "outcome.title", "outcome.submit", meta, blocks)
 
 
 def decline_modal(cat: Catalogue, action_id: int, title: str, private: dict[str, Any]) -> dict[str, Any]:
@@ -324,15 +308,8 @@ def decline_modal(cat: Catalogue, action_id: int, title: str, private: dict[str,
         section(f"*{escape(title)}*"),
         _text_input("reason", cat.t("proposal.decline_label"), "value", None, multiline=True, max_length=1000),
     ]
-    return View(
-        type="modal",
-        callback_id=DECLINE_CALLBACK,
-        title=cat.t("proposal.decline_title")[:24],
-        submit=cat.t("proposal.decline_submit"),
-        close=cat.t("form.cancel"),
-        private_metadata=json.dumps({"action_id": action_id, **private}),
-        blocks=blocks,
-    ).to_dict()
+    meta = json.dumps({"action_id": action_id, **private})
+    return _modal(cat, DECLINE_CALLBACK, "proposal.decline_title", "proposal.decline_submit", meta, blocks)
 
 
 def booked_modal(
@@ -347,13 +324,21 @@ def booked_modal(
             element=DatePickerElement(action_id="value", initial_date=today.isoformat()),
         ),
     ]
+    meta = json.dumps({"action_id": action_id, "contact_id": contact_id, **private})
+    return _modal(cat, BOOKED_CALLBACK, "button.contact_menu", "form.submit", meta, blocks)
+
+
+def _modal(
+    cat: Catalogue, callback_id: str, title_key: str, submit_key: str, metadata: str, blocks: list[Block]
+) -> dict[str, Any]:
+    """A modal of the action's forms: the title cut to the 24 characters Slack allows, Cancel to close."""
     return View(
         type="modal",
-        callback_id=BOOKED_CALLBACK,
-        title=cat.t("button.contact_menu")[:24],
-        submit=cat.t("form.submit"),
+        callback_id=callback_id,
+        title=cat.t(title_key)[:24],
+        submit=cat.t(submit_key),
         close=cat.t("form.cancel"),
-        private_metadata=json.dumps({"action_id": action_id, "contact_id": contact_id, **private}),
+        private_metadata=metadata,
         blocks=blocks,
     ).to_dict()
 

@@ -56,6 +56,13 @@ class ActionInput:
     repeat_weeks: int | None = None
 
 
+def _record(session: Session, clock: Clock, action: Action, kind: str, actor_id: int, **data: Any) -> None:
+    """The events log's line about this action: what happened and who did it."""
+    events.record(
+        session, clock, workspace_id=action.workspace_id, kind=kind, actor_id=actor_id, action_id=action.id, **data
+    )
+
+
 def _owner_acted(session: Session, clock: Clock, action: Action, actor: Person) -> None:
     """The owner finished, dropped or moved the action, wherever they did it: not silence."""
     if actor.id == action.owner_id:
@@ -172,13 +179,12 @@ def create(
         if existing is None:
             raise
         return existing, False
-    events.record(
+    _record(
         session,
         clock,
-        workspace_id=owner.workspace_id,
-        kind="proposed" if proposal else "created",
-        actor_id=actor.id,
-        action_id=action.id,
+        action,
+        "proposed" if proposal else "created",
+        actor.id,
         due=data.due.isoformat(),
         kind_of_action=data.kind,
         contacts=len(action.contacts),
@@ -302,16 +308,7 @@ def edit(session: Session, clock: Clock, action: Action, actor: Person, data: Ac
             merged.append(row)
     action.contacts = merged
     action.updated_at = clock.now()
-    events.record(
-        session,
-        clock,
-        workspace_id=action.workspace_id,
-        kind="edited",
-        actor_id=actor.id,
-        action_id=action.id,
-        before=before,
-        due=data.due.isoformat(),
-    )
+    _record(session, clock, action, "edited", actor.id, before=before, due=data.due.isoformat())
     if action.status == "open":
         _replan_owner(session, clock, action)
 
@@ -336,16 +333,7 @@ def reschedule(session: Session, clock: Clock, action: Action, actor: Person, du
     if rowcount(moved) != 1:
         # Another click moved or closed it first: decide again on what it left (the same date: no effect).
         return reschedule(session, clock, action, actor, due, today)
-    events.record(
-        session,
-        clock,
-        workspace_id=action.workspace_id,
-        kind="rescheduled",
-        actor_id=actor.id,
-        action_id=action.id,
-        previous=previous.isoformat(),
-        due=due.isoformat(),
-    )
+    _record(session, clock, action, "rescheduled", actor.id, previous=previous.isoformat(), due=due.isoformat())
     _owner_acted(session, clock, action, actor)
     _replan_owner(session, clock, action)
     return True
@@ -393,16 +381,7 @@ def _complete(
         if action.status == "done":
             return False, None  # the same Done, a moment earlier: it did everything
         raise ActionError("not_open")
-    events.record(
-        session,
-        clock,
-        workspace_id=action.workspace_id,
-        kind="done",
-        actor_id=actor.id,
-        action_id=action.id,
-        outcomes=chosen,
-        late=now.date() > action.due_date,
-    )
+    _record(session, clock, action, "done", actor.id, outcomes=chosen, late=now.date() > action.due_date)
     follow = _next_occurrence(session, clock, action, actor) if action.repeat_weeks else None
     owner = session.get(Person, action.owner_id)
     if owner is not None:
@@ -463,16 +442,7 @@ def _next_occurrence(session: Session, clock: Clock, action: Action, actor: Pers
         if existing is None:
             raise
         return existing
-    events.record(
-        session,
-        clock,
-        workspace_id=action.workspace_id,
-        kind="created",
-        actor_id=actor.id,
-        action_id=follow.id,
-        repeat_of=action.id,
-        due=due.isoformat(),
-    )
+    _record(session, clock, follow, "created", actor.id, repeat_of=action.id, due=due.isoformat())
     return follow
 
 
@@ -485,15 +455,7 @@ def drop(session: Session, clock: Clock, action: Action, actor: Person, *, reaso
         if action.status == "dropped":
             return False
         raise ActionError("not_open")
-    events.record(
-        session,
-        clock,
-        workspace_id=action.workspace_id,
-        kind="dropped",
-        actor_id=actor.id,
-        action_id=action.id,
-        reason=reason,
-    )
+    _record(session, clock, action, "dropped", actor.id, reason=reason)
     _owner_acted(session, clock, action, actor)
     _replan_owner(session, clock, action)
     return True
@@ -506,9 +468,7 @@ def reopen(session: Session, clock: Clock, action: Action, actor: Person) -> boo
         return False
     if not _transition(session, action, ("done", "dropped"), status="open", done_at=None, updated_at=clock.now()):
         return False
-    events.record(
-        session, clock, workspace_id=action.workspace_id, kind="reopened", actor_id=actor.id, action_id=action.id
-    )
+    _record(session, clock, action, "reopened", actor.id)
     _replan_owner(session, clock, action)
     return True
 
@@ -553,16 +513,7 @@ def set_contact_status(
         # Another click ticked this contact first: decide again on what it left (the same tick: no effect).
         session.refresh(action)
         return set_contact_status(session, clock, action, actor, contact_id, status, on=on)
-    events.record(
-        session,
-        clock,
-        workspace_id=action.workspace_id,
-        kind="contact_updated",
-        actor_id=actor.id,
-        action_id=action.id,
-        contact=contact.position,
-        status=status,
-    )
+    _record(session, clock, action, "contact_updated", actor.id, contact=contact.position, status=status)
     if all(c.status == "done" for c in action.contacts):
         return _complete(session, clock, action, actor)[0]
     return False
@@ -595,14 +546,7 @@ def respond_to_proposal(
         **({"agreed_due": action.due_date} if accept else {}),  # the member agrees to the date proposed
     ):
         return False  # answered a moment earlier, maybe from another click
-    events.record(
-        session,
-        clock,
-        workspace_id=action.workspace_id,
-        kind="accepted" if accept else "declined",
-        actor_id=member.id,
-        action_id=action.id,
-    )
+    _record(session, clock, action, "accepted" if accept else "declined", member.id)
     if accept:
         _replan_owner(session, clock, action)
     return True
@@ -612,15 +556,7 @@ def withdraw_proposal(session: Session, clock: Clock, action: Action, *, reason:
     """A proposal that could not reach the member is not kept: it leaves their Home and `/actions`."""
     if not _transition(session, action, ("proposed",), status="dropped", updated_at=clock.now()):
         return False
-    events.record(
-        session,
-        clock,
-        workspace_id=action.workspace_id,
-        kind="dropped",
-        actor_id=action.created_by_id,
-        action_id=action.id,
-        reason=reason,
-    )
+    _record(session, clock, action, "dropped", action.created_by_id, reason=reason)
     return True
 
 

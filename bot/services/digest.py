@@ -17,10 +17,10 @@ from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
-from typing import TypeVarTuple
+from typing import Any, TypeVarTuple
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import DateTime, Row, Select, and_, case, func, null, or_, select, type_coerce, update
+from sqlalchemy import ColumnElement, DateTime, Row, Select, and_, case, func, null, or_, select, type_coerce, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased
 
@@ -265,7 +265,12 @@ def mark_failed(session: Session, digest_id: int, token: str, reason: str) -> No
 def lines_pending(session: Session, clock: Clock) -> list[int]:
     """Posted digests, still current, whose managers have not all had their direct message: the worker
     stopped between the channel and the managers, or Slack asked it to wait."""
-    now = clock.now()
+    return _posted_current(session, clock.now(), Digest.managers_told_at.is_(None))
+
+
+def _posted_current(session: Session, now: datetime, *more: ColumnElement[bool]) -> list[int]:
+    """Posted digests of working workspaces, still current (less than a week old) and claimed by no worker,
+    that meet the conditions given."""
     return list(
         session.scalars(
             select(Digest.id)
@@ -273,9 +278,9 @@ def lines_pending(session: Session, clock: Clock) -> list[int]:
             .where(
                 Workspace.disabled_reason.is_(None),
                 Digest.status == "posted",
-                Digest.managers_told_at.is_(None),
                 Digest.slot_at > now - WEEK,
                 or_(Digest.claimed_until.is_(None), Digest.claimed_until < now),
+                *more,
             )
         )
     )
@@ -331,19 +336,7 @@ def live(session: Session, clock: Clock) -> list[int]:
         )
         .exists()
     )
-    return list(
-        session.scalars(
-            select(Digest.id)
-            .join(Workspace, Workspace.id == Digest.workspace_id)
-            .where(
-                Workspace.disabled_reason.is_(None),
-                Digest.status == "posted",
-                Digest.slot_at > now - WEEK,
-                or_(Digest.claimed_until.is_(None), Digest.claimed_until < now),
-                or_(Digest.refreshed_at.is_(None), news),
-            )
-        )
-    )
+    return _posted_current(session, now, or_(Digest.refreshed_at.is_(None), news))
 
 
 def changed(session: Session, team_id: int) -> None:
@@ -533,6 +526,17 @@ class _Deadlines:
         return found
 
 
+def _active_member_of(team: Team) -> tuple[ColumnElement[bool], ...]:
+    """A membership that makes someone one of the team's members: an invited member shows up nowhere until
+    they accept."""
+    return (
+        Membership.workspace_id == team.workspace_id,
+        Membership.team_id == team.id,
+        Membership.role == "member",
+        Membership.status == "active",
+    )
+
+
 def build(session: Session, team: Team, period: Period, now: datetime, *, late: bool = False) -> DigestData:
     """Everything the digest shows, in a fixed number of queries however large the team (5, or 4 for summary).
 
@@ -540,54 +544,63 @@ def build(session: Session, team: Team, period: Period, now: datetime, *, late: 
     tuples through the session's connection (no ORM objects), streamed, with times left in naive UTC as
     stored; only the last two weeks' rows carry the columns the wins need.
     """
-    zone = period.zone
     data = DigestData(
         team_name=team.name,
         channel_id=team.channel_id,
         privacy=team.privacy,
         language=team.language,
         period=period,
-        today=now.astimezone(zone).date(),
+        today=now.astimezone(period.zone).date(),
         late=late,
     )
+    lines = _member_lines(session, team, data)
+    if not lines:
+        return data
+    # The members as a subquery, not 200 bound ids: the statement text stays the same, so it is prepared once.
+    owners = select(Membership.person_id).where(*_active_member_of(team))
+    mine = and_(Action.workspace_id == team.workspace_id, Action.owner_id.in_(owners))
+    _count_open(session, mine, data.today, lines)
+    if data.privacy == "detailed":
+        _open_titles(session, mine, data.today, lines)
+    weeks = Window(period), Window(period.previous)
+    booked_by_action = _count_booked(session, team, owners, weeks, lines, data.previous)
+    _count_done(session, mine, period, weeks, booked_by_action, lines, data)
+    for line in data.members:
+        data.totals.done += line.wins.done
+        data.totals.meetings += line.wins.meetings
+        data.totals.signals += line.wins.signals
+    return data
+
+
+def _member_lines(session: Session, team: Team, data: DigestData) -> dict[int, MemberLine]:
+    """One line per member, by person id, in name order; and whether there is a last week to compare with."""
     members = (
         session.connection()
         .execute(
             select(Person.id, Person.slack_user_id, Person.display_name, type_coerce(Membership.created_at, DateTime()))
             .join(Membership, Membership.person_id == Person.id)
-            .where(
-                Membership.workspace_id == team.workspace_id,
-                Membership.team_id == team.id,
-                Membership.role == "member",
-                Membership.status == "active",  # an invited member shows up nowhere until they accept
-            )
+            .where(*_active_member_of(team))
             .order_by(Person.display_name, Person.slack_user_id)
         )
         .all()
     )
     lines = {pid: MemberLine(user_id=uid, name=name) for pid, uid, name, _ in members}
     data.members = list(lines.values())
-    if not lines:
-        return data
-    # A last week to compare with: the team existed, with a member, when last week's digest was due.
-    before = _naive_utc(period.previous.slot)
-    data.compare = team.created_at <= period.previous.slot and any(joined <= before for *_, joined in members)
-    # The members as a subquery, not 200 bound ids: the statement text stays the same, so it is prepared once.
-    owners = select(Membership.person_id).where(
-        Membership.workspace_id == team.workspace_id,
-        Membership.team_id == team.id,
-        Membership.role == "member",
-        Membership.status == "active",
-    )
-    mine = and_(Action.workspace_id == team.workspace_id, Action.owner_id.in_(owners))
-    overdue = Action.due_date < data.today
-    # What is open: counted by the database, one row per member.
+    if lines:
+        # A last week to compare with: the team existed, with a member, when last week's digest was due.
+        before = _naive_utc(data.period.previous.slot)
+        data.compare = team.created_at <= data.period.previous.slot and any(joined <= before for *_, joined in members)
+    return lines
+
+
+def _count_open(session: Session, mine: ColumnElement[bool], today: date, lines: dict[int, MemberLine]) -> None:
+    """What is open, overdue and needs attention: counted by the database, one row per member."""
     for owner_id, open_count, overdue_count, attention_count in _stream(
         session,
         select(
             Action.owner_id,
             func.count(),
-            func.sum(case((overdue, 1), else_=0)),
+            func.sum(case((Action.due_date < today, 1), else_=0)),
             func.sum(case((Action.needs_attention, 1), else_=0)),
         )
         .where(mine, Action.status == "open")
@@ -596,23 +609,35 @@ def build(session: Session, team: Team, period: Period, now: datetime, *, late: 
         if (line := lines.get(owner_id)) is None:  # joined since the member list was read
             continue
         line.open, line.overdue, line.attention = open_count, overdue_count or 0, attention_count or 0
-    if data.privacy == "detailed":
-        for owner_id, title, due, attention in _stream(
-            session,
-            select(Action.owner_id, Action.title, Action.due_date, Action.needs_attention)
-            .where(mine, Action.status == "open", or_(overdue, Action.needs_attention))
-            .order_by(Action.due_date, Action.id),
-        ):
-            if (line := lines.get(owner_id)) is None:
-                continue
-            if due < data.today and len(line.overdue_titles) < MAX_TITLES:
-                line.overdue_titles.append(title)
-            if attention and len(line.attention_titles) < MAX_TITLES:
-                line.attention_titles.append(title)
-    this_week, last_week = Window(period), Window(period.previous)
-    recent = last_week.start
-    since = period.previous.starts_at - STREAK_LOOKBACK
-    is_recent = Action.done_at >= recent.replace(tzinfo=UTC)  # what either week's wins may count
+
+
+def _open_titles(session: Session, mine: ColumnElement[bool], today: date, lines: dict[int, MemberLine]) -> None:
+    """The titles of overdue actions and of those that need attention (a detailed digest's managers' lines)."""
+    for owner_id, title, due, attention in _stream(
+        session,
+        select(Action.owner_id, Action.title, Action.due_date, Action.needs_attention)
+        .where(mine, Action.status == "open", or_(Action.due_date < today, Action.needs_attention))
+        .order_by(Action.due_date, Action.id),
+    ):
+        if (line := lines.get(owner_id)) is None:
+            continue
+        if due < today and len(line.overdue_titles) < MAX_TITLES:
+            line.overdue_titles.append(title)
+        if attention and len(line.attention_titles) < MAX_TITLES:
+            line.attention_titles.append(title)
+
+
+def _count_booked(
+    session: Session,
+    team: Team,
+    owners: Select[int],
+    weeks: tuple[Window, Window],
+    lines: dict[int, MemberLine],
+    previous: Wins,
+) -> dict[int, int]:
+    """Meetings booked with a contact: this week's per member, last week's in total; returns the number
+    booked per action (a done action's "meeting" outcome does not count again where a contact was booked)."""
+    this_week, last_week = weeks
     booked_by_action: dict[int, int] = defaultdict(int)
     for action_id, at, owner_id, due in _stream(
         session,
@@ -624,33 +649,34 @@ def build(session: Session, team: Team, period: Period, now: datetime, *, late: 
             ActionContact.workspace_id == team.workspace_id,
             Action.owner_id.in_(owners),
             or_(ActionContact.status == "booked", ActionContact.appointment_on.is_not(None)),
-            ActionContact.updated_at >= recent.replace(tzinfo=UTC),
+            ActionContact.updated_at >= last_week.start.replace(tzinfo=UTC),
         ),
     ):
         booked_by_action[action_id] += 1
         if this_week.counts(at, due) and owner_id in lines:
             lines[owner_id].wins.meetings += 1
         if last_week.counts(at, due):
-            data.previous.meetings += 1
-    done_rows = _stream(
-        session,
-        select(
-            Action.owner_id,
-            Action.due_date,
-            func.coalesce(Action.agreed_due, Action.due_date),  # the streak counts by the date first agreed
-            type_coerce(Action.done_at, DateTime()),  # naive UTC, unconverted
-            # Only the wins of the two weeks compared need more than the streak does.
-            case((is_recent, Action.id)),
-            case((is_recent, Action.title)) if data.privacy == "detailed" else null(),
-            case((is_recent, Action.kind)),
-            case((is_recent, Action.outcomes)),
-        )
-        .where(mine, Action.status == "done", Action.done_at >= since)
-        .order_by(Action.owner_id, Action.done_at.desc()),
-    )
-    deadline = _Deadlines(zone)
+            previous.meetings += 1
+    return booked_by_action
+
+
+def _count_done(
+    session: Session,
+    mine: ColumnElement[bool],
+    period: Period,
+    weeks: tuple[Window, Window],
+    booked_by_action: dict[int, int],
+    lines: dict[int, MemberLine],
+    data: DigestData,
+) -> None:
+    """Finished actions: each member's streak, and the wins of the two weeks compared."""
+    this_week, last_week = weeks
+    recent = last_week.start
+    deadline = _Deadlines(period.zone)
     streak_open: dict[int, bool] = {}
-    for owner_id, due, agreed, finished, action_id, title, kind, outcomes in done_rows:
+    for owner_id, due, agreed, finished, action_id, title, kind, outcomes in _done_rows(
+        session, mine, period, recent, titles=data.privacy == "detailed"
+    ):
         if (line := lines.get(owner_id)) is None:
             continue
         # Newest first: the streak of finishes by the date first agreed runs until the first late one (a
@@ -673,11 +699,30 @@ def build(session: Session, team: Team, period: Period, now: datetime, *, late: 
                 wins.meetings += 1
             if own and title is not None and len(line.done_titles) < MAX_TITLES:
                 line.done_titles.append(title)
-    for line in data.members:
-        data.totals.done += line.wins.done
-        data.totals.meetings += line.wins.meetings
-        data.totals.signals += line.wins.signals
-    return data
+
+
+def _done_rows(
+    session: Session, mine: ColumnElement[bool], period: Period, recent: datetime, *, titles: bool
+) -> Iterator[Row[*tuple[Any, ...]]]:
+    """The members' finished actions over the streak's lookback, newest first per member; only those done since
+    `recent` (naive UTC) carry what the wins need (id, title, kind, outcomes)."""
+    is_recent = Action.done_at >= recent.replace(tzinfo=UTC)  # what either week's wins may count
+    return _stream(
+        session,
+        select(
+            Action.owner_id,
+            Action.due_date,
+            func.coalesce(Action.agreed_due, Action.due_date),  # the streak counts by the date first agreed
+            type_coerce(Action.done_at, DateTime()),  # naive UTC, unconverted
+            # Only the wins of the two weeks compared need more than the streak does.
+            case((is_recent, Action.id)),
+            case((is_recent, Action.title)) if titles else null(),
+            case((is_recent, Action.kind)),
+            case((is_recent, Action.outcomes)),
+        )
+        .where(mine, Action.status == "done", Action.done_at >= period.previous.starts_at - STREAK_LOOKBACK)
+        .order_by(Action.owner_id, Action.done_at.desc()),
+    )
 
 
 def nameless_members(session: Session, team: Team, *, limit: int) -> list[str]:
@@ -686,14 +731,7 @@ def nameless_members(session: Session, team: Team, *, limit: int) -> list[str]:
         session.scalars(
             select(Person.slack_user_id)
             .join(Membership, Membership.person_id == Person.id)
-            .where(
-                Membership.workspace_id == team.workspace_id,
-                Membership.team_id == team.id,
-                Membership.role == "member",
-                Membership.status == "active",
-                Person.display_name.is_(None),
-                Person.unreachable.is_(None),
-            )
+            .where(*_active_member_of(team), Person.display_name.is_(None), Person.unreachable.is_(None))
             .order_by(Person.slack_user_id)
             .limit(limit)
         )

@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from bot.services.clock import Clock
-from models import Event
+from models import Event, Person
 
 
 def record(
@@ -30,3 +30,8 @@ def record(
     )
     session.add(event)
     return event
+
+
+def by(session: Session, clock: Clock, actor: Person, kind: str, **data: Any) -> Event:
+    """What a person did, in their workspace."""
+    return record(session, clock, workspace_id=actor.workspace_id, kind=kind, actor_id=actor.id, **data)

@@ -102,7 +102,7 @@ def ensure_person(
             )
             session.add(person)
             session.flush()
-            events.record(session, clock, workspace_id=workspace.id, kind="person_joined", actor_id=person.id)
+            events.by(session, clock, person, "person_joined")
     except IntegrityError:
         person = find_person(session, slack_team_id, slack_user_id)
         assert person is not None
@@ -125,15 +125,7 @@ def set_language(session: Session, clock: Clock, person: Person, language: str) 
     previous = person.language
     person.language = language
     person.updated_at = clock.now()
-    events.record(
-        session,
-        clock,
-        workspace_id=person.workspace_id,
-        kind="language_set",
-        actor_id=person.id,
-        previous=previous,
-        language=language,
-    )
+    events.by(session, clock, person, "language_set", previous=previous, language=language)
 
 
 def apply_profile(session: Session, clock: Clock, person: Person, profile: Profile) -> None:

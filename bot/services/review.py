@@ -65,13 +65,5 @@ def review(session: Session, clock: Clock, manager: Person, member: Person, toda
     for row in rows:
         answers = [str(v) for v in (row.answer or {}).values()]
         found.checkins.append(CheckIn(kind=row.kind, day=row.local_date, answers=answers))
-    events.record(
-        session,
-        clock,
-        workspace_id=member.workspace_id,
-        kind="reviewed",
-        actor_id=manager.id,
-        member=member.id,
-        via=via,
-    )
+    events.by(session, clock, manager, "reviewed", member=member.id, via=via)  # a manager of their workspace
     return found

@@ -49,6 +49,11 @@ class Parsed:
     channel_id: str | None
 
 
+def _record(session: Session, clock: Clock, team: Team, kind: str, actor_id: int, **data: Any) -> None:
+    """The events log's line about this team: what happened and who did it."""
+    events.record(session, clock, workspace_id=team.workspace_id, kind=kind, actor_id=actor_id, team=team.id, **data)
+
+
 def parse_arguments(text: str) -> Parsed:
     """Split `R&amp;D <#C1|rd> <@U1|anna> <@U2>`, as Slack sent it, into its parts: the mentions are read
     from the markup, the free text (`R&D`) is decoded once."""
@@ -136,15 +141,7 @@ def pick(session: Session, person: Person, name: str, *, channel_id: str | None 
             raise TeamError("not_found", name=name)
         return team
     candidates = all_teams(session, person.workspace_id) if is_admin else teams_of(session, person, "manager")
-    if channel_id:
-        in_channel = [t for t in candidates if t.channel_id == channel_id]
-        if len(in_channel) == 1:
-            return in_channel[0]
-    if len(candidates) == 1:
-        return candidates[0]
-    if not candidates:
-        raise TeamError("none")
-    raise TeamError("which", teams=[t.name for t in candidates])
+    return _the_one(candidates, channel_id, none="none")
 
 
 def create(
@@ -164,7 +161,7 @@ def create(
             session.flush()
     except IntegrityError:  # someone created it a moment ago
         raise TeamError("exists", name=name) from None
-    events.record(session, clock, workspace_id=workspace_id, kind="team_created", actor_id=actor.id, team=team.id)
+    _record(session, clock, team, "team_created", actor.id)
     return team
 
 
@@ -220,16 +217,8 @@ def add(
         row.status = "invited" if invite else "active"
         row.invited_by_id = actor.id
         session.flush()
-        events.record(
-            session,
-            clock,
-            workspace_id=team.workspace_id,
-            kind="team_invited" if invite else "team_joined",
-            actor_id=actor.id,
-            team=team.id,
-            person=member.id,
-            role=role,
-        )
+        kind = "team_invited" if invite else "team_joined"
+        _record(session, clock, team, kind, actor.id, person=member.id, role=role)
         found.added.append((user_id, row.id))
     session.flush()
     if found.added and not invite:
@@ -284,16 +273,8 @@ def answer_invitation(
         select(Membership.status).where(Membership.id == membership_id, Membership.person_id == person.id)
     )
     if changed and team is not None:
-        events.record(
-            session,
-            clock,
-            workspace_id=person.workspace_id,
-            kind="team_accepted" if accept else "team_declined",
-            actor_id=person.id,
-            team=team.id,
-            person=person.id,
-            role=role,
-        )
+        kind = "team_accepted" if accept else "team_declined"
+        _record(session, clock, team, kind, person.id, person=person.id, role=role)
         if accept:
             digest.changed(session, team.id)
     return Answered(team=team, role=role, invited_by_id=invited_by_id, changed=changed, active=status == "active")
@@ -317,15 +298,21 @@ def pick_own(session: Session, person: Person, name: str, *, channel_id: str | N
         if team is None or team.id not in {t.id for t in mine}:
             raise TeamError("not_in", name=name)
         return team
+    return _the_one(mine, channel_id, none="in_none")
+
+
+def _the_one(candidates: list[Team], channel_id: str | None, *, none: str) -> Team:
+    """Of the teams a command may mean: the one of the channel it was typed in, else the only one; else
+    TeamError(none) when there are none, TeamError("which") when the person has to name one."""
     if channel_id:
-        in_channel = [t for t in mine if t.channel_id == channel_id]
+        in_channel = [t for t in candidates if t.channel_id == channel_id]
         if len(in_channel) == 1:
             return in_channel[0]
-    if len(mine) == 1:
-        return mine[0]
-    if not mine:
-        raise TeamError("in_none")
-    raise TeamError("which", teams=[t.name for t in mine])
+    if len(candidates) == 1:
+        return candidates[0]
+    if not candidates:
+        raise TeamError(none)
+    raise TeamError("which", teams=[t.name for t in candidates])
 
 
 def leave(session: Session, clock: Clock, person: Person, team: Team, *, keep_a_manager: bool = True) -> list[str]:
@@ -379,13 +366,12 @@ def remove(
     for rows in found.values():
         for row in rows:
             session.delete(row)
-        events.record(
+        _record(
             session,
             clock,
-            workspace_id=team.workspace_id,
-            kind="team_left",
-            actor_id=actor.id,
-            team=team.id,
+            team,
+            "team_left",
+            actor.id,
             person=rows[0].person_id,
             roles=sorted(row.role for row in rows),
         )
@@ -437,13 +423,12 @@ def update_settings(session: Session, clock: Clock, team: Team, actor: Person, c
     team.timezone = chosen.timezone
     team.privacy = chosen.privacy
     team.language = chosen.language
-    events.record(
+    _record(
         session,
         clock,
-        workspace_id=team.workspace_id,
-        kind="team_settings",
-        actor_id=actor.id,
-        team=team.id,
+        team,
+        "team_settings",
+        actor.id,
         weekday=chosen.weekday,
         at=chosen.at.strftime("%H:%M"),
         timezone=chosen.timezone,
