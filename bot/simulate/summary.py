@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 
 from bot.simulate.run import TIMEZONE, Outcome
-from models import Action, Event, Person
+from models import Action, ActionContact, Event, Person
 
 WINDOW_DAYS = 28
 MIN_MESSAGES = 8  # fewer messages than this can't show a share finely enough to judge
@@ -122,3 +122,31 @@ def rows(outcome: Outcome) -> list[Row]:
     for user_id, row in found.items():
         row.mix = mix_of(tones[user_id], outcome.start, outcome.end, outcome.inspire_share)
     return [found[m.user_id] for m in outcome.people]
+
+
+@dataclass(frozen=True)
+class Achieved:
+    """What the team got done, as the closing words of a transcript say it (rows give done and late)."""
+
+    open: Counter[str]  # open actions per user id at the end
+    meetings: int  # outcomes "meeting booked" and contacts with an appointment
+    contacts: int  # different clients and contacts of the actions done
+
+
+def achieved(outcome: Outcome) -> Achieved:
+    with outcome.deps.sessions() as session:
+        user_of = {p.id: p.slack_user_id for p in session.scalars(select(Person))}
+        still_open: Counter[str] = Counter()
+        meetings = 0
+        done_ids = []
+        for action in session.scalars(select(Action).where(Action.status.in_(("open", "done")))):
+            if action.status == "open":
+                still_open[user_of.get(action.owner_id, "")] += 1
+                continue
+            done_ids.append(action.id)
+            meetings += "meeting" in (action.outcomes or "").split(",")
+        contacts = session.execute(
+            select(ActionContact.name, ActionContact.status).where(ActionContact.action_id.in_(done_ids))
+        ).all()
+    meetings += sum(1 for _, status in contacts if status == "booked")
+    return Achieved(still_open, meetings, len({name.strip().lower() for name, _ in contacts}))
