@@ -55,12 +55,12 @@ class Row:
         return self.inspire / total if total else None
 
 
-def mix_of(days: list[tuple[date, str]], start: date, end: date, target: float) -> Mix:
-    """Judge every 28-day window that lies inside [start, end) by the rule above."""
+def window_shares(days: list[tuple[date, str]], start: date, end: date) -> list[tuple[date, float]]:
+    """(last day, inspiring share) of every 28-day window inside [start, end) with enough messages to judge."""
     by_day: dict[date, Counter[str]] = {}
     for day, tone in days:
         by_day.setdefault(day, Counter())[tone] += 1
-    judged, worst, worst_day, missed = 0, None, None, False
+    shares = []
     last = start + timedelta(days=WINDOW_DAYS - 1)
     while last < end:
         inspire = check = 0
@@ -69,15 +69,19 @@ def mix_of(days: list[tuple[date, str]], start: date, end: date, target: float) 
             if counts:
                 inspire, check = inspire + counts["inspire"], check + counts["check"]
         if inspire + check >= MIN_MESSAGES:
-            judged += 1
-            share = inspire / (inspire + check)
-            if worst is None or abs(share - target) > abs(worst - target):
-                worst, worst_day = share, last
-            missed = missed or not target - BAND - 1e-9 <= share <= target + BAND + 1e-9
+            shares.append((last, inspire / (inspire + check)))
         last += timedelta(days=1)
-    if not judged:
+    return shares
+
+
+def mix_of(days: list[tuple[date, str]], start: date, end: date, target: float) -> Mix:
+    """Judge every 28-day window that lies inside [start, end) by the rule above."""
+    shares = window_shares(days, start, end)
+    if not shares:
         return Mix("too few")
-    return Mix("missed" if missed else "held", judged, worst, worst_day)
+    worst_day, worst = max(shares, key=lambda item: abs(item[1] - target))
+    missed = any(not target - BAND - 1e-9 <= share <= target + BAND + 1e-9 for _, share in shares)
+    return Mix("missed" if missed else "held", len(shares), worst, worst_day)
 
 
 def rows(outcome: Outcome) -> list[Row]:
