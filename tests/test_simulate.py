@@ -11,6 +11,7 @@ import os
 import random
 import subprocess
 import sys
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, time, timedelta
 from pathlib import Path
@@ -598,3 +599,21 @@ def test_a_crowded_week_of_a_large_team_sends_nothing_slack_would_refuse(tmp_pat
         assert "more: your Home tab shows everyone" in str(lines[-1].blocks)
     finally:
         outcome.close()
+
+
+def test_the_budget_benchmark_counts_what_the_transcript_shows() -> None:
+    """bench/conscience.py measures a run: its counts add up to the direct messages people got."""
+    from bench import conscience
+
+    outcome = simulate(Options(weeks=3, seed=SEED))
+    try:
+        figures = conscience.measure(outcome)
+        members = {m.user_id: m.answers for m in outcome.people if m.role == "member"}
+        sent = [e for e in outcome.entries if e.what == "dm" and e.user_id in members and e.local.date() < outcome.end]
+    finally:
+        outcome.close()
+    assert sum(sum(counts) for counts in figures.week_counts.values()) == len(sent)
+    assert all(len(figures.week_counts[style]) == 3 for style in members.values())
+    per_day = Counter((e.user_id, e.local.date()) for e in sent)
+    assert max(figures.day_max.values()) == max(per_day.values())
+    assert max(figures.checks_max.values()) >= 1 and max(figures.shown_max.values()) >= 1
