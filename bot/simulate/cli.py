@@ -1,8 +1,9 @@
 """`python -m bot simulate`: options, checks that fail with a message (exit 2), the run, and its output.
 
-stdout gets the transcript only; the progress bar and notes go to stderr. A run in which the fake Slack refused
-anything (a payload Slack would answer with invalid_blocks, a post in a channel the app is not in) still prints its
-transcript, then names each refusal on stderr and exits 3: a simulation never passes over what Slack would refuse.
+stdout gets the transcript only (with --stats, the figures per person after it); the progress bar and notes
+go to stderr. A run in which the fake Slack refused anything (a payload Slack would answer with invalid_blocks,
+a post in a channel the app is not in) still prints its transcript, then names each refusal on stderr and
+exits 3: a simulation never passes over what Slack would refuse.
 """
 
 from __future__ import annotations

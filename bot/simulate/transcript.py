@@ -1,4 +1,9 @@
-"""The outcome of a simulation, written out: day by day as text, or as one self-contained HTML page."""
+"""The outcome of a simulation, written out: day by day as text, or as one self-contained HTML page.
+
+As a demo, in the run's language: a preface (the team, what they agree and how), the days, and what the team
+achieved; the words around the messages come from the catalogue's `simulate.*` keys. The figures per person and
+the developer's terms (nudge kinds and tones, the seed) come only with stats.
+"""
 
 from __future__ import annotations
 
@@ -421,8 +426,9 @@ def page(outcome: Outcome, rows: list[Row], *, stats: bool = False) -> str:
             if entry.what == "digest_edit" and edits.get(index) is None:
                 continue
             parts.append(_entry_html(entry, names, colours, cat, edits.get(index)))
-    closing = "".join(f"<p>{html.escape(line)}</p>" for line in _paragraphs(achievements(outcome, rows)[2:]))
-    heading = html.escape(achievements(outcome, rows)[0])
+    achieved = achievements(outcome, rows)
+    closing = "".join(f"<p>{html.escape(line)}</p>" for line in _paragraphs(achieved[2:]))
+    heading = html.escape(achieved[0])
     parts.append(f'<section class="summary"><h2>{heading}</h2>{closing}</section>')
     if stats:
         parts.append(_summary_html(outcome, rows))
