@@ -118,12 +118,14 @@ class Simulation:
         self.options = options
         self.progress = progress
         self.rng = random.Random(options.seed)
-        plan = options.plan or sample_plan(options.weeks, options.language, self.rng, list(options.answers or ()))
+        self.start = options.start - timedelta(days=options.start.weekday())  # weeks run Monday to Sunday
+        answers = list(options.answers or ())
+        plan = options.plan or sample_plan(options.weeks, options.language, self.rng, answers, start=self.start)
         if options.plan is not None and options.answers:
             plan = plan.with_answers(list(options.answers))
         self.plan = plan
         self.zone = ZoneInfo(TIMEZONE)
-        self.start = options.start - timedelta(days=options.start.weekday())  # weeks run Monday to Sunday
+        self.framing = catalogues.Catalogue(options.language)  # the run's language, from the built-in catalogue
         self.end = self.start + timedelta(weeks=options.weeks)
         self.entries: list[Entry] = []
         self.agenda: list[tuple[datetime, int, Callable[[], None]]] = []
@@ -219,7 +221,6 @@ class Simulation:
                 person, _ = people.ensure_person(session, self.clock, TEAM_ID, member.user_id, profile)
                 self._personal_settings(session, person, planned)
             self._team(session)
-        self._note(self.clock.now(), f"#{self.plan.channel}", self._team_note())
         for week in range(1, self.options.weeks + 1):
             monday = self.start + timedelta(weeks=week - 1)
             self._schedule(self._at(monday, AGREED_AT), partial(self._agree, week))
@@ -274,16 +275,6 @@ class Simulation:
             teams.add(session, self.clock, team, actor, [m.user_id for m in managers], role="manager")
         self.team_id = team.id
 
-    def _team_note(self) -> str:
-        managers = ", ".join(m.name for m in self.members if m.role == "manager") or "none"
-        members = ", ".join(f"{m.name} ({m.answers.replace('_', ' ')})" for m in self.members if m.role == "member")
-        day = _DAY_NAMES[self.plan.digest_day]
-        return (
-            f"Team {self.plan.team} is set up: digest in #{self.plan.channel} every {day} at "
-            f"{self.plan.digest_time.strftime('%H:%M')}, privacy {self.plan.privacy}. "
-            f"Manager: {managers}. Members (how they answer): {members}."
-        )
-
     # -- what people do ---------------------------------------------------------------------------
 
     def _agree(self, week: int) -> None:
@@ -300,7 +291,6 @@ class Simulation:
                 week_of = work_week_of(owner, TIMEZONE)
                 today = week_of.local_date(now)
                 monday = today - timedelta(days=today.weekday())
-                cat = catalogues.catalogue(member.language)
                 for planned_action in agreed:
                     due = monday + timedelta(days=planned_action.due_days)
                     data = actions.ActionInput(
@@ -313,14 +303,10 @@ class Simulation:
                         repeat_weeks=planned_action.repeat,
                     )
                     actions.create(session, self.clock, owner=owner, actor=owner, data=data, today=today)
-                    lines.append(f"• {planned_action.title} (due {format_day(cat, data.due)})")
-            count = len(lines)
-            self._note(
-                now,
-                member.name,
-                f"{member.name} adds {count} action{'s' if count > 1 else ''}:\n" + "\n".join(lines),
-                user_id=member.user_id,
-            )
+                    day = format_day(self.framing, data.due)
+                    lines.append(self.framing.t("simulate.note.due", title=planned_action.title, day=day))
+            heading = self.framing.t("simulate.note.adds", count=len(lines), name=member.name)
+            self._note(now, member.name, "\n".join([heading, *lines]), user_id=member.user_id)
 
     def _pause(self, member: Member, until: date) -> None:
         now = self.clock.now()
@@ -329,13 +315,8 @@ class Simulation:
             assert person is not None
             today = work_week_of(person, TIMEZONE).local_date(now)
             ps.pause(session, self.clock, person, until, today)
-        cat = catalogues.catalogue(member.language)
-        self._note(
-            now,
-            member.name,
-            f"{member.name} goes on holiday: /conscience pause until {format_day(cat, until)}",
-            user_id=member.user_id,
-        )
+        text = self.framing.t("simulate.note.pause", name=member.name, day=format_day(self.framing, until))
+        self._note(now, member.name, text, user_id=member.user_id)
 
     def _answer(self, user_id: str, nudge_id: int) -> None:
         persona, member = self.personas[user_id], self.by_user[user_id]
@@ -477,16 +458,8 @@ class Simulation:
             member = self.by_user.get(user_id)
             if member is None:
                 continue
-            if kind == "needs_attention":
-                text = (
-                    f"No answer from {member.name} about “{title}”: it is marked needs attention "
-                    "(the manager sees it in the review and the digest; nobody is told by DM)."
-                )
-            else:
-                text = (
-                    f"{member.name} left the rhythm question unanswered: the bot takes it as "
-                    "“fewer messages” and stops follow-ups."
-                )
+            key = "simulate.note.attention" if kind == "needs_attention" else "simulate.note.rhythm"
+            text = self.framing.t(key, name=member.name, title=title or "")
             self._note(now, member.name, text, user_id=user_id)
 
     def _posted(self, call: Call, nudge: Nudge | None, digests: dict[str, Entry]) -> None:
@@ -539,7 +512,6 @@ class Simulation:
         )
 
 
-_DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 # The label of the button (or date picker) behind each answer, per kind of message.
 _ANSWER_LABELS = {
     ("checkin", "done"): "nudge.checkin.done",

@@ -1,13 +1,17 @@
 """The sample team: a manager and professionals who agree on a few concrete actions every week.
 
 Generated from a seeded random.Random, so a seed always gives the same team, actions and dates.
-Titles and preparation are written in the simulation's language, as a person would type them.
+Titles and preparation are written in the simulation's language, as a person would type them. Plausible on
+purpose: each client works at one firm, and nothing is agreed or due on a weekend or a public holiday.
 """
 
 from __future__ import annotations
 
 import random
 from dataclasses import dataclass
+from datetime import date, timedelta
+
+import holidays
 
 from bot.simulate.plan import Plan, PlannedAction, PlannedPerson
 
@@ -28,6 +32,7 @@ PER_WEEK = (2.0, 2.0, 2.0, 2.0, 2.5, 1.5, 2.0, 2.0)
 # Agreed on a Monday, due on a working day from that Thursday up to two weeks on.
 DUE_DAYS = tuple(d for d in range(3, 17) if d % 7 < 5)
 AWAY_WEEK = 3  # the second member is on holiday that week: a pause, then a welcome back
+COUNTRY = "NL"  # the sample team works in Amsterdam: Dutch public holidays
 CLIENTS = (
     "Jan de Vries",
     "Piet Hendriks",
@@ -54,6 +59,8 @@ FIRMS = (
     "Polder Water",
     "Vitaal Zorg",
 )
+# Each client at one firm, whatever the action: Jan de Vries is always at Acme Legal.
+FIRM_OF = {client: FIRMS[index % len(FIRMS)] for index, client in enumerate(CLIENTS)}
 
 
 @dataclass(frozen=True)
@@ -149,10 +156,16 @@ TEMPLATES = {
 }
 
 
-def sample_plan(weeks: int, language: str, rng: random.Random, answers: list[str] | None = None) -> Plan:
-    """A manager and one professional per answer style, each agreeing on actions every week."""
+def sample_plan(
+    weeks: int, language: str, rng: random.Random, answers: list[str] | None = None, *, start: date | None = None
+) -> Plan:
+    """A manager and one professional per answer style, each agreeing on actions every week.
+
+    start: the Monday of the first week; with it, no action is agreed on a public holiday (that week's
+    Monday) or falls due on one (it moves to the next working day)."""
     styles = list(answers or DEFAULT_ANSWERS)
     templates = TEMPLATES[language]
+    off = _days_off(start, weeks)
     members = []
     for index, style in enumerate(styles[: len(MEMBERS)]):
         rate = PER_WEEK[index]
@@ -161,8 +174,11 @@ def sample_plan(weeks: int, language: str, rng: random.Random, answers: list[str
             if index == 1 and week == AWAY_WEEK:
                 continue  # nobody agrees on actions with someone on holiday
             count = int(rate) + (1 if rng.random() < rate % 1 else 0)
+            monday = start + timedelta(weeks=week - 1) if start else None
+            if monday in off:
+                continue  # nobody agrees on actions on Easter Monday
             for _ in range(count):
-                actions.append(_action(rng, templates, week))
+                actions.append(_action(rng, templates, week, monday, off))
         members.append(
             PlannedPerson(
                 name=MEMBERS[index],
@@ -175,10 +191,30 @@ def sample_plan(weeks: int, language: str, rng: random.Random, answers: list[str
     return Plan(people=(manager, *members))
 
 
-def _action(rng: random.Random, templates: tuple[Template, ...], week: int) -> PlannedAction:
+def _days_off(start: date | None, weeks: int) -> set[date]:
+    """The public holidays of the weeks played, and a week beyond for what falls due late."""
+    if start is None:
+        return set()
+    last = start + timedelta(weeks=weeks + 3)
+    found = holidays.country_holidays(COUNTRY, years=range(start.year, last.year + 1))
+    return {day for day in found if start <= day <= last}
+
+
+def _due_days(chosen: int, monday: date | None, off: set[date]) -> int:
+    """The chosen day, or the next working day when it is a public holiday (no coffee on New Year's Day)."""
+    if monday is None:
+        return chosen
+    while (monday + timedelta(days=chosen)).weekday() >= 5 or monday + timedelta(days=chosen) in off:
+        chosen += 1
+    return chosen
+
+
+def _action(
+    rng: random.Random, templates: tuple[Template, ...], week: int, monday: date | None, off: set[date]
+) -> PlannedAction:
     template = rng.choice(templates)
     people = rng.sample(CLIENTS, template.contacts)
-    firm = rng.choice(FIRMS)
+    firm = FIRM_OF[people[0]]
     names = {
         "c1": people[0],
         "c2": people[-2] if len(people) > 1 else "",
@@ -190,7 +226,7 @@ def _action(rng: random.Random, templates: tuple[Template, ...], week: int) -> P
         title=template.title.format(**names),
         kind=template.kind,
         week=week,
-        due_days=rng.choice(DUE_DAYS),
+        due_days=_due_days(rng.choice(DUE_DAYS), monday, off),
         contacts=tuple(people),
         opening=template.opening.format(**names) if template.opening else None,
         voicemail=template.voicemail.format(**names) if template.voicemail else None,

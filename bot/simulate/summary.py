@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 
 from bot.simulate.run import TIMEZONE, Outcome
-from models import Action, Event, Person
+from models import Action, ActionContact, Event, Person
 
 WINDOW_DAYS = 28
 MIN_MESSAGES = 8  # fewer messages than this can't show a share finely enough to judge
@@ -55,12 +55,12 @@ class Row:
         return self.inspire / total if total else None
 
 
-def mix_of(days: list[tuple[date, str]], start: date, end: date, target: float) -> Mix:
-    """Judge every 28-day window that lies inside [start, end) by the rule above."""
+def window_shares(days: list[tuple[date, str]], start: date, end: date) -> list[tuple[date, float]]:
+    """(last day, inspiring share) of every 28-day window inside [start, end) with enough messages to judge."""
     by_day: dict[date, Counter[str]] = {}
     for day, tone in days:
         by_day.setdefault(day, Counter())[tone] += 1
-    judged, worst, worst_day, missed = 0, None, None, False
+    shares = []
     last = start + timedelta(days=WINDOW_DAYS - 1)
     while last < end:
         inspire = check = 0
@@ -69,15 +69,19 @@ def mix_of(days: list[tuple[date, str]], start: date, end: date, target: float) 
             if counts:
                 inspire, check = inspire + counts["inspire"], check + counts["check"]
         if inspire + check >= MIN_MESSAGES:
-            judged += 1
-            share = inspire / (inspire + check)
-            if worst is None or abs(share - target) > abs(worst - target):
-                worst, worst_day = share, last
-            missed = missed or not target - BAND - 1e-9 <= share <= target + BAND + 1e-9
+            shares.append((last, inspire / (inspire + check)))
         last += timedelta(days=1)
-    if not judged:
+    return shares
+
+
+def mix_of(days: list[tuple[date, str]], start: date, end: date, target: float) -> Mix:
+    """Judge every 28-day window that lies inside [start, end) by the rule above."""
+    shares = window_shares(days, start, end)
+    if not shares:
         return Mix("too few")
-    return Mix("missed" if missed else "held", judged, worst, worst_day)
+    worst_day, worst = max(shares, key=lambda item: abs(item[1] - target))
+    missed = any(not target - BAND - 1e-9 <= share <= target + BAND + 1e-9 for _, share in shares)
+    return Mix("missed" if missed else "held", len(shares), worst, worst_day)
 
 
 def rows(outcome: Outcome) -> list[Row]:
@@ -122,3 +126,31 @@ def rows(outcome: Outcome) -> list[Row]:
     for user_id, row in found.items():
         row.mix = mix_of(tones[user_id], outcome.start, outcome.end, outcome.inspire_share)
     return [found[m.user_id] for m in outcome.people]
+
+
+@dataclass(frozen=True)
+class Achieved:
+    """What the team got done, as the closing words of a transcript say it (rows give done and late)."""
+
+    open: Counter[str]  # open actions per user id at the end
+    meetings: int  # outcomes "meeting booked" and contacts with an appointment
+    contacts: int  # different clients and contacts of the actions done
+
+
+def achieved(outcome: Outcome) -> Achieved:
+    with outcome.deps.sessions() as session:
+        user_of = {p.id: p.slack_user_id for p in session.scalars(select(Person))}
+        still_open: Counter[str] = Counter()
+        meetings = 0
+        done_ids = []
+        for action in session.scalars(select(Action).where(Action.status.in_(("open", "done")))):
+            if action.status == "open":
+                still_open[user_of.get(action.owner_id, "")] += 1
+                continue
+            done_ids.append(action.id)
+            meetings += "meeting" in (action.outcomes or "").split(",")
+        contacts = session.execute(
+            select(ActionContact.name, ActionContact.status).where(ActionContact.action_id.in_(done_ids))
+        ).all()
+    meetings += sum(1 for _, status in contacts if status == "booked")
+    return Achieved(still_open, meetings, len({name.strip().lower() for name, _ in contacts}))

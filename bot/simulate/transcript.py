@@ -1,4 +1,9 @@
-"""The outcome of a simulation, written out: day by day as text, or as one self-contained HTML page."""
+"""The outcome of a simulation, written out: day by day as text, or as one self-contained HTML page.
+
+As a demo, in the run's language: a preface (the team, what they agree and how), the days, and what the team
+achieved; the words around the messages come from the catalogue's `simulate.*` keys. The figures per person and
+the developer's terms (nudge kinds and tones, the seed) come only with stats.
+"""
 
 from __future__ import annotations
 
@@ -7,27 +12,13 @@ import textwrap
 from datetime import date, timedelta
 from itertools import groupby
 
-from bot.simulate import render
+from bot.messages.catalogue import Catalogue, CatalogueError, catalogue
+from bot.simulate import render, summary
 from bot.simulate.run import TIMEZONE, Entry, Outcome
 from bot.simulate.summary import BAND, KINDS, MIN_MESSAGES, WINDOW_DAYS, Row
 from config.languages import NAMES
 
 TONES = {"inspire": "inspiring", "check": "checking"}
-DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-MONTHS = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
 SHORT = {
     "prep": "prep",
     "weekplan": "week",
@@ -43,8 +34,15 @@ PAD = " " * 7
 WIDTH = 100
 
 
-def day_name(day: date) -> str:
-    return f"{DAYS[day.weekday()]} {day.day} {MONTHS[day.month - 1]} {day.year}"
+def _framing(outcome: Outcome) -> Catalogue:
+    """The words around the messages, in the run's language (always the built-in catalogue)."""
+    return Catalogue(outcome.options.language)
+
+
+def day_name(day: date, cat: Catalogue | None = None) -> str:
+    cat = cat or Catalogue("en")
+    weekday, month = cat.raw("simulate.weekdays")[day.weekday()], cat.raw("simulate.months")[day.month - 1]
+    return cat.t("simulate.day", weekday=weekday, day=day.day, month=month, year=day.year)
 
 
 def _names(outcome: Outcome) -> render.Names:
@@ -52,46 +50,96 @@ def _names(outcome: Outcome) -> render.Names:
 
 
 def _title(outcome: Outcome) -> str:
+    """The developer's title, for the statistics."""
     weeks = outcome.options.weeks
     return f"{weeks} week{'s' if weeks != 1 else ''} of team {outcome.plan.team}"
 
 
-def _intro(outcome: Outcome) -> list[str]:
-    options = outcome.options
+def _listed(cat: Catalogue, names: list[str]) -> str:
+    """Ann, Bob and Cas."""
+    if len(names) < 2:
+        return "".join(names)
+    return ", ".join(names[:-1]) + f" {cat.t('simulate.and')} {names[-1]}"
+
+
+def preface(outcome: Outcome) -> list[str]:
+    """Who is in the team, what they agreed and how, and how to read what follows, in the run's language."""
+    cat, plan, weeks = _framing(outcome), outcome.plan, outcome.options.weeks
+    span = cat.t("simulate.weeks", count=weeks)
     last = outcome.end - timedelta(days=1)
-    return [
-        f"Conscience simulation: {_title(outcome)} ({outcome.plan.source}), "
-        f"{NAMES.get(options.language, options.language)}, seed {options.seed}",
-        f"From {day_name(outcome.start)} to {day_name(last)}. Times are local ({TIMEZONE}).",
-        "Direct messages show who gets them, their kind and tone; [Button], [📅 date picker], › context line.",
+    managers = [p.name for p in plan.people if p.role == "manager"]
+    members = [p for p in plan.people if p.role == "member"]
+    listed = _listed(cat, [p.name for p in members])
+    team = (
+        cat.t("simulate.preface.managers", count=len(managers), names=_listed(cat, managers), team=plan.team,
+              members=listed)
+        if managers
+        else cat.t("simulate.preface.no_manager", team=plan.team, members=listed)
+    )  # fmt: skip
+    agreed = sum(1 for p in members for a in p.actions if a.week <= weeks)
+    digest_day = cat.raw("simulate.weekdays")[plan.digest_day]
+    how = cat.t(
+        "simulate.preface.how", day=digest_day, time=plan.digest_time.strftime("%H:%M"), channel=plan.channel
+    )
+    answers = [cat.t(f"simulate.behaviour.{p.answers}", name=p.name) for p in members]
+    away = [cat.t("simulate.preface.away", name=p.name, week=w) for p in members for w in p.away if w <= weeks]
+    paragraphs = [
+        [cat.t("simulate.title", weeks=span, team=plan.team)],
+        [cat.t("simulate.period", first=day_name(outcome.start, cat), last=day_name(last, cat))],
+        [],
+        [team, cat.t("simulate.preface.agreed", count=agreed), how]
+        + ([cat.t("simulate.preface.titles")] if plan.privacy == "detailed" else []),
+        [],
+        [cat.t("simulate.preface.answers")],
+        *([f"• {line}"] for line in answers + away),
+        [],
+        [cat.t("simulate.legend", done=catalogue(outcome.options.language).t("nudge.checkin.done"))],
     ]
+    lines: list[str] = []
+    for paragraph in paragraphs:
+        text = " ".join(paragraph)
+        lines += textwrap.wrap(text, width=WIDTH, subsequent_indent="  " if text.startswith("• ") else "") or [""]
+    return lines
 
 
-def _dm_heading(entry: Entry) -> str:
-    tone = TONES.get(entry.tone, entry.tone)
-    return f"→ {entry.who} · {entry.kind}" + (f" · {tone}" if tone else "")
+def _dm_heading(entry: Entry, cat: Catalogue, stats: bool) -> str:
+    if stats:  # the developer's terms: the nudge kind and its tone
+        tone = TONES.get(entry.tone, entry.tone)
+        return f"→ {entry.who} · {entry.kind}" + (f" · {tone}" if tone else "")
+    return f"→ {entry.who} · {_kind(cat, entry.kind)}"
 
 
-def _entry_text(entry: Entry, names: render.Names, changes: list[str] | None = None) -> list[str]:
+def _kind(cat: Catalogue, kind: str) -> str:
+    """A kind of message in words; one the catalogue does not name yet shows as it is."""
+    try:
+        return cat.t(f"simulate.kind.{kind}")
+    except CatalogueError:
+        return kind
+
+
+def _entry_text(
+    entry: Entry, names: render.Names, cat: Catalogue, stats: bool, changes: list[str] | None = None
+) -> list[str]:
     clock = entry.local.strftime("%H:%M")
+    channel = entry.who.lstrip("#")
     if entry.what == "dm":
         return [
-            f"{clock}  {_dm_heading(entry)}",
+            f"{clock}  {_dm_heading(entry, cat, stats)}",
             *render.indent(render.blocks_text(entry.blocks, names, entry.text), PAD),
         ]
     if entry.what == "digest":
-        lines = [f"{clock}  {entry.who} · weekly digest (team channel)"]
+        lines = [f"{clock}  {cat.t('simulate.note.digest', channel=channel)}"]
         lines += render.indent(render.blocks_text(entry.blocks, names, entry.text), PAD)
         for reply in entry.thread:
-            lines.append(f"{PAD}↳ in the thread:")
+            lines.append(f"{PAD}{cat.t('simulate.note.thread')}")
             lines += render.indent(render.blocks_text(reply, names), PAD + "  ")
         return lines
     if entry.what == "digest_edit":
-        lines = [f"{clock}  ✎ {entry.who}: the digest updates itself in place; today it came to read:"]
+        lines = [f"{clock}  {cat.t('simulate.note.digest_edit', channel=channel)}"]
         return lines + render.indent(changes or [], PAD + "  ")
     if entry.what == "answer":
         said = entry.text.split("\n")  # plain text: the title as typed
-        return _headed(f"{clock}  ← {entry.who} answers the {entry.kind}: ", said)
+        return _headed(f"{clock}  {cat.t('simulate.note.answer', name=entry.who)}", said)
     return _headed(f"{clock}  · ", entry.text.split("\n"))
 
 
@@ -129,17 +177,44 @@ def _edits(entries: list[Entry], names: render.Names) -> dict[int, list[str] | N
     return out
 
 
-def text(outcome: Outcome, rows: list[Row]) -> str:
-    names = _names(outcome)
-    lines = _intro(outcome)
+def achievements(outcome: Outcome, rows: list[Row]) -> list[str]:
+    """What the team achieved, in words: done (on the date first agreed), meetings, contacts, per person."""
+    cat, got = _framing(outcome), summary.achieved(outcome)
+    members = [r for r in rows if r.role == "member"]
+    done = sum(r.done for r in members)
+    team = cat.t("simulate.end.team", count=done)
+    if done:
+        team += cat.t("simulate.end.on_time", count=done - sum(r.late for r in members))
+    if got.meetings:
+        team += cat.t("simulate.end.meetings", count=got.meetings)
+    if got.contacts:
+        team += cat.t("simulate.end.contacts", count=got.contacts)
+    lines = [cat.t("simulate.end.heading", weeks=cat.t("simulate.weeks", count=outcome.options.weeks)), ""]
+    lines += textwrap.wrap(team + ".", width=WIDTH)
+    for row in members:
+        line = cat.t("simulate.end.done", count=row.done, name=row.name) if row.done else cat.t(
+            "simulate.end.none", name=row.name
+        )
+        if got.open[row.user_id]:
+            line += cat.t("simulate.end.open", count=got.open[row.user_id])
+        lines.append(f"• {line}.")
+    return lines
+
+
+def text(outcome: Outcome, rows: list[Row], *, stats: bool = False) -> str:
+    """The transcript as people read it; with stats, the developer's figures after it."""
+    names, cat = _names(outcome), _framing(outcome)
+    lines = preface(outcome)
     edits = _edits(outcome.entries, names)
     for day, entries in groupby(enumerate(outcome.entries), key=lambda item: item[1].local.date()):
-        lines += ["", f"── {day_name(day)} " + "─" * max(0, 60 - len(day_name(day)))]
+        heading = day_name(day, cat)
+        lines += ["", f"── {heading} " + "─" * max(0, 60 - len(heading))]
         for index, entry in entries:
             if entry.what == "digest_edit" and edits.get(index) is None:
                 continue
-            lines += _entry_text(entry, names, edits.get(index))
-    lines += ["", *summary_text(outcome, rows)]
+            lines += _entry_text(entry, names, cat, stats, edits.get(index))
+    lines += ["", *achievements(outcome, rows)]
+    lines += ["", *summary_text(outcome, rows)] if stats else ["", cat.t("simulate.end.stats")]
     return "\n".join(lines) + "\n"
 
 
@@ -199,7 +274,15 @@ def summary_text(outcome: Outcome, rows: list[Row]) -> list[str]:
         for r in table
     ]
     notes = _notes(outcome, rows)
-    return [f"Summary of {_title(outcome)}", "", *formatted, "", *notes[:3], "", *notes[3:]]
+    return [f"Summary of {_title(outcome)}", _run_line(outcome), "", *formatted, "", *notes[:3], "", *notes[3:]]
+
+
+def _run_line(outcome: Outcome) -> str:
+    options = outcome.options
+    return (
+        f"{outcome.plan.source}, {NAMES.get(options.language, options.language)}, seed {options.seed}, "
+        f"times in {TIMEZONE}"
+    )
 
 
 # -- HTML --------------------------------------------------------------------------------------------
@@ -249,6 +332,7 @@ code{background:#f6f6f6;border:1px solid #e8e8e8;border-radius:3px;padding:0 3px
 .note time{font-weight:700;margin-right:6px}
 hr{border:none;border-top:1px solid #ddd}
 section.summary{padding:12px 20px 40px;border-top:1px solid #ddd;margin-top:24px}
+section.preface{padding:4px 20px 8px;border-bottom:1px solid #ddd;color:#454245;font-size:14px}
 .table{overflow-x:auto}
 table{border-collapse:collapse;font-size:13px}
 td,th{white-space:nowrap}
@@ -269,25 +353,28 @@ def _initials(name: str) -> str:
     return (parts[0][:1] + (parts[-1][:1] if len(parts) > 1 else "")).upper()
 
 
-def _entry_html(entry: Entry, names: render.Names, colours: dict[str, str], changes: list[str] | None = None) -> str:
+def _entry_html(
+    entry: Entry,
+    names: render.Names,
+    colours: dict[str, str],
+    cat: Catalogue,
+    changes: list[str] | None = None,
+) -> str:
     clock = entry.local.strftime("%H:%M")
     who = html.escape(entry.who)
     data_who = html.escape(entry.user_id or "#")
+    channel = entry.who.lstrip("#")
     if entry.what in ("dm", "digest"):
         if entry.what == "dm":
-            tone = TONES.get(entry.tone, "")
-            where = f'<span class="where">to <b>{who}</b> · direct message</span>'
-            badge = f'<span class="tone {html.escape(entry.tone)}">{html.escape(entry.kind)}' + (
-                f" · {tone}</span>" if tone else "</span>"
-            )
+            where = f'<span class="where">→ <b>{who}</b></span>'
+            badge = f'<span class="tone {html.escape(entry.tone)}">{html.escape(_kind(cat, entry.kind))}</span>'
         else:
-            where = f'<span class="where">in <b>{who}</b></span>'
-            badge = '<span class="tone digest">weekly digest</span>'
+            where = f'<span class="where">{html.escape(cat.t("simulate.note.digest", channel=channel))}</span>'
+            badge = ""
         body = render.blocks_html(entry.blocks, names, entry.text)
         for reply in entry.thread:
-            body += (
-                f'<div class="thread"><div class="label">in the thread</div>{render.blocks_html(reply, names)}</div>'
-            )
+            label = html.escape(cat.t("simulate.note.thread"))
+            body += f'<div class="thread"><div class="label">{label}</div>{render.blocks_html(reply, names)}</div>'
         return (
             f'<div class="msg" data-who="{data_who}"><div class="avatar bot">C</div><div class="body">'
             f'<div class="meta"><b>Conscience</b><span class="app">APP</span><time>{clock}</time>{where}{badge}'
@@ -301,23 +388,22 @@ def _entry_html(entry: Entry, names: render.Names, colours: dict[str, str], chan
         return (
             f'<div class="msg" data-who="{data_who}"><div class="avatar" style="background:{colour}">'
             f'{html.escape(_initials(entry.who))}</div><div class="body"><div class="meta"><b>{who}</b>'
-            f'<time>{clock}</time><span class="where">answers the {html.escape(entry.kind)}</span></div>'
+            f"<time>{clock}</time></div>"
             f'<div class="answer">{said}</div></div></div>'
         )
     if entry.what == "digest_edit":
         lines = "".join(f"<br>{html.escape(line)}" for line in changes or [])
-        return (
-            f'<div class="note" data-who="#"><time>{clock}</time>✎ {who}: the digest updates itself in place; '
-            f"today it came to read:{lines}</div>"
-        )
+        edit = html.escape(cat.t("simulate.note.digest_edit", channel=channel))
+        return f'<div class="note" data-who="#"><time>{clock}</time>{edit}{lines}</div>'
     text = "<br>".join(html.escape(line) for line in entry.text.split("\n"))
     return f'<div class="note" data-who="{data_who}"><time>{clock}</time>{text}</div>'
 
 
-def page(outcome: Outcome, rows: list[Row]) -> str:
-    names = _names(outcome)
+def page(outcome: Outcome, rows: list[Row], *, stats: bool = False) -> str:
+    names, cat = _names(outcome), _framing(outcome)
     colours = {m.user_id: COLOURS[i % len(COLOURS)] for i, m in enumerate(outcome.people)}
-    intro = _intro(outcome)
+    intro = preface(outcome)
+    lead = "".join(f"<p>{html.escape(line)}</p>" for line in _paragraphs(intro[2:]))
     options = "".join(
         f'<option value="{html.escape(m.user_id)}">{html.escape(m.name)}</option>' for m in outcome.people
     )
@@ -325,21 +411,42 @@ def page(outcome: Outcome, rows: list[Row]) -> str:
         "<!doctype html>",
         f'<html lang="{html.escape(outcome.options.language)}"><head><meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        f"<title>Conscience simulation: {html.escape(_title(outcome))}</title><style>{STYLE}</style></head>",
+        f"<title>{html.escape(intro[0])}</title><style>{STYLE}</style></head>",
         "<body><main>",
         f'<header class="top"><h1>{html.escape(intro[0])}</h1><p>{html.escape(intro[1])}</p>',
-        f'<label><select id="who"><option value="">Everyone</option>{options}</select></label></header>',
+        f'<label><select id="who"><option value="">{html.escape(cat.t("simulate.everyone"))}</option>{options}'
+        "</select></label></header>",
+        f'<section class="preface">{lead}</section>',
     ]
     edits = _edits(outcome.entries, names)
     for day, entries in groupby(enumerate(outcome.entries), key=lambda item: item[1].local.date()):
-        parts.append(f'<div class="day" id="{day.isoformat()}"><span>{html.escape(day_name(day))}</span></div>')
+        heading = html.escape(day_name(day, cat))
+        parts.append(f'<div class="day" id="{day.isoformat()}"><span>{heading}</span></div>')
         for index, entry in entries:
             if entry.what == "digest_edit" and edits.get(index) is None:
                 continue
-            parts.append(_entry_html(entry, names, colours, edits.get(index)))
-    parts.append(_summary_html(outcome, rows))
+            parts.append(_entry_html(entry, names, colours, cat, edits.get(index)))
+    achieved = achievements(outcome, rows)
+    closing = "".join(f"<p>{html.escape(line)}</p>" for line in _paragraphs(achieved[2:]))
+    heading = html.escape(achieved[0])
+    parts.append(f'<section class="summary"><h2>{heading}</h2>{closing}</section>')
+    if stats:
+        parts.append(_summary_html(outcome, rows))
     parts.append(f"</main><script>{FILTER}</script></body></html>")
     return "\n".join(parts) + "\n"
+
+
+def _paragraphs(lines: list[str]) -> list[str]:
+    """Wrapped lines back into paragraphs: a blank line or a bullet starts a new one."""
+    out: list[str] = []
+    for line in lines:
+        if not line.strip():
+            out.append("")
+        elif out and out[-1] and not line.startswith("• "):
+            out[-1] += " " + line.strip()
+        else:
+            out.append(line)
+    return [p for p in out if p]
 
 
 def _summary_html(outcome: Outcome, rows: list[Row]) -> str:
