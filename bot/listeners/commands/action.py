@@ -16,6 +16,7 @@ from bot.listeners.actions.proposals import send_proposal
 from bot.listeners.edge import Caller, caller, cat_for, deps_of, origin_of, person_for, today_of
 from bot.listeners.forms import open_form
 from bot.messages import actions as action_messages
+from bot.messages import coaching as coach_texts
 from bot.messages.action_form import FormState
 from bot.messages.catalogue import escape
 from bot.services import actions, coaching, people, quick_add, teams
@@ -71,7 +72,7 @@ def quick(
         draft = coaching.Draft(
             title=parsed.title, contacts=parsed.contacts + mentioned, due=parsed.due, kind=parsed.kind
         )
-        advice = coaching.coach(draft, today, cat.language)
+        advice = coaching.coach(draft, today)
         if not advice.concrete or not parsed.title:
             state = FormState(
                 title=parsed.title,
@@ -81,7 +82,7 @@ def quick(
                 due=parsed.due if parsed.due and parsed.due >= today else None,
                 owner_user_id=parsed.for_user_id,
                 origin=origin,
-                tips=[escape(t) for t in coaching.tips(advice, cat.language, parsed.title)],
+                tips=[escape(t) for t in coach_texts.tips(advice, cat.language, parsed.title)],
                 show_override=not advice.blocking,
             )
             if not open_form(deps, trigger_id, cat, state):

@@ -21,6 +21,7 @@ from bot.listeners.actions.nudges import refresh_message
 from bot.listeners.actions.proposals import finish_answer, send_proposal, tell_manager
 from bot.listeners.edge import Caller, caller, cat_for, deps_of, person_for, save_then_ack, today_of
 from bot.messages import actions as action_messages
+from bot.messages import coaching as coach_texts
 from bot.messages.action_form import FormState, action_form, override_ticked, read_form
 from bot.messages.catalogue import Catalogue, escape
 from bot.messages.ids import FORM_CALLBACK
@@ -82,11 +83,11 @@ def decide(deps: Deps, who: Caller, view: dict[str, Any]) -> Decision:
         due=state.due,
         kind=state.kind,
     )
-    advice = coaching.coach(draft, today, cat.language)
+    advice = coaching.coach(draft, today)
     if not advice.concrete and not override_ticked(values):
         if not state.show_override:
             # Advice, once: the same form with the tips and a "Save anyway" box.
-            state.tips = [escape(t) for t in coaching.tips(advice, cat.language, state.title)]
+            state.tips = [escape(t) for t in coach_texts.tips(advice, cat.language, state.title)]
             state.show_override = True
             return Decision({"response_action": "update", "view": action_form(cat, state)})
         return Decision({"response_action": "errors", "errors": {"override": cat.t("coach.override_hint")}})
