@@ -25,6 +25,9 @@ from dateutil.relativedelta import relativedelta
 
 KINDS = ("buying_signal", "aftercare", "top_client", "networking", "other")
 
+# How an action reaches its contact, as far as its title tells: the tips that fit depend on it.
+CHANNELS = ("call", "email", "coffee", "meeting")
+
 MAX_TITLE_CHARS = 140
 MAX_SENTENCES = 2
 MAX_CHAINS = 2
@@ -365,6 +368,27 @@ def _verb_group(title: str) -> str | None:
         if match and (best is None or match.start() < best[0]):
             best = (match.start(), group)
     return best[1] if best else None
+
+
+# Words that make a meeting an informal one over coffee, a meal or a drink.
+_COFFEE = re.compile(
+    r"\b(?:coffee|koffie\w*|lunch\w*|dinner|diner|dineren|drinks?|borrel\w*|breakfast|ontbijt\w*)\b",
+    re.IGNORECASE,
+)
+
+
+def channel(title: str) -> str | None:
+    """How the action reaches its contact ("call", "email", "coffee", "meeting"), from the title's first
+    verb; None when the title does not say (an invitation, a follow-up, no verb)."""
+    group = _verb_group(title)
+    if group == "call":
+        return "call"
+    if group == "mail":
+        return "email"
+    informal = _COFFEE.search(title) is not None
+    if group in ("meet", "visit", "lunch"):
+        return "coffee" if informal else "meeting"
+    return "coffee" if informal else None
 
 
 def _sentence_count(title: str) -> int:
