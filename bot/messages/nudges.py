@@ -289,7 +289,7 @@ def _celebration(cat: Catalogue, view: NudgeView) -> list[Block]:
         if view.answers.get(str(action.id)) == "next_step":
             continue
         text = cat.t(f"nudge.celebration.next_step_{action.kind}")
-        blocks.append(section(text if not earlier else f"*{_title(action)}*: {text}"))
+        blocks.append(section(text if not earlier else f"*{_title(action)}*\n{text}"))
         blocks.append(
             actions(
                 button(

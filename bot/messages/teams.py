@@ -18,6 +18,7 @@ from slack_sdk.models.views import View
 
 from bot.messages.blocks import actions, button, clip, section, to_dicts
 from bot.messages.catalogue import Catalogue, escape
+from bot.messages.counts import counted
 from bot.messages.ids import DIGEST_PICK, INVITE_ACCEPT, INVITE_DECLINE, TEAM_SETTINGS_CALLBACK
 from config.languages import LANGUAGES
 from models import Person, Team
@@ -62,7 +63,7 @@ def team_list(
             schedule=schedule_text(cat, team),
             privacy=cat.t(f"team.privacy.{team.privacy}"),
             managers=mentions(managers) or "–",
-            count=len(members),
+            members=counted(cat, members=len(members))["members"],
         )
         if (invited or {}).get(team.id):
             line += "\n" + cat.t("team.list_invited", people=mentions((invited or {})[team.id][:30]))
