@@ -115,7 +115,7 @@ def test_starter_fills_the_open_form(slack, running, fake_slack):
     assert update["view_id"] == shown["id"]
     text = text_of(update["view"])
     assert "aftercare conversation" in text
-    assert "how it's going" in text  # the kind's opening-line suggestion
+    assert "how the result is working out" in text  # the kind's opening-line suggestion: the project has ended
 
 
 def test_changing_the_kind_brings_its_suggestions_but_keeps_own_words(slack, running, fake_slack):

@@ -22,7 +22,7 @@ from bot.messages.action_form import FormState, booked_modal, outcome_modal, sta
 from bot.messages.catalogue import escape
 from bot.messages.dates import format_day
 from bot.messages.ids import HOME_STARTER, pattern
-from bot.services import actions
+from bot.services import actions, personal_settings
 from bot.slack import SlackError
 
 
@@ -207,7 +207,8 @@ def on_home_starter(ack: Ack, body: dict[str, Any], action: dict[str, Any], cont
     with deps.transaction() as session:
         person, _ = person_for(session, deps, who)
         cat, today = cat_for(deps, person), today_of(deps, person)
-    state = starter_state(cat, action.get("value") or "other", today)
+        formality = personal_settings.formality_of(session, person)
+    state = starter_state(cat, action.get("value") or "other", today, formality)
     state.origin = origin_of(body)
     open_form(deps, body["trigger_id"], cat, state, who)
 
