@@ -246,7 +246,7 @@ def test_prep_new_date_moves_the_action_and_its_check_in(deps, clock, delivery, 
     prep, action_id = prep_for(deps, clock, delivery)
     click(slack, running, "nudge_date", block_id=f"nd:{prep.id}:{action_id}:reschedule", selected_date="2026-12-11")
     update = text_of(update_of(fake_slack, prep))
-    assert "Moved *Call Jan* to" in update and "11 December" in update
+    assert "*Call Jan*\\nMoved to" in update and "11 December" in update
     assert action(deps, action_id).due_date == date(2026, 12, 11)
     assert planned_about(deps, action_id).get("checkin") == [date(2026, 12, 11)]
 

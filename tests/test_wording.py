@@ -35,9 +35,9 @@ def texts(language: str) -> dict[str, list[str]]:
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
-def test_a_nudge_puts_the_title_on_a_line_of_its_own_and_the_words_after_it(language):
+def test_a_message_puts_the_title_on_a_line_of_its_own_and_the_words_after_it(language):
     for key, values in texts(language).items():
-        if not key.startswith("nudge.") or any(part in key for part in TITLE_INSIDE):
+        if not key.startswith(("nudge.", "result.", "proposal.")) or any(part in key for part in TITLE_INSIDE):
             continue
         for value in values:
             if "{title}" in value:
@@ -69,3 +69,11 @@ def test_counts_agree_with_their_number():
     assert counted(en, attention=2)["attention"] == "2 need attention"
     assert counted(nl, attention=1)["attention"] == "1 vraagt aandacht"
     assert counted(nl, attention=3, members=1) == {"attention": "3 vragen aandacht", "members": "1 lid"}
+
+
+@pytest.mark.parametrize(
+    ("language", "one", "six"), [("en", "Every week", "Every 6 weeks"), ("nl", "Elke week", "Elke 6 weken")]
+)
+def test_the_repeat_choices_say_every_week_not_every_1_weeks(language, one, six):
+    cat = Catalogue(language)
+    assert (cat.t("form.repeat_every", count=1), cat.t("form.repeat_every", count=6)) == (one, six)

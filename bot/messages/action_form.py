@@ -237,7 +237,7 @@ def action_form(cat: Catalogue, state: FormState) -> dict[str, Any]:
         )
     )
     repeat_options = [Option(text=cat.t("form.repeat_none"), value="0")] + [
-        Option(text=cat.t("form.repeat_every", weeks=n), value=str(n)) for n in REPEAT_CHOICES
+        Option(text=cat.t("form.repeat_every", count=n), value=str(n)) for n in REPEAT_CHOICES
     ]
     initial_repeat = next((o for o in repeat_options if o.value == str(state.repeat_weeks or 0)), repeat_options[0])
     blocks.append(
