@@ -22,11 +22,12 @@ def answer(slack, text: str, user: str = "U1") -> str:
     return text_of(response.json())
 
 
-def starter_form(slack, fake_slack, user: str = "U1") -> str:
+def starter_form(slack, fake_slack, user: str = "U1", count: int = 1) -> str:
+    """The form a Home starter opens: the `count`th form opened in this test."""
     slack.block_action(
         "home_starter:top_client", "top_client", user=user, container={"type": "view", "view_id": "VHOME"}
     )
-    return text_of(opened_view(fake_slack))
+    return text_of(opened_view(fake_slack, count))
 
 
 def set_team_formality(deps, value: str | None) -> None:
@@ -83,7 +84,7 @@ def test_a_team_default_applies_to_its_members_and_a_persons_own_choice_wins(sla
         member = session.scalar(select(Person).where(Person.slack_user_id == "U1"))
         assert member is not None and formality_of(session, member) == "u"
     answer(slack, "formality je")
-    assert INFORMAL in starter_form(slack, fake_slack, "U1")
+    assert INFORMAL in starter_form(slack, fake_slack, "U1", count=2)
 
 
 def test_the_settings_show_the_form_of_address_in_both_languages(slack, running, deps):
