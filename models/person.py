@@ -23,6 +23,8 @@ class Person(Base):
     # None means "not chosen": the workspace default applies, or the Slack locale at first contact.
     language: Mapped[str | None] = mapped_column(String(8))
     locale: Mapped[str | None] = mapped_column(String(16))
+    # How suggested opening lines to clients address them in Dutch: "je" or "u"; None follows the team.
+    formality: Mapped[str | None] = mapped_column(String(8))
     timezone: Mapped[str | None] = mapped_column(String(64))
     timezone_checked_at: Mapped[datetime | None]
     country: Mapped[str] = mapped_column(String(2), default="NL")

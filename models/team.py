@@ -33,6 +33,8 @@ class Team(Base):
     timezone: Mapped[str] = mapped_column(String(64), default="Europe/Amsterdam")
     privacy: Mapped[str] = mapped_column(String(16), default="summary")
     language: Mapped[str | None] = mapped_column(String(8))
+    # Its members' default for suggested opening lines to clients in Dutch: "je" or "u" (None: "je").
+    formality: Mapped[str | None] = mapped_column(String(8))
     # Why the bot cannot post to the channel (not_in_channel, is_archived, ...), until a post succeeds.
     channel_problem: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime]

@@ -59,7 +59,7 @@ def test_done_asks_for_the_outcome_and_records_it(slack, running, fake_slack, de
         "Lunch booked for March",
         "meeting,buying_signal",
     )
-    assert "Done: *Call Jan*" in text_of(last_response(fake_slack, 2))
+    assert "*Call Jan*\\nDone." in text_of(last_response(fake_slack, 2))
     # Submitting the outcome again changes nothing.
     slack.view_submission("action_outcome", values, private_metadata=view["private_metadata"])
     running.settle()
@@ -96,7 +96,7 @@ def test_reschedule_moves_the_date_and_refuses_the_past(slack, running, fake_sla
     slack.block_action("action_reschedule", selected_date="2026-12-10", block_id=f"card:{action.id}")
     running.settle()
     assert actions_of(deps)[0].due_date == date(2026, 12, 10)
-    assert "Moved *Call Jan* to Thu 10 December" in text_of(last_response(fake_slack, 2))
+    assert "*Call Jan*\\nMoved to Thu 10 December" in text_of(last_response(fake_slack, 2))
     slack.block_action("action_reschedule", selected_date="2026-11-01", block_id=f"card:{action.id}")
     running.settle()
     assert actions_of(deps)[0].due_date == date(2026, 12, 10)
@@ -137,7 +137,7 @@ def test_three_contacts_are_ticked_off_one_by_one_until_the_action_is_done(slack
         tick(contact, "done")
     [action] = actions_of(deps)
     assert action.status == "done"
-    assert "Done: *Call Jan, Piet and Klaas*" in text_of(last_response(fake_slack))
+    assert "*Call Jan, Piet and Klaas*\\nDone." in text_of(last_response(fake_slack))
 
 
 def test_booking_an_appointment_asks_for_its_date(slack, running, fake_slack, deps):

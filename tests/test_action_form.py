@@ -115,7 +115,7 @@ def test_starter_fills_the_open_form(slack, running, fake_slack):
     assert update["view_id"] == shown["id"]
     text = text_of(update["view"])
     assert "aftercare conversation" in text
-    assert "how it's going" in text  # the kind's opening-line suggestion
+    assert "how the result is working out" in text  # the kind's opening-line suggestion: the project has ended
 
 
 def test_changing_the_kind_brings_its_suggestions_but_keeps_own_words(slack, running, fake_slack):
@@ -142,7 +142,7 @@ def test_edit_from_the_quick_add_reply_opens_the_form_and_saves_changes(slack, r
     assert (action.title, action.due_date) == ("Call Jan and Piet", date(2026, 12, 4))
     assert [c.name for c in action.contacts] == ["Jan", "Piet"]
     assert "edited" in event_kinds(deps)
-    assert "Updated: *Call Jan and Piet*" in text_of(last_response(fake_slack, 2))
+    assert "*Call Jan and Piet*\\nUpdated." in text_of(last_response(fake_slack, 2))
 
 
 def test_a_form_whose_save_fails_stays_open_with_everything_typed(slack, running, fake_slack, deps, monkeypatch):

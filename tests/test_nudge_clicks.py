@@ -171,7 +171,7 @@ def test_drop_from_the_check_in_drops_the_action_once(deps, clock, delivery, fak
     nudge, action_id = checkin_for(deps, clock, delivery)
     for _ in range(2):
         click(slack, running, "nudge_answer:drop", f"{nudge.id}:{action_id}:drop")
-    assert "Dropped *Call Jan*" in text_of(update_of(fake_slack, nudge))
+    assert "*Call Jan*\\nDropped." in text_of(update_of(fake_slack, nudge))
     assert action(deps, action_id).status == "dropped"
     assert count_events(deps, "dropped") == 1
     assert planned_about(deps, action_id) == {}
@@ -188,7 +188,7 @@ def test_follow_up_still_on_keeps_the_action_and_calls_off_the_attention_mark(
     followup, action_id = followup_for(deps, clock, delivery)
     for _ in range(2):
         click(slack, running, "nudge_answer:still_on", f"{followup.id}:{action_id}:still_on")
-    assert "*Call Jan* stays on your list" in text_of(update_of(fake_slack, followup))
+    assert "*Call Jan*\\nGood, it stays on your list." in text_of(update_of(fake_slack, followup))
     assert count_events(deps, "answered") == 1
     assert "attention" not in planned_about(deps, action_id)
     clock.set(at(TUE2))
@@ -204,7 +204,7 @@ def test_follow_up_make_it_smaller_opens_the_form_for_that_action(
     view = opened_view(fake_slack)
     assert json.loads(view["private_metadata"])["action_id"] == action_id
     assert "Call Jan" in text_of(view)
-    assert "The form for *Call Jan* is open" in text_of(update_of(fake_slack, followup))
+    assert "*Call Jan*\\nGood choice. The form is open" in text_of(update_of(fake_slack, followup))
     assert "attention" not in planned_about(deps, action_id)
     assert action(deps, action_id).status == "open"
 
@@ -213,7 +213,7 @@ def test_follow_up_drop_it(deps, clock, delivery, fake_slack, slack, running):
     followup, action_id = followup_for(deps, clock, delivery)
     for _ in range(2):
         click(slack, running, "nudge_answer:drop", f"{followup.id}:{action_id}:drop")
-    assert "*Call Jan* is off your list" in text_of(update_of(fake_slack, followup))
+    assert "*Call Jan*\\nOff your list." in text_of(update_of(fake_slack, followup))
     assert action(deps, action_id).status == "dropped"
     assert count_events(deps, "dropped") == 1
     assert planned_about(deps, action_id) == {}
@@ -225,7 +225,7 @@ def test_follow_up_new_date_moves_the_action_and_its_check_in(deps, clock, deliv
         click(slack, running, "nudge_date", block_id=f"nd:{followup.id}:{action_id}:reschedule",
               selected_date="2026-12-09")
     update = text_of(update_of(fake_slack, followup))
-    assert "New date for *Call Jan*" in update and "9 December" in update
+    assert "*Call Jan*\\nNew date:" in update and "9 December" in update
     assert action(deps, action_id).due_date == date(2026, 12, 9)
     assert count_events(deps, "rescheduled") == 1
     plan = planned_about(deps, action_id)
@@ -240,7 +240,7 @@ def test_prep_ready_once_and_the_check_in_stays_planned(deps, clock, delivery, f
     for _ in range(2):
         click(slack, running, "nudge_answer:ready", f"{prep.id}:{action_id}:ready")
     update = update_of(fake_slack, prep)
-    assert "You're ready for *Call Jan*" in text_of(update)
+    assert "*Call Jan*\\nYou're ready." in text_of(update)
     assert not answer_buttons(update) and "nudge_date" not in buttons(update)
     assert count_events(deps, "answered") == 1
     assert planned_about(deps, action_id).get("checkin") == [FRI]
@@ -250,7 +250,7 @@ def test_prep_new_date_moves_the_action_and_its_check_in(deps, clock, delivery, 
     prep, action_id = prep_for(deps, clock, delivery)
     click(slack, running, "nudge_date", block_id=f"nd:{prep.id}:{action_id}:reschedule", selected_date="2026-12-11")
     update = text_of(update_of(fake_slack, prep))
-    assert "Moved *Call Jan* to" in update and "11 December" in update
+    assert "*Call Jan*\\nMoved to" in update and "11 December" in update
     assert action(deps, action_id).due_date == date(2026, 12, 11)
     assert planned_about(deps, action_id).get("checkin") == [date(2026, 12, 11)]
 
@@ -388,7 +388,7 @@ def test_a_dutch_check_in_and_its_answer_are_in_dutch(deps, clock, delivery, fak
     person(deps, language="nl")
     nudge, action_id = checkin_for(deps, clock, delivery, "Bel Jan")
     [post] = posts(fake_slack)
-    assert "Ben je aan *Bel Jan* toegekomen?" in text_of(post) and "Deels" in text_of(post)
+    assert "*Bel Jan*\\nBen je eraan toegekomen?" in text_of(post) and "Deels" in text_of(post)
     assert "Did you" not in text_of(post)
     click(slack, running, "nudge_answer:partly", f"{nudge.id}:{action_id}:partly")
     update = text_of(update_of(fake_slack, nudge))

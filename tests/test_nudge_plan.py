@@ -55,8 +55,9 @@ def test_a_bundled_check_in_says_when_each_action_was_due(deps, clock, delivery,
     [post] = [c.params for c in fake_slack.calls_to("chat.postMessage") if "Call Jan" in text_of(c.params)]
     text = text_of(post)
     assert "due today" not in text.lower()  # one of them was not
-    assert "Did you get to *Call Piet*? It was due Thu 3 December." in text
-    assert "Did you get to *Call Jan*?" in text and "*Call Jan*? It was due" not in text
+    # Each title on a line of its own, the question after it.
+    assert "*Call Piet*\\nDid you get to it? It was planned for Thu 3 December." in text
+    assert "*Call Jan*\\nDid you get to it?" in text and "*Call Jan*\\nDid you get to it? It was" not in text
 
 
 def test_fewer_messages_means_fewer_planned_messages(deps, clock):

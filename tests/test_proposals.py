@@ -60,7 +60,7 @@ def test_accept_activates_it_updates_the_message_and_tells_the_manager_once(slac
     update = fake_slack.calls_to("chat.update")[0].params
     [shown] = fake_slack.workspace.messages_in(dm["channel"])
     assert (update["channel"], update["ts"]) == (dm["channel"], shown.ts)
-    assert "You accepted *Call Jan*" in text_of(update)
+    assert "*Call Jan*\\nYou accepted this proposal" in text_of(update)
     to_manager = [c for c in fake_slack.calls_to("chat.postMessage") if "accepted your proposal" in text_of(c.params)]
     assert len(to_manager) == 1 and to_manager[0].params["channel"] == MANAGER  # a DM: Slack opens it for the user id
     assert event_kinds(deps).count("accepted") == 1
@@ -79,7 +79,8 @@ def test_adjust_opens_the_form_prefilled_and_accepts_the_adjusted_action(slack, 
     assert any(
         "adjusted and accepted your proposal" in text_of(c.params) for c in fake_slack.calls_to("chat.postMessage")
     )
-    assert "adjusted and accepted *Call Jan and Klaas*" in text_of(fake_slack.calls_to("chat.update")[-1].params)
+    updated = text_of(fake_slack.calls_to("chat.update")[-1].params)
+    assert "*Call Jan and Klaas*\\nYou adjusted and accepted this proposal" in updated
 
 
 def test_decline_with_a_reason_tells_the_manager_escaped(slack, running, fake_slack, deps):
@@ -190,7 +191,8 @@ def test_a_proposal_whose_dm_fails_is_kept_and_waits_on_the_members_home_and_lis
     running.settle()
     assert actions_of(deps, MEMBER)[0].status == "open"
     after = text_of(fake_slack.calls_to("response_url")[-1].params)
-    assert "You accepted *Call Jan*" in after and "Proposed to you" not in after and "Your open actions" in after
+    assert "*Call Jan*\\nYou accepted this proposal" in after
+    assert "Proposed to you" not in after and "Your open actions" in after
     assert any(
         "accepted your proposal" in text_of(c.params) and c.params["channel"] == MANAGER
         for c in fake_slack.calls_to("chat.postMessage")

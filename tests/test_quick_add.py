@@ -112,7 +112,7 @@ def test_undo_takes_the_quick_add_back(slack, running, fake_slack, deps):
     [action] = actions_of(deps)
     slack.block_action("quick_undo", str(action.id))
     running.settle()
-    assert "Undone: *Call Jan*" in text_of(last_response(fake_slack, 2))
+    assert "*Call Jan*\\nUndone:" in text_of(last_response(fake_slack, 2))
     [action] = actions_of(deps)
     assert action.status == "dropped"
 

@@ -68,7 +68,7 @@ def test_a_manager_reviews_a_members_list(slack, running, fake_slack, deps):
     answer = last_response(fake_slack)
     shown = text_of(answer)
     assert answer["response_type"] == "ephemeral"
-    assert "*1* done in the last 4 weeks · *2* open · *1* overdue · *1* need attention" in shown
+    assert "1 done in the last 4 weeks · 2 open · 1 overdue · 1 needs attention" in shown  # singular where it is one
     assert "Call Jan about the audit* · meeting booked, buying signal" in shown
     assert "Old win" not in shown
     assert "Lunch with Piet* · " in shown and ":hourglass: overdue · :warning: needs attention" in shown
@@ -117,7 +117,7 @@ def test_the_managers_home_has_a_team_section_with_a_review_button_per_member(sl
     running.settle()
     home = fake_slack.wait_for("views.publish")[-1].params["view"]
     assert "Your teams" in text_of(home) and "team-UMAN" in text_of(home)
-    assert "2 open · 1 overdue · 1 need attention" in text_of(home)
+    assert "2 open · 1 overdue · 1 needs attention" in text_of(home)
     [review_button] = [
         b["accessory"] for b in home["blocks"] if (b.get("accessory") or {}).get("action_id") == "review_open"
     ]

@@ -79,7 +79,7 @@ def test_an_admin_adds_a_member_directly_and_the_member_is_told_who_and_what_the
     assert "the outcomes you shared" in told and "private notes, opening lines and voicemail plans stay yours" in told
     assert "`/conscience team leave Advisory`" in told
     assert ACCEPT not in buttons(dms_to(fake_slack, ANNA)[-1])  # nothing to accept: an admin decided
-    assert "The list of Anna de Vries" in review(slack, running, fake_slack, ANNA)
+    assert "Anna de Vries's actions" in review(slack, running, fake_slack, ANNA)
 
 
 def test_an_admin_makes_someone_a_manager_and_they_are_told_what_a_manager_sees(slack, running, fake_slack, deps):
@@ -114,7 +114,7 @@ def test_an_invited_member_is_invisible_to_the_managers_until_they_accept(slack,
     # Bram's line only; Anna's action that needs attention counts nowhere (a one-member team shows no totals).
     assert "*Bram*: no wins yet this week · 0 open" in preview and ":warning:" not in preview
     home = home_of(slack, running, fake_slack, MANAGER)
-    assert "Bram" in home and "Anna" not in home and "1 need attention" not in home
+    assert "Bram" in home and "Anna" not in home and "1 needs attention" not in home
     slack.command("/action", f"<@{ANNA}|anna> call Piet before Friday", user=MANAGER)
     running.settle()
     assert "Only a manager of" in text_of(fake_slack.calls_to("response_url")[-1].params)

@@ -18,6 +18,7 @@ from bot.flows.context import Caller, Turn, turn
 from bot.listeners.actions.nudges import refresh_message
 from bot.listeners.actions.proposals import finish_answer, send_proposal, tell_manager
 from bot.messages import actions as action_messages
+from bot.messages import coaching as coach_texts
 from bot.messages.action_form import FormState, action_form
 from bot.messages.catalogue import Catalogue, escape
 from bot.services import actions, coaching, people, teams
@@ -50,7 +51,7 @@ def decide(deps: Deps, who: Caller, state: FormState, override: bool) -> Decisio
         due=state.due,
         kind=state.kind,
     )
-    advice = coaching.coach(draft, today, cat.language)
+    advice = coaching.coach(draft, today)
     if not advice.concrete and not override:
         return Decision(_coaching(cat, state, advice))
     return Decision(None, _input(state, contacts, today), _proposed_to(who, state) or who.user_id)
@@ -103,7 +104,7 @@ def _open_errors(t: Turn, state: FormState) -> dict[str, str]:
 def _coaching(cat: Catalogue, state: FormState, advice: coaching.Coaching) -> dict[str, Any]:
     if not state.show_override:
         # Advice, once: the same form with the tips and a "Save anyway" box.
-        state.tips = [escape(t) for t in coaching.tips(advice, cat.language, state.title)]
+        state.tips = [escape(t) for t in coach_texts.tips(advice, cat.language, state.title)]
         state.show_override = True
         return {"response_action": "update", "view": action_form(cat, state)}
     return {"response_action": "errors", "errors": {"override": cat.t("coach.override_hint")}}

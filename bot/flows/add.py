@@ -12,6 +12,7 @@ from bot.flows.context import Caller, Turn, turn
 from bot.flows.forms import open_form
 from bot.listeners.actions.proposals import send_proposal
 from bot.messages import actions as action_messages
+from bot.messages import coaching as coach_texts
 from bot.messages.action_form import FormState
 from bot.messages.catalogue import Catalogue, escape
 from bot.services import actions, coaching, people, quick_add, teams
@@ -67,7 +68,7 @@ def _quick(t: Turn, parsed: quick_add.QuickAdd, trigger_id: str, origin: dict[st
         return Quick(t.cat, refusal=owner)
     mentioned = [f"<@{u}>" for u in parsed.contact_user_ids]
     draft = coaching.Draft(title=parsed.title, contacts=parsed.contacts + mentioned, due=parsed.due, kind=parsed.kind)
-    advice = coaching.coach(draft, t.today, t.cat.language)
+    advice = coaching.coach(draft, t.today)
     if not advice.concrete or not parsed.title:
         return Quick(t.cat, form=_coached(t, parsed, advice, origin))
     return _save(t, parsed, owner, trigger_id)
@@ -116,7 +117,7 @@ def _coached(t: Turn, parsed: quick_add.QuickAdd, advice: coaching.Coaching, ori
         due=parsed.due if parsed.due and parsed.due >= t.today else None,
         owner_user_id=parsed.for_user_id,
         origin=origin,
-        tips=[escape(tip) for tip in coaching.tips(advice, t.cat.language, parsed.title)],
+        tips=[escape(tip) for tip in coach_texts.tips(advice, t.cat.language, parsed.title)],
         show_override=not advice.blocking,
     )
 

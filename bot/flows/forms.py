@@ -13,6 +13,7 @@ from bot.flows.context import Caller, turn
 from bot.messages.action_form import FormState, action_form, starter_state, suggestion
 from bot.messages.actions import notice
 from bot.messages.catalogue import Catalogue
+from bot.services import personal_settings
 from bot.slack import SlackError
 from models import Action
 
@@ -60,16 +61,17 @@ def open_starter(deps: Deps, who: Caller, trigger_id: str, kind: str, origin: di
     """A starter on the Home tab: the form, filled for that kind of action."""
     with turn(deps, who) as t:
         cat, today = t.cat, t.today
-    open_form(deps, trigger_id, cat, _started(cat, kind, today, origin), who)
+        formality = personal_settings.formality_of(t.session, t.person)
+    open_form(deps, trigger_id, cat, _started(cat, kind, today, origin, formality), who)
 
 
 def change_kind(deps: Deps, who: Caller, view_id: str, state: FormState, previous: str) -> None:
     """A new kind in the open form: its suggestions replace the ones the person left untouched; what they
     wrote themselves stays."""
     with turn(deps, who) as t:
-        cat = t.cat
-    if not state.opening_line or state.opening_line == suggestion(cat, "opening", previous):
-        state.opening_line = suggestion(cat, "opening", state.kind)
+        cat, formality = t.cat, personal_settings.formality_of(t.session, t.person)
+    if not state.opening_line or state.opening_line == suggestion(cat, "opening", previous, formality):
+        state.opening_line = suggestion(cat, "opening", state.kind, formality)
     if not state.voicemail_plan or state.voicemail_plan == suggestion(cat, "voicemail", previous):
         state.voicemail_plan = suggestion(cat, "voicemail", state.kind)
     _redraw(deps, view_id, action_form(cat, state))
@@ -79,11 +81,12 @@ def fill_starter(deps: Deps, who: Caller, view_id: str, kind: str, origin: dict[
     """A starter clicked inside the open form: the form, filled for that kind, answering where it came from."""
     with turn(deps, who) as t:
         cat, today = t.cat, t.today
-    _redraw(deps, view_id, action_form(cat, _started(cat, kind, today, origin)))
+        formality = personal_settings.formality_of(t.session, t.person)
+    _redraw(deps, view_id, action_form(cat, _started(cat, kind, today, origin, formality)))
 
 
-def _started(cat: Catalogue, kind: str, today: date, origin: dict[str, str]) -> FormState:
-    state = starter_state(cat, kind, today)
+def _started(cat: Catalogue, kind: str, today: date, origin: dict[str, str], formality: str) -> FormState:
+    state = starter_state(cat, kind, today, formality)
     state.origin = origin
     return state
 

@@ -73,7 +73,11 @@ class FormState:
         )
 
 
-def suggestion(cat: Catalogue, what: str, kind: str) -> str:
+def suggestion(cat: Catalogue, what: str, kind: str, formality: str = "je") -> str:
+    """A suggested opening line or voicemail plan; an opening line to a client in the formal address
+    ("u") when the person or their team chose it (the voicemail plan speaks to the person only)."""
+    if what == "opening" and formality == "u":
+        return cat.t(f"suggest.opening_formal.{kind}", topic=cat.t("suggest.topic_formal"))
     return cat.t(f"suggest.{what}.{kind}", topic=cat.t("suggest.topic"))
 
 
@@ -81,13 +85,13 @@ def suggestion(cat: Catalogue, what: str, kind: str) -> str:
 STARTER_DUE_DAYS = {"aftercare": 14, "top_client": 28, "buying_signal": 3}
 
 
-def starter_state(cat: Catalogue, kind: str, today: date) -> FormState:
+def starter_state(cat: Catalogue, kind: str, today: date, formality: str = "je") -> FormState:
     kind = kind if kind in STARTER_KINDS else "top_client"
     return FormState(
         title=cat.t(f"starter.{kind}_title"),
         kind=kind,
         due=today + timedelta(days=STARTER_DUE_DAYS[kind]),
-        opening_line=suggestion(cat, "opening", kind),
+        opening_line=suggestion(cat, "opening", kind, formality),
         voicemail_plan=suggestion(cat, "voicemail", kind),
         repeat_weeks=6 if kind == "top_client" else None,
     )
@@ -238,7 +242,7 @@ def _preparation(cat: Catalogue, state: FormState) -> list[Block]:
 
 def _repeat(cat: Catalogue, state: FormState) -> Block:
     repeat_options = [Option(text=cat.t("form.repeat_none"), value="0")] + [
-        Option(text=cat.t("form.repeat_every", weeks=n), value=str(n)) for n in REPEAT_CHOICES
+        Option(text=cat.t("form.repeat_every", count=n), value=str(n)) for n in REPEAT_CHOICES
     ]
     initial_repeat = next((o for o in repeat_options if o.value == str(state.repeat_weeks or 0)), repeat_options[0])
     return InputBlock(

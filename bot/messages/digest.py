@@ -32,6 +32,7 @@ from bot.messages.blocks import (
     within_budget,
 )
 from bot.messages.catalogue import Catalogue, escape
+from bot.messages.counts import counted
 from bot.services.digest import DigestData, MemberLine, Wins
 
 SECTION_BUDGET = SECTION_TEXT_LIMIT - 100
@@ -87,7 +88,7 @@ def todo_text(cat: Catalogue, data: DigestData) -> str | None:
     if len(data.members) < MIN_MEMBERS_FOR_TOTALS:
         return None
     return f"*{cat.t('digest.todo_header')}*\n" + cat.t(
-        "digest.total.todo", open=data.open, overdue=data.overdue, attention=data.attention
+        "digest.total.todo", **counted(cat, open=data.open, overdue=data.overdue, attention=data.attention)
     )
 
 

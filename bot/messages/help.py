@@ -25,6 +25,7 @@ COMMAND_KEYS = (
     "country",
     "pause",
     "resume",
+    "formality",
     "team",
     "digest",
     "review",

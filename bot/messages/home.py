@@ -12,6 +12,7 @@ from bot.messages.action_form import starter_buttons
 from bot.messages.actions import cards, proposal_cards
 from bot.messages.blocks import MAX_VIEW_BLOCKS, actions, button, context, divider, header, section
 from bot.messages.catalogue import Catalogue, escape
+from bot.messages.counts import counted
 from bot.messages.help import command_lines
 from bot.messages.ids import ACTION_ADD, HOME_STARTER, REVIEW_OPEN
 from bot.services.digest import DigestData
@@ -27,28 +28,15 @@ def team_blocks(cat: Catalogue, teams: list[DigestData]) -> list[Block]:
         return []
     found: list[Block] = [divider(), section(f"*{cat.t('home.teams_header')}*")]
     for data in teams:
-        found.append(
-            section(
-                cat.t(
-                    "home.team_line",
-                    team=escape(data.team_name),
-                    done=data.totals.done,
-                    open=data.open,
-                    overdue=data.overdue,
-                    attention=data.attention,
-                )
-            )
-        )
+        totals = counted(cat, done=data.totals.done, open=data.open, overdue=data.overdue, attention=data.attention)
+        found.append(section(cat.t("home.team_line", team=escape(data.team_name), **totals)))
         for line in data.members[:MEMBERS_WITH_BUTTONS]:
             # The Home is private to the manager: a mention shows the name and notifies nobody.
             name = escape(line.name) if line.name else f"<@{line.user_id}>"
             text = cat.t(
                 "home.member_line",
                 name=name,
-                done=line.wins.done,
-                open=line.open,
-                overdue=line.overdue,
-                attention=line.attention,
+                **counted(cat, done=line.wins.done, open=line.open, overdue=line.overdue, attention=line.attention),
             )
             found.append(section(text, accessory=button(cat.t("home.review"), REVIEW_OPEN, line.user_id)))
         if len(data.members) > MEMBERS_WITH_BUTTONS:

@@ -14,6 +14,7 @@ from typing import Any
 
 from slack_sdk.models.blocks import Block, DatePickerElement, Option, OverflowMenuElement, PlainTextObject
 
+from bot.messages import tips
 from bot.messages.actions import contact_status_text
 from bot.messages.blocks import actions, button, context, section, to_dicts, within_budget
 from bot.messages.catalogue import Catalogue, escape
@@ -111,10 +112,10 @@ def _prep(cat: Catalogue, view: NudgeView) -> list[Block]:
         lines.append(f"*{cat.t('nudge.prep.opening_label')}*\n> {escape(action.opening_line)}")
     if action.voicemail_plan:
         lines.append(f"*{cat.t('nudge.prep.voicemail_label')}*\n> {escape(action.voicemail_plan)}")
-    if not lines:
-        lines.append(cat.t("nudge.prep.no_preparation"))
+    facts = tips.Facts.of(action)
+    lines += [cat.t(key) for key in tips.missing(facts)]
     blocks.append(section("\n".join(lines)))
-    blocks.append(context(cat.t(f"nudge.prep.tip.{action.kind}", view.variant)))
+    blocks.append(_tip_line(cat, tips.prep_tip(facts, view.variant)))
     answer = view.answers.get(str(action.id))
     if answer == "ready":
         blocks.append(section(cat.t("nudge.prep.ready_done", title=_title(action))))
@@ -258,9 +259,13 @@ def _weekplan_prep(cat: Catalogue, view: NudgeView, action: Action) -> list[Bloc
     if action.voicemail_plan:
         voicemail = _clip(escape(action.voicemail_plan), PREP_TEXT_SHOWN)
         lines.append(f"*{cat.t('nudge.prep.voicemail_label')}*\n> {voicemail}")
-    if not action.opening_line and not action.voicemail_plan:
-        lines.append(cat.t("nudge.prep.no_preparation"))
-    return [section("\n".join(lines)), context(cat.t(f"nudge.prep.tip.{action.kind}", view.variant))]
+    facts = tips.Facts.of(action)
+    lines += [cat.t(key) for key in tips.missing(facts)]
+    return [section("\n".join(lines)), _tip_line(cat, tips.prep_tip(facts, view.variant))]
+
+
+def _tip_line(cat: Catalogue, choice: tips.Choice) -> Block:
+    return context(cat.t(choice.key, choice.variant))
 
 
 def _summary(cat: Catalogue, view: NudgeView) -> list[Block]:
@@ -284,7 +289,7 @@ def _celebration(cat: Catalogue, view: NudgeView) -> list[Block]:
         if view.answers.get(str(action.id)) == "next_step":
             continue
         text = cat.t(f"nudge.celebration.next_step_{action.kind}")
-        blocks.append(section(text if not earlier else f"*{_title(action)}*: {text}"))
+        blocks.append(section(text if not earlier else f"*{_title(action)}*\n{text}"))
         blocks.append(
             actions(
                 button(
@@ -326,11 +331,12 @@ def _rhythm(cat: Catalogue, view: NudgeView) -> list[Block]:
 
 def _tip(cat: Catalogue, view: NudgeView) -> list[Block]:
     action = view.actions[0]
+    choice = tips.tip(tips.Facts.of(action), view.variant)
     return [
         section(
             cat.t("nudge.tip.intro", view.variant, title=_title(action), due=_due(cat, action, view.today))
             + "\n"
-            + cat.t("nudge.tip.body", view.variant)
+            + cat.t(choice.key, choice.variant)
         )
     ]
 

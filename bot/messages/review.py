@@ -11,6 +11,7 @@ from slack_sdk.models.views import View
 from bot.messages.actions import due_text
 from bot.messages.blocks import MAX_MESSAGE_BLOCKS, actions, button, context, header, section, to_dicts
 from bot.messages.catalogue import Catalogue, escape
+from bot.messages.counts import counted
 from bot.messages.dates import format_day
 from bot.messages.ids import REVIEW_CALLBACK, REVIEW_PROPOSE
 from bot.services.review import Review
@@ -72,10 +73,13 @@ def blocks(cat: Catalogue, review: Review, *, with_button: bool = True) -> list[
         section(
             cat.t(
                 "review.summary",
-                done=len(review.done),
-                open=len(review.open),
-                overdue=len(review.overdue),
-                attention=len(review.attention),
+                **counted(
+                    cat,
+                    done=len(review.done),
+                    open=len(review.open),
+                    overdue=len(review.overdue),
+                    attention=len(review.attention),
+                ),
             )
         ),
         section(

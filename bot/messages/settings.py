@@ -44,7 +44,18 @@ def error_message(cat: Catalogue, code: str, params: dict[str, Any]) -> dict[str
     return text_message(cat.t(f"settings.error.{code}", **safe))
 
 
-def overview(cat: Catalogue, person: Person, default_timezone: str, today: date) -> dict[str, Any]:
+def formality_text(cat: Catalogue, own: str | None, team: str | None) -> str:
+    """The person's form of address in opening lines, and where it comes from when they did not choose."""
+    if own:
+        return cat.t(f"settings.formality.{own}")
+    if team:
+        return cat.t("settings.formality.team", value=cat.t(f"settings.formality.{team}"))
+    return cat.t("settings.formality.default", value=cat.t("settings.formality.je"))
+
+
+def overview(
+    cat: Catalogue, person: Person, default_timezone: str, today: date, team_formality: str | None = None
+) -> dict[str, Any]:
     if person.timezone:
         zone = cat.t("settings.timezone_note", zone=escape(person.timezone))
     else:
@@ -60,6 +71,7 @@ def overview(cat: Catalogue, person: Person, default_timezone: str, today: date)
             "paused",
             format_day(cat, paused, today) if paused is not None and paused >= today else cat.t("settings.not_paused"),
         ),
+        ("formality", formality_text(cat, person.formality, team_formality)),
     ]
     lines = "\n".join(f"*{cat.t(f'settings.label.{name}')}:* {value}" for name, value in rows)
     blocks = [header(cat.t("settings.title")), section(lines), context(cat.t("settings.footer"))]

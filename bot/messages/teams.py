@@ -18,7 +18,9 @@ from slack_sdk.models.views import View
 
 from bot.messages.blocks import actions, button, clip, section, to_dicts
 from bot.messages.catalogue import Catalogue, escape
+from bot.messages.counts import counted
 from bot.messages.ids import DIGEST_PICK, INVITE_ACCEPT, INVITE_DECLINE, TEAM_SETTINGS_CALLBACK
+from bot.services.personal_settings import FORMALITIES
 from config.languages import LANGUAGES
 from models import Person, Team
 from models.team import PRIVACY_LEVELS
@@ -62,7 +64,7 @@ def team_list(
             schedule=schedule_text(cat, team),
             privacy=cat.t(f"team.privacy.{team.privacy}"),
             managers=mentions(managers) or "–",
-            count=len(members),
+            members=counted(cat, members=len(members))["members"],
         )
         if (invited or {}).get(team.id):
             line += "\n" + cat.t("team.list_invited", people=mentions((invited or {})[team.id][:30]))
@@ -131,6 +133,8 @@ def settings_modal(cat: Catalogue, team: Team, response_url: str | None) -> dict
     privacy_options = [Option(value=p, text=cat.t(f"team.privacy.{p}")) for p in PRIVACY_LEVELS]
     language_options = [Option(value=code, text=cat.t(f"team.language.{code}")) for code in LANGUAGES]
     language = team.language or cat.language
+    formality_options = [Option(value=f, text=cat.t(f"settings.formality.{f}")) for f in FORMALITIES]
+    formality = FORMALITIES.index(team.formality) if team.formality in FORMALITIES else 0
     blocks: list[Block] = [
         section(cat.t("team.settings_intro", team=escape(team.name))),
         InputBlock(
@@ -168,6 +172,14 @@ def settings_modal(cat: Catalogue, team: Team, response_url: str | None) -> dict
                 action_id="value",
                 options=language_options,
                 initial_option=language_options[0 if language == "en" else 1],
+            ),
+        ),
+        InputBlock(
+            block_id="formality",
+            label=cat.t("team.settings_formality"),
+            hint=cat.t("team.settings_formality_hint"),
+            element=StaticSelectElement(
+                action_id="value", options=formality_options, initial_option=formality_options[formality]
             ),
         ),
     ]

@@ -8,8 +8,8 @@ A pure domain module: no Slack, no database. It answers four questions about a d
 - due:      is there a date, from today on and within twelve months?
 
 The date findings are blocking (an action without a valid date cannot be followed up); the others are
-advice the person may override once. Where the who or the what is missing, the coach proposes a better
-version built from the message catalogue (`config/messages/<lang>/coach.toml`), in the person's language.
+advice the person may override once. Where the who or the what is missing, the coach says what a better
+version is made of; the messages layer (its coaching module) words the tips and that version.
 
 The name and verb detection is a readable heuristic, no NLP: it is meant to catch the typical vague
 draft ("call some clients this summer"), not to parse every sentence.
@@ -20,17 +20,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date
-from functools import cache
-from typing import Any
 
 from dateutil.relativedelta import relativedelta
 
-from bot.messages.catalogue import load
-from config.languages import LANGUAGES
-
 KINDS = ("buying_signal", "aftercare", "top_client", "networking", "other")
 
-DEFAULT_LANGUAGE = "en"
+# How an action reaches its contact, as far as its title tells: the tips that fit depend on it.
+CHANNELS = ("call", "email", "coffee", "meeting")
 
 MAX_TITLE_CHARS = 140
 MAX_SENTENCES = 2
@@ -60,9 +56,19 @@ class Finding:
 
 
 @dataclass(frozen=True)
+class Better:
+    """What a better version is built from: the title's verb group (None: no verb found), the people
+    named (empty: none), and the due date when it is a valid one. The messages layer words it."""
+
+    verb_group: str | None
+    contacts: tuple[str, ...]
+    due: date | None
+
+
+@dataclass(frozen=True)
 class Coaching:
     findings: list[Finding]
-    better: str | None  # a better version in the person's language where one can be made, else None
+    better: Better | None  # where the who or the what is missing, what a better version is made of
     # What the date tips need to say; filled in by coach(), optional for anyone else.
     due: date | None = field(default=None)
     latest: date | None = field(default=None)
@@ -364,6 +370,27 @@ def _verb_group(title: str) -> str | None:
     return best[1] if best else None
 
 
+# Words that make a meeting an informal one over coffee, a meal or a drink.
+_COFFEE = re.compile(
+    r"\b(?:coffee|koffie\w*|lunch\w*|dinner|diner|dineren|drinks?|borrel\w*|breakfast|ontbijt\w*)\b",
+    re.IGNORECASE,
+)
+
+
+def channel(title: str) -> str | None:
+    """How the action reaches its contact ("call", "email", "coffee", "meeting"), from the title's first
+    verb; None when the title does not say (an invitation, a follow-up, no verb)."""
+    group = _verb_group(title)
+    if group == "call":
+        return "call"
+    if group == "mail":
+        return "email"
+    informal = _COFFEE.search(title) is not None
+    if group in ("meet", "visit", "lunch"):
+        return "coffee" if informal else "meeting"
+    return "coffee" if informal else None
+
+
 def _sentence_count(title: str) -> int:
     text = _ABBREVIATIONS.sub(lambda m: m.group().replace(".", ""), title)
     return sum(1 for part in _SENTENCE_END.split(text) if part.strip())
@@ -378,9 +405,8 @@ def _is_kiss(title: str) -> bool:
     )
 
 
-def coach(draft: Draft, today: date, language: str) -> Coaching:
+def coach(draft: Draft, today: date) -> Coaching:
     """Check a drafted action against SMART and KISS and, where it helps, propose a better version."""
-    language = _language(language)
     title = draft.title.strip()
     contacts = list(draft.contacts) or extract_contacts(title)
     verb_group = _verb_group(title)
@@ -406,66 +432,5 @@ def coach(draft: Draft, today: date, language: str) -> Coaching:
 
     better = None
     if not contacts or verb_group is None:
-        better = _better(contacts, verb_group, draft.due if due_ok else None, language)
+        better = Better(verb_group=verb_group, contacts=tuple(contacts), due=draft.due if due_ok else None)
     return Coaching(findings=findings, better=better, due=draft.due, latest=latest)
-
-
-def _better(contacts: list[str], verb_group: str | None, due: date | None, language: str) -> str:
-    texts = _texts(language)
-    verb = texts.get(f"verb_{verb_group}") or texts["verb_default"]
-    who = join_names(contacts, language) if contacts else texts["placeholder_contacts"]
-    when = format_date(due, language) if due else texts["placeholder_due"]
-    return texts["better_template"].format(verb=verb, contacts=who, due=when)
-
-
-# --------------------------------------------------------------------------------------------------
-# Rendering
-# --------------------------------------------------------------------------------------------------
-
-
-def tips(coaching: Coaching, language: str, original: str) -> list[str]:
-    """One tip line per finding, then the "not this, but that" line when there is a better version.
-
-    `original` is the person's own title, put in as is: the caller escapes it for Slack mrkdwn.
-    """
-    language = _language(language)
-    texts = _texts(language)
-    values = {
-        "due": format_date(coaching.due, language, with_year=True) if coaching.due else "",
-        "latest": format_date(coaching.latest, language, with_year=True) if coaching.latest else "",
-    }
-    lines = [texts[f"tip_{finding.point}"].format(**values) for finding in coaching.findings]
-    if coaching.better:
-        lines.append(texts["better"].format(original=original.strip().rstrip("."), better=coaching.better))
-    return lines
-
-
-def format_date(day: date, language: str, *, with_year: bool = False) -> str:
-    """A date in the person's language with the catalogue's month names: "30 June", "30 juni 2027"."""
-    texts = _texts(_language(language))
-    template = texts["date_format_year"] if with_year else texts["date_format"]
-    return template.format(day=day.day, month=texts["months"][day.month - 1], year=day.year)
-
-
-def join_names(names: list[str], language: str) -> str:
-    """Join names the way the language does: "Jan, Piet and Klaas" / "Jan, Piet en Klaas"."""
-    names = [name for name in names if name]
-    if len(names) <= 1:
-        return "".join(names)
-    conjunction = _texts(_language(language))["and"]
-    return f"{', '.join(names[:-1])} {conjunction} {names[-1]}"
-
-
-def _language(language: str | None) -> str:
-    code = (language or "").strip().lower().replace("_", "-").split("-")[0]
-    return code if code in LANGUAGES else DEFAULT_LANGUAGE
-
-
-@cache
-def _texts(language: str) -> dict[str, Any]:
-    """The coach's texts (`[coach]` in config/messages/<language>/coach.toml), from the shared catalogue."""
-    return {
-        key.removeprefix("coach."): value
-        for key, value in load(_language(language)).items()
-        if key.startswith("coach.")
-    }

@@ -1,4 +1,5 @@
-"""A person's own settings of when the bot may speak: hours, days, check-in time, country, pause.
+"""A person's own settings of when the bot may speak (hours, days, check-in time, country, pause), and how
+suggested opening lines address clients in Dutch (`je` or `u`).
 
 Two layers, both free of Slack:
 - parsers (pure): the text a person typed -> a value, or `SettingError(code)`;
@@ -18,15 +19,19 @@ from typing import Any
 
 import holidays
 from dateutil.relativedelta import relativedelta
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.services import events, planning
 from bot.services.calendar import format_days
 from bot.services.clock import Clock
 from bot.services.dates import read_due
-from models import Person
+from models import Membership, Person, Team
 
 PAUSE_MAX_MONTHS = 12
+# How opening lines to clients address them in Dutch; English has one form. "je" unless chosen.
+FORMALITIES = ("je", "u")
+DEFAULT_FORMALITY = "je"
 ALL_DAYS = frozenset(range(7))
 
 
@@ -177,6 +182,26 @@ def parse_country(text: str) -> str:
     return code
 
 
+_FORMALITY_WORDS = {
+    "je": "je",
+    "jij": "je",
+    "jou": "je",
+    "informal": "je",
+    "informeel": "je",
+    "u": "u",
+    "formal": "u",
+    "formeel": "u",
+}
+
+
+def parse_formality(text: str) -> str:
+    """ "je", "jij", "informal", "u", "formeel" -> "je" or "u"; anything else raises SettingError."""
+    found = _FORMALITY_WORDS.get(text.strip().lower().strip("'\"`"))
+    if found is None:
+        raise SettingError("formality_format", given=text.strip())
+    return found
+
+
 _PAUSE_LEAD = re.compile(r"^\s*(?:until|till|til|to|tot\s+en\s+met|tot|t/m)\b\s*", re.IGNORECASE)
 
 
@@ -252,6 +277,33 @@ def set_country(session: Session, clock: Clock, person: Person, code: str) -> No
         raise SettingError("country_unknown", given=code)
     person.country = code
     _changed(session, clock, person, "country", code)
+
+
+def set_formality(session: Session, clock: Clock, person: Person, formality: str) -> None:
+    if formality not in FORMALITIES:
+        raise SettingError("formality_format", given=formality)
+    person.formality = formality
+    _changed(session, clock, person, "formality", formality)
+
+
+def team_formality(session: Session, person: Person) -> str | None:
+    """The default of the first team the person is an active member of that chose one, else None."""
+    return session.scalars(
+        select(Team.formality)
+        .join(Membership, Membership.team_id == Team.id)
+        .where(
+            Membership.person_id == person.id,
+            Membership.status == "active",
+            Team.formality.is_not(None),
+        )
+        .order_by(Team.id)
+        .limit(1)
+    ).first()
+
+
+def formality_of(session: Session, person: Person) -> str:
+    """How opening lines address the person's clients: their own choice, else their team's, else "je"."""
+    return person.formality or team_formality(session, person) or DEFAULT_FORMALITY
 
 
 def latest_pause(today: date) -> date:

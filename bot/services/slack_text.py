@@ -4,7 +4,7 @@ Slack sends what a person typed with `&`, `<` and `>` as `&amp;`, `&lt;` and `&g
 and links as markup: `<@U1|name>`, `<#C1|name>`, `<https://x|label>`, `<!here>`. So markup can only be
 read from the text as sent (a person who types `<@U1>` sends `&lt;@U1&gt;`, which is no mention): take
 the ids out first, then `decode` the rest exactly once. What is stored is the decoded text; the way out
-escapes it once more for mrkdwn (`bot.messages.catalogue.escape`).
+escapes it once more for mrkdwn (`escape` in the messages catalogue).
 
 View submissions (a plain_text_input's value) arrive as typed: never decode those.
 """

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session, aliased
 
 from bot.services import digest, events, people
 from bot.services.clock import Clock
+from bot.services.personal_settings import FORMALITIES
 from bot.services.slack_text import decode
 from models import Membership, Person, Team
 from models.db import rowcount
@@ -407,6 +408,7 @@ class TeamSettings:
     timezone: str
     privacy: str
     language: str | None
+    formality: str | None = None  # the members' default for opening lines in Dutch ("je" or "u")
 
 
 def update_settings(session: Session, clock: Clock, team: Team, actor: Person, chosen: TeamSettings) -> None:
@@ -418,11 +420,14 @@ def update_settings(session: Session, clock: Clock, team: Team, actor: Person, c
         raise TeamError("privacy")
     if chosen.language not in (None, *people.LANGUAGES):
         raise TeamError("language")
+    if chosen.formality not in (None, *FORMALITIES):
+        raise TeamError("formality")
     team.digest_weekday = chosen.weekday
     team.digest_time = chosen.at.replace(second=0, microsecond=0)
     team.timezone = chosen.timezone
     team.privacy = chosen.privacy
     team.language = chosen.language
+    team.formality = chosen.formality
     _record(
         session,
         clock,
@@ -433,6 +438,7 @@ def update_settings(session: Session, clock: Clock, team: Team, actor: Person, c
         at=chosen.at.strftime("%H:%M"),
         timezone=chosen.timezone,
         privacy=chosen.privacy,
+        formality=chosen.formality,
     )
     digest.changed(session, team.id)  # privacy or language: the posted digest reads differently now
 

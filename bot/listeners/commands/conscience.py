@@ -41,7 +41,11 @@ def _language(session: Session, deps: Deps, person: Person, rest: str) -> dict[s
 
 def _settings(session: Session, deps: Deps, person: Person, rest: str) -> dict[str, Any]:
     return settings_messages.overview(
-        cat_for(deps, person), person, deps.settings.default_timezone, today_of(deps, person)
+        cat_for(deps, person),
+        person,
+        deps.settings.default_timezone,
+        today_of(deps, person),
+        personal_settings.team_formality(session, person),
     )
 
 
@@ -95,6 +99,13 @@ def _country(session: Session, deps: Deps, person: Person, rest: str) -> dict[st
     return help_messages.text_message(cat_for(deps, person).t("settings.saved.country", country=code))
 
 
+@_setting
+def _formality(session: Session, deps: Deps, person: Person, rest: str) -> dict[str, Any]:
+    chosen = personal_settings.parse_formality(rest)
+    personal_settings.set_formality(session, deps.clock, person, chosen)
+    return help_messages.text_message(cat_for(deps, person).t("settings.saved.formality", value=chosen))
+
+
 def _pause(session: Session, deps: Deps, person: Person, rest: str) -> dict[str, Any]:
     cat = cat_for(deps, person)
     today = today_of(deps, person)
@@ -123,6 +134,7 @@ SUBCOMMANDS: dict[str, Handler] = {
     "country": _country,
     "pause": _pause,
     "resume": _resume,
+    "formality": _formality,
 }
 
 

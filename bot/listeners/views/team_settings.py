@@ -1,4 +1,4 @@
-"""The team settings modal: digest day and time, time zone, privacy level, language."""
+"""The team settings modal: digest day and time, time zone, privacy level, language, form of address."""
 
 from __future__ import annotations
 
@@ -43,6 +43,7 @@ def on_submit(ack: Ack, body: dict[str, Any], view: dict[str, Any], context: dic
         timezone=zone,
         privacy=(_picked(view, "privacy").get("selected_option") or {}).get("value") or "summary",
         language=(_picked(view, "language").get("selected_option") or {}).get("value"),
+        formality=(_picked(view, "formality").get("selected_option") or {}).get("value"),
     )
     with deps.transaction() as session:
         person, _ = person_for(session, deps, who)
