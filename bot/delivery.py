@@ -24,6 +24,7 @@ from bot.messages.catalogue import catalogue
 from bot.messages.nudges import NudgeView, render
 from bot.services import dispatch, people
 from bot.services.clock import Clock
+from bot.services.kinds import CELEBRATION
 from bot.slack import SlackError
 from models import Nudge
 
@@ -298,7 +299,7 @@ def celebrate(deps: Deps, team_id: str, user_id: str) -> None:
         ids = list(
             session.scalars(
                 select(Nudge.id).where(
-                    Nudge.person_id == person.id, Nudge.kind == "celebration", Nudge.status == "planned"
+                    Nudge.person_id == person.id, Nudge.kind == CELEBRATION, Nudge.status == "planned"
                 )
             )
         )

@@ -20,6 +20,7 @@ from bot.delivery import Delivery, TickReport, payload_of
 from bot.deps import Deps
 from bot.services import dispatch
 from bot.services.calendar import work_week_of
+from bot.services.kinds import KINDS
 from models import Nudge, Person
 
 log = logging.getLogger("conscience.worker")
@@ -67,7 +68,7 @@ def dry_run(deps: Deps, limit: int = 200) -> list[str]:
             elif row.status == "planned":
                 later = row.due_at.astimezone(zone).strftime("%Y-%m-%d %H:%M %Z")
                 lines.append(f"{later}  {person.slack_user_id}  {row.kind}: moved to this later slot")
-            elif row.kind in ("attention", "quiet"):
+            elif not KINDS[row.kind].sends:
                 lines.append(f"now  {person.slack_user_id}  {row.kind}: recorded, nothing is sent")
             else:
                 lines.append(f"-  {person.slack_user_id}  {row.kind}: not sent ({row.error})")

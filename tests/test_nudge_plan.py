@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.delivery import Delivery
-from bot.services import actions, planning
+from bot.services import actions, kinds
 from models import Nudge, Person
 from tests.conftest import AMSTERDAM
 from tests.scenario import person, text_of
@@ -85,8 +85,8 @@ def test_fewer_messages_means_fewer_planned_messages(deps, clock):
     for user in added:
         for n, due in enumerate([date(2026, 12, 2), date(2026, 12, 3), date(2026, 12, 4), date(2026, 12, 9)]):
             added[user].append(add(deps, f"Call client {n}", due, user=user))
-    usual = [n for n in planned(deps, user="U1") if n.kind not in planning.UNCAPPED]
-    fewer = [n for n in planned(deps, user="U2") if n.kind not in planning.UNCAPPED]
+    usual = [n for n in planned(deps, user="U1") if n.kind not in kinds.UNCAPPED]
+    fewer = [n for n in planned(deps, user="U2") if n.kind not in kinds.UNCAPPED]
     assert len(fewer) < len(usual)
     assert "progress" not in {n.kind for n in fewer}  # too much encouragement loses a tip, not gains a question
     # Every action is still asked about.
@@ -150,7 +150,7 @@ def test_a_late_prep_counts_against_the_daily_maximum(deps, clock):
     add(deps, "Call Jan", date(2026, 11, 27))
     add(deps, "Call Piet", date(2026, 11, 27))
     add(deps, "Call Kees", date(2026, 11, 27))
-    today = [n for n in planned(deps) if n.local_date == date(2026, 11, 26) and n.kind not in planning.UNCAPPED]
+    today = [n for n in planned(deps) if n.local_date == date(2026, 11, 26) and n.kind not in kinds.UNCAPPED]
     assert len(today) <= 2
 
 

@@ -27,6 +27,7 @@ from bot.messages.ids import (
     NUDGE_NEXT_STEP,
     member,
 )
+from bot.services import kinds
 from models import Action
 from models.action import CONTACT_STATUSES
 
@@ -369,26 +370,29 @@ def _progress(cat: Catalogue, view: NudgeView) -> list[Block]:
     return blocks
 
 
-RENDERERS = {
-    "prep": _prep,
-    "checkin": _checkin,
-    "followup": _followup,
-    "weekplan": _weekplan,
-    "celebration": _celebration,
-    "rhythm": _rhythm,
-    "summary": _summary,
-    "tip": _tip,
-    "progress": _progress,
+# One renderer per kind that sends (bot/services/kinds.py); tests/test_kinds.py checks none is missing.
+RENDERERS: dict[str, Callable[[Catalogue, NudgeView], list[Block]]] = {
+    kinds.PREP: _prep,
+    kinds.CHECKIN: _checkin,
+    kinds.FOLLOWUP: _followup,
+    kinds.WEEKPLAN: _weekplan,
+    kinds.CELEBRATION: _celebration,
+    kinds.RHYTHM: _rhythm,
+    kinds.SUMMARY: _summary,
+    kinds.TIP: _tip,
+    kinds.PROGRESS: _progress,
 }
+# The notification text names how many (overviews and bundles), or the one action it is about.
+COUNTED = (kinds.CHECKIN, kinds.WEEKPLAN, kinds.SUMMARY)
 
 
 def fallback_text(cat: Catalogue, view: NudgeView) -> str:
     # A shared celebration is about the newest action done.
-    first = (view.actions[-1] if view.kind == "celebration" else view.actions[0]) if view.actions else None
+    first = (view.actions[-1] if view.kind == kinds.CELEBRATION else view.actions[0]) if view.actions else None
     params: dict[str, Any] = {}
-    if view.kind in ("checkin", "weekplan", "summary"):
+    if view.kind in COUNTED:
         params["count"] = len(view.actions)
-    elif view.kind != "rhythm" and first is not None:
+    elif view.kind != kinds.RHYTHM and first is not None:
         params["title"] = _title(first)
     return cat.t(f"nudge.fallback.{view.kind}", **params)
 

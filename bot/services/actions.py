@@ -21,6 +21,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from bot.services import events, planning, responses
 from bot.services.clock import Clock
+from bot.services.kinds import CELEBRATION
 from bot.services.rules import rules_of
 from models import Action, ActionContact, Person
 from models.action import CONTACT_STATUSES, KINDS, OUTCOMES
@@ -407,7 +408,7 @@ def _complete(
     owner = session.get(Person, action.owner_id)
     if owner is not None:
         # The celebration comes right away, whatever the hour: it answers the person's own click.
-        planning.plan_reaction(session, clock, owner, "celebration", now.date(), [action.id], due_at=now)
+        planning.plan_reaction(session, clock, owner, CELEBRATION, now.date(), [action.id], due_at=now)
     _owner_acted(session, clock, action, actor)
     _replan_owner(session, clock, action)
     return True, follow

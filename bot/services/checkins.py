@@ -22,20 +22,14 @@ from sqlalchemy.orm.attributes import set_committed_value
 from bot.services import actions, events, planning, responses
 from bot.services.calendar import work_week_of
 from bot.services.clock import Clock
+from bot.services.kinds import ATTENTION, FOLLOWUP, KINDS, RHYTHM, WAITS_FOR_ANSWER
 from bot.services.rules import rules_of
 from models import Action, Nudge, Person
 from models.base import UTCDateTime
 from models.db import rowcount
 
 # What each kind of nudge can be answered with. Date answers carry the picked date.
-ANSWERS = {
-    "prep": ("ready", "reschedule", "edit"),
-    "checkin": ("done", "partly", "not_yet", "help", "drop"),
-    "followup": ("reschedule", "smaller", "drop", "still_on"),
-    "progress": ("on_track", "started", "not_started"),
-    "rhythm": ("fewer", "pause", "carry_on"),
-    "celebration": ("next_step",),
-}
+ANSWERS = {k.name: k.answers for k in KINDS.values() if k.answers}
 DATE_ANSWERS = ("not_yet", "reschedule")
 PAUSE_FOR = timedelta(days=14)
 
@@ -110,7 +104,7 @@ def answer(
             if _store(session, nudge, {**given, key: choice}, clock.now()):
                 break
             # Another click stored an answer first (we waited for it): decide again on what it stored.
-        if nudge.kind == "rhythm":
+        if nudge.kind == RHYTHM:
             _rhythm(session, clock, person, choice, today)
         else:
             action = _action_of(session, person, nudge, action_id)
@@ -140,9 +134,9 @@ def _apply(
     today: date,
     on: date | None,
 ) -> None:
-    if nudge.kind in ("checkin", "followup"):
+    if KINDS[nudge.kind].asks_about_due:
         # The person answered: nothing waits for this answer any more.
-        planning.cancel_reactions(session, person, {action.id}, ("followup", "attention"))
+        planning.cancel_reactions(session, person, {action.id}, WAITS_FOR_ANSWER)
         action.needs_attention = False
     if action.status != "open" and choice not in ("ready", "on_track", "started", "next_step"):
         if (choice == "done" and action.status == "done") or (choice == "drop" and action.status == "dropped"):
@@ -174,11 +168,11 @@ def to_fewer(session: Session, clock: Clock, person: Person) -> None:
     mark it would have led to, so the manager's view stays the same while the person hears less."""
     person.rhythm = "fewer"
     waiting = session.scalars(
-        select(Nudge).where(Nudge.person_id == person.id, Nudge.status == "planned", Nudge.kind == "followup")
+        select(Nudge).where(Nudge.person_id == person.id, Nudge.status == "planned", Nudge.kind == FOLLOWUP)
     )
     for row in list(waiting):
         row.status, row.error = "cancelled", "fewer"
-        planning.plan_reaction(session, clock, person, "attention", row.local_date, list(row.action_ids or []))
+        planning.plan_reaction(session, clock, person, ATTENTION, row.local_date, list(row.action_ids or []))
 
 
 def _rhythm(session: Session, clock: Clock, person: Person, choice: str, today: date) -> None:

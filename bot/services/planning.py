@@ -24,31 +24,24 @@ from sqlalchemy.orm import Session
 
 from bot.services.calendar import WorkWeek, work_week_of
 from bot.services.clock import Clock
+from bot.services.kinds import (
+    ASKS_ABOUT_DUE,
+    CHECK,
+    CHECKIN,
+    INSPIRE,
+    KINDS,
+    MORNING,
+    PREP,
+    PROGRESS,
+    REACTIVE,
+    SCHEDULED,
+    SUMMARY,
+    TIP,
+    WEEKPLAN,
+)
 from bot.services.rules import PlanRules, rules_of
 from models import Action, Nudge, Person
 
-INSPIRE, CHECK, NONE = "inspire", "check", "none"
-TONE = {
-    "prep": INSPIRE,
-    "weekplan": INSPIRE,
-    "celebration": INSPIRE,
-    "summary": INSPIRE,
-    "tip": INSPIRE,
-    "rhythm": INSPIRE,
-    "checkin": CHECK,
-    "followup": CHECK,
-    "progress": CHECK,
-    "attention": NONE,
-    "quiet": NONE,
-}
-# Rebuilt on every replan; the others are reactions to something that happened and are kept.
-SCHEDULED = ("prep", "checkin", "weekplan", "tip", "progress", "summary")
-REACTIVE = ("followup", "attention", "rhythm", "celebration", "quiet")
-# Celebrations answer a click; they do not count against the daily maximum. Internal kinds send nothing.
-UNCAPPED = ("celebration", "attention", "quiet")
-# Who gets the slot when a day is full: the conscience first, then what keeps the mix.
-PRIORITY = {"checkin": 0, "followup": 1, "summary": 2, "rhythm": 3, "weekplan": 4, "prep": 5, "progress": 6, "tip": 7}
-MORNING_KINDS = ("prep", "weekplan", "summary", "rhythm", "tip")
 # The mix is steered towards its target, so reactions (a follow-up, a celebration) have room either way.
 STEER_MARGIN = 0.01
 MIN_MESSAGES_TO_STEER = 4
@@ -72,7 +65,7 @@ class Item:
 
     @property
     def tone(self) -> str:
-        return TONE[self.kind]
+        return KINDS[self.kind].tone
 
 
 def _lock_person(session: Session, person: Person) -> None:
@@ -82,7 +75,7 @@ def _lock_person(session: Session, person: Person) -> None:
 
 
 def slot_moment(week: WorkWeek, item_kind: str, day: date) -> datetime:
-    return week.morning(day) if item_kind in MORNING_KINDS else week.checkin_at(day)
+    return week.morning(day) if KINDS[item_kind].slot == MORNING else week.checkin_at(day)
 
 
 def first_slot_day(week: WorkWeek, kind: str, now: datetime) -> date:
@@ -99,7 +92,7 @@ def first_slot_day(week: WorkWeek, kind: str, now: datetime) -> date:
 def _checkin_covered(history: list[Nudge], action: Action) -> bool:
     """A check-in (or follow-up) about this action was sent for its current due date."""
     return any(
-        n.kind in ("checkin", "followup") and action.id in (n.action_ids or []) and n.local_date >= action.due_date
+        n.kind in ASKS_ABOUT_DUE and action.id in (n.action_ids or []) and n.local_date >= action.due_date
         for n in history
     )
 
@@ -132,10 +125,10 @@ def base_items(
     today = week.local_date(now)
     items: list[Item] = []
     checkins: dict[date, list[int]] = {}
-    first_checkin = first_slot_day(week, "checkin", now)
-    first_morning = first_slot_day(week, "prep", now)
+    first_checkin = first_slot_day(week, CHECKIN, now)
+    first_morning = first_slot_day(week, PREP, now)
     recent_prep = {
-        a for n in history if n.kind == "prep" and n.local_date >= today - timedelta(days=7) for a in n.action_ids or []
+        a for n in history if n.kind == PREP and n.local_date >= today - timedelta(days=7) for a in n.action_ids or []
     }
     for action in actions:
         if _checkin_covered(history, action):
@@ -148,12 +141,12 @@ def base_items(
             continue
         prep_day = max(week.add_working_days(day, -rules.prep_days), first_morning)
         if prep_day < day:
-            items.append(Item("prep", prep_day, [action.id], deadline=week.add_working_days(day, -1)))
+            items.append(Item(PREP, prep_day, [action.id], deadline=week.add_working_days(day, -1)))
         elif today < day and week.within_hours(now + LATE_PREP_DELAY):
             # Created after this morning's slot and due before the next one: prepare now, while it helps.
-            items.append(Item("prep", today, [action.id], deadline=today, at=now + LATE_PREP_DELAY))
+            items.append(Item(PREP, today, [action.id], deadline=today, at=now + LATE_PREP_DELAY))
     for day, ids in pair_checkins(week, checkins).items():
-        items.append(Item("checkin", day, ids))
+        items.append(Item(CHECKIN, day, ids))
     # Week plans: the first working day of each week that has check-ins, if its morning is still ahead.
     weeks: dict[date, list[int]] = {}
     for day, ids in checkins.items():
@@ -161,9 +154,9 @@ def base_items(
     for monday, ids in weeks.items():
         day = week.next_working_day(monday, include=True)
         if day >= first_morning and day - monday < timedelta(days=7):
-            items.append(Item("weekplan", day, sorted(ids), deadline=day))
+            items.append(Item(WEEKPLAN, day, sorted(ids), deadline=day))
     if person.welcome_back_pending:
-        items.append(Item("summary", first_morning, [a.id for a in actions]))
+        items.append(Item(SUMMARY, first_morning, [a.id for a in actions]))
     return items
 
 
@@ -211,7 +204,7 @@ def steer(
         while first_due < len(ordered) and ordered[first_due].due_date < day:
             first_due += 1
         # Today counts only while its slots are still ahead (a tip is a morning message).
-        if week.can_speak_on(day) and slot_moment(week, "tip", day) > now:
+        if week.can_speak_on(day) and slot_moment(week, TIP, day) > now:
             today_items = items_by_day.setdefault(day, [])
             mentioned = {a for i in today_items for a in i.action_ids}
             upcoming = _first_upcoming(ordered, first_due, mentioned, day)
@@ -226,20 +219,20 @@ def steer(
                 ]
                 low = any(i / (i + c) < target - STEER_MARGIN for i, c in windows)
                 high = any(i / (i + c) > target + STEER_MARGIN for i, c in windows)
-                room = {k: _has_room(k, today_items, sent_today[day], rules) for k in ("tip", "progress")}
-                if room["tip"] and low and all((i + 1) / (i + c + 1) <= target + 2 * STEER_MARGIN for i, c in windows):
-                    today_items.append(Item("tip", day, [upcoming[0].id]))
+                room = {k: _has_room(k, today_items, sent_today[day], rules) for k in (TIP, PROGRESS)}
+                if room[TIP] and low and all((i + 1) / (i + c + 1) <= target + 2 * STEER_MARGIN for i, c in windows):
+                    today_items.append(Item(TIP, day, [upcoming[0].id]))
                     mix.add(day, INSPIRE)
                 elif high and not low:
                     # Too inspiring. A person who chose "fewer messages" loses today's tip or prep rather
                     # than getting one more question (follow-ups stop for them too, see dispatch).
-                    extra = [i for i in today_items if i.kind in ("tip", "prep") and not i.fixed] if fewer else []
+                    extra = [i for i in today_items if i.kind in (TIP, PREP) and not i.fixed] if fewer else []
                     if extra and all((i - 1) / (i + c - 1) >= target - 2 * STEER_MARGIN for i, c in windows):
-                        today_items.remove(next((i for i in extra if i.kind == "tip"), extra[0]))
+                        today_items.remove(next((i for i in extra if i.kind == TIP), extra[0]))
                         mix.add(day, INSPIRE, -1)
-                    elif room["progress"] and all(i / (i + c + 1) >= target - 2 * STEER_MARGIN for i, c in windows):
+                    elif room[PROGRESS] and all(i / (i + c + 1) >= target - 2 * STEER_MARGIN for i, c in windows):
                         later = [a for a in upcoming if a.due_date > day] or upcoming
-                        today_items.append(Item("progress", day, [later[0].id]))
+                        today_items.append(Item(PROGRESS, day, [later[0].id]))
                         mix.add(day, CHECK)
         day += timedelta(days=1)
 
@@ -278,7 +271,7 @@ def _windows_ahead(
     following = day + timedelta(days=1)
     while following <= end and following - day <= timedelta(days=LOOK_AHEAD_DAYS):
         if week.can_speak_on(following) and _has_room(
-            "tip", items_by_day.get(following, []), sent_today[following], rules
+            TIP, items_by_day.get(following, []), sent_today[following], rules
         ):
             break
         windows.append(mix.window_counts(following))
@@ -288,16 +281,16 @@ def _windows_ahead(
 
 def _has_room(kind: str, placed: list[Item], sent: int, rules: PlanRules) -> bool:
     """The daily maximum; what was sent that day counts."""
-    if kind in UNCAPPED:
+    if not KINDS[kind].capped:
         return True
-    capped = [i for i in placed if i.kind not in UNCAPPED]
+    capped = [i for i in placed if KINDS[i.kind].capped]
     return sent + len(capped) < rules.max_per_day
 
 
 def place(items: list[Item], week: WorkWeek, rules: PlanRules, sent_today: Counter[date]) -> dict[date, list[Item]]:
     """Put items on days: at most max_per_day, never two about one action a day, the rest moves on."""
     by_day: dict[date, list[Item]] = {}
-    queue = sorted(items, key=lambda i: (i.day, PRIORITY.get(i.kind, 9)))
+    queue = sorted(items, key=lambda i: (i.day, KINDS[i.kind].priority))
     while queue:
         item = queue.pop(0)
         day = item.day
@@ -308,15 +301,15 @@ def place(items: list[Item], week: WorkWeek, rules: PlanRules, sent_today: Count
                 break
             placed = by_day.setdefault(day, [])
             overlap = {a for i in placed for a in i.action_ids} & set(item.action_ids)
-            if overlap and item.kind in ("weekplan", "summary"):
+            if overlap and KINDS[item.kind].overview:
                 # Never two messages about one action a day: the overview leaves out what today's
                 # check-in asks about.
                 item.action_ids = [a for a in item.action_ids if a not in overlap]
                 overlap = set()
-                if not item.action_ids and item.kind == "weekplan":
+                if not item.action_ids and item.kind == WEEKPLAN:
                     dropped = True
                     break
-            if overlap and item.kind == "prep" and any(i.kind == "weekplan" for i in placed):
+            if overlap and item.kind == PREP and any(i.kind == WEEKPLAN for i in placed):
                 dropped = True  # the week plan of that morning carries this action's preparation
                 break
             fits = _has_room(item.kind, placed, sent_today[day], rules)
@@ -356,7 +349,7 @@ def replan(session: Session, clock: Clock, person: Person) -> None:
         )
     )
     for row in reactive:
-        if row.action_ids and not set(row.action_ids) & open_ids and row.kind != "celebration":
+        if row.action_ids and not set(row.action_ids) & open_ids and KINDS[row.kind].needs_actions:
             row.status, row.error = "cancelled", "action closed"
     history = list(
         session.scalars(
@@ -374,14 +367,14 @@ def replan(session: Session, clock: Clock, person: Person) -> None:
     sent_today: Counter[date] = Counter()
     for row in history:
         mix.add(row.local_date, row.tone)
-        if row.kind not in UNCAPPED:
+        if KINDS[row.kind].capped:
             sent_today[row.local_date] += 1
     fixed = [
         Item(r.kind, r.local_date, list(r.action_ids or []), fixed=True) for r in reactive if r.status == "planned"
     ]
     for item in fixed:
         mix.add(item.day, item.tone)
-        if item.kind not in UNCAPPED:
+        if KINDS[item.kind].capped:
             sent_today[item.day] += 1  # reactive rows keep their slot
 
     asked = history
@@ -396,7 +389,7 @@ def replan(session: Session, clock: Clock, person: Person) -> None:
                 select(Nudge).where(
                     Nudge.person_id == person.id,
                     Nudge.status.in_(("sent", "claimed")),
-                    Nudge.kind.in_(("checkin", "followup")),
+                    Nudge.kind.in_(ASKS_ABOUT_DUE),
                     Nudge.local_date >= oldest_due,
                     Nudge.local_date < since,
                 )
@@ -462,7 +455,7 @@ def plan_reaction(
         person_id=person.id,
         action_id=action_ids[0] if len(action_ids) == 1 else None,
         kind=kind,
-        tone=TONE[kind],
+        tone=KINDS[kind].tone,
         due_at=due_at or slot_moment(week, kind, day),
         local_date=day,
         action_ids=action_ids,
