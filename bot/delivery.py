@@ -124,7 +124,7 @@ class Delivery:
         deps = self.deps
         try:
             with deps.transaction() as session:
-                outgoing = dispatch.prepare_batch(session, deps.clock, ids, token)
+                outgoing = dispatch.prepare_batch(session, deps.clock, ids, token, rules=deps.rules)
         except Exception:
             log.exception("deciding a batch failed; deciding row by row", extra={"what": "deliver"})
             outgoing = []
@@ -144,7 +144,7 @@ class Delivery:
         deps = self.deps
         try:
             with deps.transaction() as session:
-                return dispatch.prepare(session, deps.clock, nudge_id, token)
+                return dispatch.prepare(session, deps.clock, nudge_id, token, rules=deps.rules)
         except Exception:  # a bug in one message must not stop the others; the row retries later
             log.exception("delivery failed", extra={"what": "deliver"})
             with deps.transaction() as session:
@@ -192,7 +192,7 @@ class Delivery:
             return "failed"
         # Recorded at once, message by message: the window between Slack's accept and our commit stays small.
         with deps.transaction() as session:
-            dispatch.mark_sent(session, deps.clock, out.nudge_id, out.token, channel, ts)
+            dispatch.mark_sent(session, deps.clock, out.nudge_id, out.token, channel, ts, rules=deps.rules)
         return "sent"
 
     def _first_profiles(self, ids: list[int], token: str) -> None:
@@ -219,6 +219,7 @@ class Delivery:
                 user_id,
                 people.Profile(name=user.name, timezone=user.timezone, locale=user.locale),
                 token=token,
+                rules=self.deps.rules,
             )
 
     def _failed(self, nudge_id: int, token: str, error: SlackError) -> str:

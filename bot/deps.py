@@ -45,7 +45,6 @@ class Deps:
     @contextmanager
     def transaction(self) -> Iterator[Session]:
         with transaction(self.sessions) as session:
-            plan_rules.attach(session, self.rules)
             yield session
 
 

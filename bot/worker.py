@@ -53,7 +53,9 @@ def dry_run(deps: Deps, limit: int = 200) -> list[str]:
     token = "dry-run"
     with deps.transaction() as session:  # rolled back below: nothing is claimed, moved or cancelled
         ids = dispatch.claim(session, deps.clock, token=token, limit=limit)
-        outgoing = {out.nudge_id: out for out in dispatch.prepare_batch(session, deps.clock, ids, token)}
+        outgoing = {
+            out.nudge_id: out for out in dispatch.prepare_batch(session, deps.clock, ids, token, rules=deps.rules)
+        }
         for nudge_id in ids:
             row = session.get(Nudge, nudge_id)
             person = session.get(Person, row.person_id) if row else None

@@ -43,7 +43,9 @@ def add(deps, title: str, due: date, *, kind: str = "aftercare", opening: str | 
     with deps.transaction() as session:
         owner = session.merge(owner)
         data = actions.ActionInput(title=title, due=due, contacts=["Jan"], kind=kind, opening_line=opening)
-        return actions.create(session, deps.clock, owner=owner, actor=owner, data=data, today=MONDAY.date())[0].id
+        return actions.create(
+            session, deps.clock, owner=owner, actor=owner, data=data, today=MONDAY.date(), rules=deps.rules
+        )[0].id
 
 
 def deliver(deps, clock, delivery, moment: datetime, kind: str) -> Nudge:

@@ -24,7 +24,9 @@ def add(deps, title: str, due: date, user: str = "U1", **extra) -> int:
         owner = session.merge(owner)
         today = deps.clock.now().astimezone(AMSTERDAM).date()
         data = actions.ActionInput(title=title, due=due, contacts=["Jan"], **extra)
-        return actions.create(session, deps.clock, owner=owner, actor=owner, data=data, today=today)[0].id
+        return actions.create(
+            session, deps.clock, owner=owner, actor=owner, data=data, today=today, rules=deps.rules
+        )[0].id
 
 
 def planned(deps, kind: str | None = None, user: str | None = None) -> list[Nudge]:

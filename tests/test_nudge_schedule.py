@@ -22,7 +22,9 @@ def add(deps, title: str, due: date, user: str = "U1", today: date = date(2026, 
     with deps.transaction() as session:
         owner = session.merge(owner)
         data = actions.ActionInput(title=title, due=due, contacts=["Jan"], **extra)
-        return actions.create(session, deps.clock, owner=owner, actor=owner, data=data, today=today)[0].id
+        return actions.create(
+            session, deps.clock, owner=owner, actor=owner, data=data, today=today, rules=deps.rules
+        )[0].id
 
 
 def rows(deps, *, status: str | None = "planned", kind: str | None = None) -> list[Nudge]:
@@ -90,7 +92,7 @@ def test_public_holidays_of_the_persons_country_are_skipped(deps, clock):
     assert [n.local_date for n in rows(deps, kind="checkin")] == [date(2027, 4, 28)]
     with deps.transaction() as session:
         belgian = session.scalar(select(Person))
-        personal_settings.set_country(session, deps.clock, belgian, "BE")
+        personal_settings.set_country(session, deps.clock, belgian, "BE", rules=deps.rules)
     assert [n.local_date for n in rows(deps, kind="checkin")] == [date(2027, 4, 27)]
 
 
@@ -113,7 +115,7 @@ def test_a_pause_sends_nothing_and_then_one_summary(deps, clock, delivery, fake_
     add(deps, "Call Piet", date(2026, 12, 3))
     with deps.transaction() as session:
         owner = session.scalar(select(Person))
-        personal_settings.pause(session, deps.clock, owner, date(2026, 12, 8), date(2026, 11, 26))
+        personal_settings.pause(session, deps.clock, owner, date(2026, 12, 8), date(2026, 11, 26), rules=deps.rules)
     run_until(deps, clock, delivery, datetime(2026, 12, 8, 17, 30, tzinfo=AMSTERDAM))
     assert fake_slack.calls_to("chat.postMessage") == []
     run_until(deps, clock, delivery, datetime(2026, 12, 9, 12, 0, tzinfo=AMSTERDAM))
@@ -158,6 +160,8 @@ def test_a_changed_check_in_time_today_applies_today(deps, clock):
     [checkin] = rows(deps, kind="checkin")
     assert local(checkin) == (date(2026, 11, 26), time(16, 0))
     with deps.transaction() as session:
-        personal_settings.set_checkin(session, deps.clock, session.scalar(select(Person)), time(11, 0))
+        personal_settings.set_checkin(
+            session, deps.clock, session.scalar(select(Person)), time(11, 0), rules=deps.rules
+        )
     [checkin] = rows(deps, kind="checkin")
     assert local(checkin) == (date(2026, 11, 26), time(11, 0))

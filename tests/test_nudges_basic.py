@@ -21,7 +21,7 @@ def add_action(deps, title="Call Jan", due=date(2026, 12, 1), owner="U1", **extr
         data = actions.ActionInput(title=title, due=due, contacts=["Jan"], opening_line="How is the new office?",
                                    **extra)
         action, _ = actions.create(session, deps.clock, owner=owner_row, actor=owner_row, data=data,
-                                   today=date(2026, 11, 26))
+                                   today=date(2026, 11, 26), rules=deps.rules)
         return action.id
 
 

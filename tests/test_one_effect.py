@@ -106,7 +106,9 @@ def add(deps, title: str, due: date, *, repeat: int | None = None, contacts=("Ja
         data = actions.ActionInput(
             title=title, due=due, contacts=list(contacts), kind="top_client", repeat_weeks=repeat
         )
-        return actions.create(session, deps.clock, owner=owner, actor=owner, data=data, today=MONDAY.date())[0].id
+        return actions.create(
+            session, deps.clock, owner=owner, actor=owner, data=data, today=MONDAY.date(), rules=deps.rules
+        )[0].id
 
 
 def checkin_about(deps, clock, delivery, *titles: str, repeat: int | None = 6) -> Nudge:

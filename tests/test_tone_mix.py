@@ -50,7 +50,7 @@ def add_actions(deps, persona: Persona, week: int, rng: random.Random) -> None:
                 contacts=[f"Client {week}{n}"],
                 kind=rng.choice(["top_client", "aftercare", "buying_signal", "networking"]),
             )
-            actions.create(session, deps.clock, owner=owner, actor=owner, data=data, today=today)
+            actions.create(session, deps.clock, owner=owner, actor=owner, data=data, today=today, rules=deps.rules)
 
 
 def react(deps, persona: Persona, nudge: Nudge) -> None:
@@ -79,7 +79,9 @@ def react(deps, persona: Persona, nudge: Nudge) -> None:
                 persona.rescheduled[action_id] += 1
                 choice, on = "not_yet" if row.kind == "checkin" else "reschedule", today + timedelta(days=7)
             try:
-                checkins.answer(session, deps.clock, person, row, action_id, choice, today=today, on=on)
+                checkins.answer(
+                    session, deps.clock, person, row, action_id, choice, today=today, on=on, rules=deps.rules
+                )
             except checkins.AnswerError:
                 pass
 

@@ -22,7 +22,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from bot.services import events, planning, responses
 from bot.services.clock import Clock
 from bot.services.kinds import CELEBRATION
-from bot.services.rules import rules_of
+from bot.services.rules import PlanRules
 from models import Action, ActionContact, Person
 from models.action import CONTACT_STATUSES, KINDS, OUTCOMES
 from models.db import rowcount
@@ -64,12 +64,12 @@ def _owner_acted(session: Session, clock: Clock, action: Action, actor: Person) 
         responses.heard_from(session, clock, actor, {action.id})
 
 
-def _replan_owner(session: Session, clock: Clock, action: Action) -> None:
+def _replan_owner(session: Session, clock: Clock, action: Action, *, rules: PlanRules) -> None:
     """Every change to an action changes what its owner should hear, and when."""
     session.flush()
     owner = session.get(Person, action.owner_id)
     if owner is not None:
-        planning.replan(session, clock, owner)
+        planning.replan(session, clock, owner, rules=rules)
 
 
 def _clean(text: str | None, limit: int) -> str | None:
@@ -139,6 +139,7 @@ def create(
     data: ActionInput,
     today: date,
     source_key: str | None = None,
+    rules: PlanRules,
 ) -> tuple[Action, bool]:
     """Create an action (a proposal when the actor is not the owner). Returns (action, created).
 
@@ -151,7 +152,7 @@ def create(
             return existing, False
     now = clock.now()
     proposal = actor.id != owner.id
-    if at_cap(session, owner):  # quick add, the form and a manager's proposal alike
+    if at_cap(session, owner, rules=rules):  # quick add, the form and a manager's proposal alike
         raise ActionError("too_many_member" if proposal else "too_many")
     action = Action(
         workspace_id=owner.workspace_id,
@@ -185,11 +186,11 @@ def create(
         contacts=len(action.contacts),
     )
     if not proposal:
-        _replan_owner(session, clock, action)
+        _replan_owner(session, clock, action, rules=rules)
     return action, True
 
 
-def at_cap(session: Session, person: Person) -> bool:
+def at_cap(session: Session, person: Person, *, rules: PlanRules) -> bool:
     """The person has as many open actions as one person keeps (MAX_OPEN_ACTIONS): no new one until one is
     done or dropped. Keeps a list a plan, and every replan of the person small."""
     count = session.scalar(
@@ -197,7 +198,7 @@ def at_cap(session: Session, person: Person) -> bool:
         .select_from(Action)
         .where(Action.workspace_id == person.workspace_id, Action.owner_id == person.id, Action.status == "open")
     )
-    return (count or 0) >= rules_of(session).max_open_actions
+    return (count or 0) >= rules.max_open_actions
 
 
 def get_own(session: Session, person: Person, action_id: int) -> Action:
@@ -278,7 +279,9 @@ def _transition(session: Session, action: Action, from_statuses: tuple[str, ...]
     return True
 
 
-def edit(session: Session, clock: Clock, action: Action, actor: Person, data: ActionInput, today: date) -> None:
+def edit(
+    session: Session, clock: Clock, action: Action, actor: Person, data: ActionInput, today: date, *, rules: PlanRules
+) -> None:
     if action.is_final:
         raise ActionError("not_open")
     validate(data, today)
@@ -314,10 +317,12 @@ def edit(session: Session, clock: Clock, action: Action, actor: Person, data: Ac
         due=data.due.isoformat(),
     )
     if action.status == "open":
-        _replan_owner(session, clock, action)
+        _replan_owner(session, clock, action, rules=rules)
 
 
-def reschedule(session: Session, clock: Clock, action: Action, actor: Person, due: date, today: date) -> bool:
+def reschedule(
+    session: Session, clock: Clock, action: Action, actor: Person, due: date, today: date, *, rules: PlanRules
+) -> bool:
     """Move the due date. Returns False when nothing changed (a second click)."""
     _require_open(action)
     if due < today:
@@ -336,7 +341,7 @@ def reschedule(session: Session, clock: Clock, action: Action, actor: Person, du
     session.refresh(action)
     if rowcount(moved) != 1:
         # Another click moved or closed it first: decide again on what it left (the same date: no effect).
-        return reschedule(session, clock, action, actor, due, today)
+        return reschedule(session, clock, action, actor, due, today, rules=rules)
     events.record(
         session,
         clock,
@@ -348,7 +353,7 @@ def reschedule(session: Session, clock: Clock, action: Action, actor: Person, du
         due=due.isoformat(),
     )
     _owner_acted(session, clock, action, actor)
-    _replan_owner(session, clock, action)
+    _replan_owner(session, clock, action, rules=rules)
     return True
 
 
@@ -360,9 +365,10 @@ def complete(
     *,
     note: str | None = None,
     outcomes: list[str] | None = None,
+    rules: PlanRules,
 ) -> Action | None:
     """Mark done (once). Returns the next occurrence of a repeating action, if it has one."""
-    return _complete(session, clock, action, actor, note=note, outcomes=outcomes)[1]
+    return _complete(session, clock, action, actor, note=note, outcomes=outcomes, rules=rules)[1]
 
 
 def _complete(
@@ -373,6 +379,7 @@ def _complete(
     *,
     note: str | None = None,
     outcomes: list[str] | None = None,
+    rules: PlanRules,
 ) -> tuple[bool, Action | None]:
     """(whether this call finished the action, its next occurrence)."""
     if action.status == "done":
@@ -408,9 +415,9 @@ def _complete(
     owner = session.get(Person, action.owner_id)
     if owner is not None:
         # The celebration comes right away, whatever the hour: it answers the person's own click.
-        planning.plan_reaction(session, clock, owner, CELEBRATION, now.date(), [action.id], due_at=now)
+        planning.plan_reaction(session, clock, owner, CELEBRATION, now.date(), [action.id], due_at=now, rules=rules)
     _owner_acted(session, clock, action, actor)
-    _replan_owner(session, clock, action)
+    _replan_owner(session, clock, action, rules=rules)
     return True, follow
 
 
@@ -477,7 +484,9 @@ def _next_occurrence(session: Session, clock: Clock, action: Action, actor: Pers
     return follow
 
 
-def drop(session: Session, clock: Clock, action: Action, actor: Person, *, reason: str = "dropped") -> bool:
+def drop(
+    session: Session, clock: Clock, action: Action, actor: Person, *, reason: str = "dropped", rules: PlanRules
+) -> bool:
     """Drop an open action. Returns False when it was already dropped (a second click)."""
     if action.status == "dropped":
         return False
@@ -496,11 +505,11 @@ def drop(session: Session, clock: Clock, action: Action, actor: Person, *, reaso
         reason=reason,
     )
     _owner_acted(session, clock, action, actor)
-    _replan_owner(session, clock, action)
+    _replan_owner(session, clock, action, rules=rules)
     return True
 
 
-def reopen(session: Session, clock: Clock, action: Action, actor: Person) -> bool:
+def reopen(session: Session, clock: Clock, action: Action, actor: Person, *, rules: PlanRules) -> bool:
     """Undo a Done or a Drop given by mistake: the action is open again. A next occurrence stays, and a
     Done given again later finds it rather than making another. False when it was open already."""
     if action.status not in ("done", "dropped"):
@@ -510,7 +519,7 @@ def reopen(session: Session, clock: Clock, action: Action, actor: Person) -> boo
     events.record(
         session, clock, workspace_id=action.workspace_id, kind="reopened", actor_id=actor.id, action_id=action.id
     )
-    _replan_owner(session, clock, action)
+    _replan_owner(session, clock, action, rules=rules)
     return True
 
 
@@ -523,6 +532,7 @@ def set_contact_status(
     status: str,
     *,
     on: date | None = None,
+    rules: PlanRules,
 ) -> bool:
     """Tick one contact's progress. Returns True when this finished the whole action."""
     _require_open(action)
@@ -553,7 +563,7 @@ def set_contact_status(
     if rowcount(ticked) != 1:
         # Another click ticked this contact first: decide again on what it left (the same tick: no effect).
         session.refresh(action)
-        return set_contact_status(session, clock, action, actor, contact_id, status, on=on)
+        return set_contact_status(session, clock, action, actor, contact_id, status, on=on, rules=rules)
     events.record(
         session,
         clock,
@@ -565,7 +575,7 @@ def set_contact_status(
         status=status,
     )
     if all(c.status == "done" for c in action.contacts):
-        return _complete(session, clock, action, actor)[0]
+        return _complete(session, clock, action, actor, rules=rules)[0]
     return False
 
 
@@ -577,14 +587,21 @@ def _next_working_day(day: date) -> date:
 
 
 def respond_to_proposal(
-    session: Session, clock: Clock, action: Action, member: Person, *, accept: bool, reason: str | None = None
+    session: Session,
+    clock: Clock,
+    action: Action,
+    member: Person,
+    *,
+    accept: bool,
+    reason: str | None = None,
+    rules: PlanRules,
 ) -> bool:
     """The member accepts or declines a manager's proposal. Returns False when already answered."""
     if action.owner_id != member.id or action.workspace_id != member.workspace_id:
         raise ActionError("not_found")
     if action.status != "proposed":
         return False
-    if accept and at_cap(session, member):
+    if accept and at_cap(session, member, rules=rules):
         raise ActionError("too_many")
     if not _transition(
         session,
@@ -605,7 +622,7 @@ def respond_to_proposal(
         action_id=action.id,
     )
     if accept:
-        _replan_owner(session, clock, action)
+        _replan_owner(session, clock, action, rules=rules)
     return True
 
 

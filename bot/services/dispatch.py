@@ -33,7 +33,7 @@ from bot.services.kinds import (
     Kind,
 )
 from bot.services.planning import first_slot_day, plan_reaction, replan, slot_moment
-from bot.services.rules import PlanRules, rules_of
+from bot.services.rules import PlanRules
 from models import Action, Nudge, Person, Workspace
 from models.db import rowcount
 
@@ -208,12 +208,14 @@ class _Batch:
             self._tones[row.person_id].append((today, row.tone))
 
 
-def prepare(session: Session, clock: Clock, nudge_id: int, token: str) -> Outgoing | None:
+def prepare(session: Session, clock: Clock, nudge_id: int, token: str, *, rules: PlanRules) -> Outgoing | None:
     """Decide what one claimed row means now. None: nothing to send (cancelled, moved or internal)."""
-    return next(iter(prepare_batch(session, clock, [nudge_id], token)), None)
+    return next(iter(prepare_batch(session, clock, [nudge_id], token, rules=rules)), None)
 
 
-def prepare_batch(session: Session, clock: Clock, nudge_ids: list[int], token: str) -> list[Outgoing]:
+def prepare_batch(
+    session: Session, clock: Clock, nudge_ids: list[int], token: str, *, rules: PlanRules
+) -> list[Outgoing]:
     """Decide what claimed rows mean now, in one transaction; returns those to send, in due order."""
     rows = list(
         session.scalars(
@@ -227,7 +229,7 @@ def prepare_batch(session: Session, clock: Clock, nudge_ids: list[int], token: s
     batch = _Batch(session, rows, since=min(r.local_date for r in rows) - timedelta(days=1))
     outgoing = []
     for row in rows:
-        out = _decide(session, clock, batch, row, token)
+        out = _decide(session, clock, batch, row, token, rules=rules)
         if out is not None:
             outgoing.append(out)
     return outgoing
@@ -245,8 +247,10 @@ class _To:
     rules: PlanRules
 
 
-def _decide(session: Session, clock: Clock, batch: _Batch, row: Nudge, token: str) -> Outgoing | None:
-    to = _recipient(session, clock, batch, row)
+def _decide(
+    session: Session, clock: Clock, batch: _Batch, row: Nudge, token: str, *, rules: PlanRules
+) -> Outgoing | None:
+    to = _recipient(session, clock, batch, row, rules=rules)
     if to is None:
         return None
     kind = KINDS[row.kind]
@@ -256,11 +260,11 @@ def _decide(session: Session, clock: Clock, batch: _Batch, row: Nudge, token: st
         _finish(row, "cancelled", reason)
         return None
     if not kind.sends:
-        INTERNAL[row.kind](session, clock, to.person, row, actions)
+        INTERNAL[row.kind](session, clock, to.person, row, actions, rules=to.rules)
         return None
     if not kind.instant and not _timely(session, clock, batch, row, to, {a.id for a in actions}):
         return None
-    if kind.for_the_mix and not _still_balancing(session, batch, row, to.today):
+    if kind.for_the_mix and not _still_balancing(session, batch, row, to.today, rules=rules):
         _finish(row, "cancelled", "mix")
         return None
     update = None
@@ -285,7 +289,7 @@ def _decide(session: Session, clock: Clock, batch: _Batch, row: Nudge, token: st
     return out
 
 
-def _recipient(session: Session, clock: Clock, batch: _Batch, row: Nudge) -> _To | None:
+def _recipient(session: Session, clock: Clock, batch: _Batch, row: Nudge, *, rules: PlanRules) -> _To | None:
     """The person and workspace, or None (the row cancelled) when nothing may reach them."""
     person = batch.people.get(row.person_id)
     workspace = batch.workspaces.get(row.workspace_id)
@@ -295,7 +299,6 @@ def _recipient(session: Session, clock: Clock, batch: _Batch, row: Nudge) -> _To
     if workspace.disabled_reason or person.unreachable:
         _finish(row, "cancelled", workspace.disabled_reason or person.unreachable)
         return None
-    rules = rules_of(session)
     week = work_week_of(person, rules.default_timezone)
     now = clock.now()
     return _To(person, workspace, week, week.local_date(now), now, rules)
@@ -327,7 +330,7 @@ def _timely(session: Session, clock: Clock, batch: _Batch, row: Nudge, to: _To, 
     if row.due_at < to.now - STALE_AFTER and KINDS[row.kind].scheduled:
         _finish(row, "cancelled", "stale")
         session.flush()
-        replan(session, clock, to.person)  # merges what is still worth saying into the next slots
+        replan(session, clock, to.person, rules=to.rules)  # merges what is still worth saying into the next slots
         return False
     if not to.week.within_hours(to.now):
         _move(row, to.week, to.now)
@@ -410,11 +413,10 @@ def _todays_celebration(session: Session, person: Person, week: WorkWeek, today:
     )
 
 
-def _still_balancing(session: Session, batch: _Batch, row: Nudge, today: date) -> bool:
+def _still_balancing(session: Session, batch: _Batch, row: Nudge, today: date, *, rules: PlanRules) -> bool:
     """Tips and progress checks exist for the mix; one that the real last 4 weeks no longer need is dropped.
 
     The rest of today's plan (a check-in this afternoon) is part of today's window, as it was for the planner."""
-    rules = rules_of(session)
     tones = batch.tones(session, row.person_id, today - timedelta(days=rules.window_days - 1), today)
     inspire, check = tones.count("inspire"), tones.count("check")
     total = inspire + check
@@ -437,7 +439,9 @@ def _open_actions(session: Session, person: Person, row: Nudge) -> list[Action]:
     )
 
 
-def _mark_attention(session: Session, clock: Clock, person: Person, row: Nudge, actions: list[Action]) -> None:
+def _mark_attention(
+    session: Session, clock: Clock, person: Person, row: Nudge, actions: list[Action], *, rules: PlanRules
+) -> None:
     for action in actions:
         if not action.needs_attention:
             action.needs_attention = True
@@ -446,7 +450,9 @@ def _mark_attention(session: Session, clock: Clock, person: Person, row: Nudge, 
     row.sent_at = clock.now()
 
 
-def _assume_fewer(session: Session, clock: Clock, person: Person, row: Nudge, actions: list[Action]) -> None:
+def _assume_fewer(
+    session: Session, clock: Clock, person: Person, row: Nudge, actions: list[Action], *, rules: PlanRules
+) -> None:
     question = session.scalar(
         select(Nudge)
         .where(Nudge.person_id == person.id, Nudge.kind == RHYTHM, Nudge.status == "sent")
@@ -456,21 +462,22 @@ def _assume_fewer(session: Session, clock: Clock, person: Person, row: Nudge, ac
     _finish(row, "sent")
     row.sent_at = clock.now()
     if question is not None and question.answered_at is None and person.rhythm == "normal":
-        checkins.to_fewer(session, clock, person)
+        checkins.to_fewer(session, clock, person, rules=rules)
         events.record(
             session, clock, workspace_id=person.workspace_id, kind="rhythm_assumed", actor_id=None, rhythm="fewer"
         )
         session.flush()
-        replan(session, clock, person)
+        replan(session, clock, person, rules=rules)
 
 
 # What the internal kinds do when their moment comes (they send nothing).
 INTERNAL = {ATTENTION: _mark_attention, QUIET: _assume_fewer}
 
 
-def mark_sent(session: Session, clock: Clock, nudge_id: int, token: str, channel: str, ts: str) -> bool:
+def mark_sent(
+    session: Session, clock: Clock, nudge_id: int, token: str, channel: str, ts: str, *, rules: PlanRules
+) -> bool:
     """Record a post and plan what follows from it. False when the claim was lost (never expected)."""
-    rules = rules_of(session)
     row = _mine(session, nudge_id, token)
     if row is None:
         return False
@@ -484,7 +491,7 @@ def mark_sent(session: Session, clock: Clock, nudge_id: int, token: str, channel
     if row.kind == CHECKIN:
         later = week.add_working_days(row.local_date, rules.followup_days)
         kind = ATTENTION if person.rhythm == "fewer" else FOLLOWUP
-        plan_reaction(session, clock, person, kind, later, list(row.action_ids))
+        plan_reaction(session, clock, person, kind, later, list(row.action_ids), rules=rules)
     elif row.kind == FOLLOWUP:
         plan_reaction(
             session,
@@ -493,19 +500,23 @@ def mark_sent(session: Session, clock: Clock, nudge_id: int, token: str, channel
             ATTENTION,
             week.add_working_days(row.local_date, rules.attention_days),
             list(row.action_ids),
+            rules=rules,
         )
     elif row.kind == SUMMARY:
         person.welcome_back_pending = False
     elif row.kind == RHYTHM:
-        plan_reaction(session, clock, person, QUIET, week.add_working_days(row.local_date, QUIET_AFTER_DAYS), [])
+        plan_reaction(
+            session, clock, person, QUIET, week.add_working_days(row.local_date, QUIET_AFTER_DAYS), [], rules=rules
+        )
     if row.kind in CHECKING:
-        _maybe_ask_rhythm(session, clock, person, week, now)
+        _maybe_ask_rhythm(session, clock, person, week, now, rules=rules)
     return True
 
 
-def _maybe_ask_rhythm(session: Session, clock: Clock, person: Person, week: WorkWeek, now: datetime) -> None:
+def _maybe_ask_rhythm(
+    session: Session, clock: Clock, person: Person, week: WorkWeek, now: datetime, *, rules: PlanRules
+) -> None:
     """Several checking messages in a row without an answer: ask once whether the rhythm suits them."""
-    rules = rules_of(session)
     if person.rhythm_asked_at is not None:
         return
     recent = list(
@@ -519,7 +530,7 @@ def _maybe_ask_rhythm(session: Session, clock: Clock, person: Person, week: Work
     if len(recent) == rules.unanswered_before_rhythm and all(n.answered_at is None for n in recent):
         person.rhythm_asked_at = now
         day = first_slot_day(week, RHYTHM, now + timedelta(hours=1))
-        plan_reaction(session, clock, person, RHYTHM, day, [])
+        plan_reaction(session, clock, person, RHYTHM, day, [], rules=rules)
 
 
 def profile_unavailable(session: Session, clock: Clock, team_id: str, user_id: str) -> None:
@@ -530,7 +541,14 @@ def profile_unavailable(session: Session, clock: Clock, team_id: str, user_id: s
 
 
 def store_profile(
-    session: Session, clock: Clock, team_id: str, user_id: str, profile: people.Profile, *, token: str | None = None
+    session: Session,
+    clock: Clock,
+    team_id: str,
+    user_id: str,
+    profile: people.Profile,
+    *,
+    token: str | None = None,
+    rules: PlanRules,
 ) -> None:
     """A fresh time zone from Slack; a changed one re-plans, so the next messages follow the person.
 
@@ -539,7 +557,7 @@ def store_profile(
     person = people.find_person(session, team_id, user_id)
     if person is None:
         return
-    default = rules_of(session).default_timezone
+    default = rules.default_timezone
     before = person.timezone or default
     people.apply_profile(session, clock, person, profile)
     if (person.timezone or default) == before:
@@ -551,7 +569,7 @@ def store_profile(
             .values(status="cancelled", error="time zone changed", claim_token=None, claimed_until=None)
         )
     session.flush()
-    replan(session, clock, person)
+    replan(session, clock, person, rules=rules)
 
 
 def never_profiled(session: Session, nudge_ids: list[int], token: str) -> list[tuple[str, str]]:
@@ -619,13 +637,13 @@ def stop_workspace(session: Session, workspace_id: int, reason: str) -> bool:
     return True
 
 
-def reachable_again(session: Session, clock: Clock, person: Person) -> None:
+def reachable_again(session: Session, clock: Clock, person: Person, *, rules: PlanRules) -> None:
     """Someone Slack could not reach is talking to us again (a command, a click): plan their messages anew."""
     if person.unreachable:
         person.unreachable = None
         person.updated_at = clock.now()
         session.flush()
-        replan(session, clock, person)
+        replan(session, clock, person, rules=rules)
 
 
 def _cancel_planned(session: Session, condition, reason: str) -> None:  # type: ignore[no-untyped-def]

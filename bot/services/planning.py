@@ -39,7 +39,7 @@ from bot.services.kinds import (
     TIP,
     WEEKPLAN,
 )
-from bot.services.rules import PlanRules, rules_of
+from bot.services.rules import PlanRules
 from models import Action, Nudge, Person
 
 # The mix is steered towards its target, so reactions (a follow-up, a celebration) have room either way.
@@ -323,9 +323,8 @@ def place(items: list[Item], week: WorkWeek, rules: PlanRules, sent_today: Count
     return by_day
 
 
-def replan(session: Session, clock: Clock, person: Person) -> None:
+def replan(session: Session, clock: Clock, person: Person, *, rules: PlanRules) -> None:
     """Rebuild the person's planned messages from their open actions and settings."""
-    rules = rules_of(session)
     fewer = person.rhythm == "fewer"
     _lock_person(session, person)
     now = clock.now()
@@ -447,8 +446,8 @@ def plan_reaction(
     action_ids: list[int],
     *,
     due_at: datetime | None = None,
+    rules: PlanRules,
 ) -> Nudge:
-    rules = rules_of(session)
     week = work_week_of(person, rules.default_timezone)
     row = Nudge(
         workspace_id=person.workspace_id,

@@ -1,12 +1,8 @@
-"""The planning rules (from settings), carried by the session so every service that replans can read them."""
+"""The planning rules (from settings): `deps.rules` builds them; every service that plans takes them as `rules`."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-
-from sqlalchemy.orm import Session
-
-SESSION_KEY = "conscience.rules"
 
 
 @dataclass(frozen=True)
@@ -21,12 +17,3 @@ class PlanRules:
     max_open_actions: int = 50  # per person: more is not a plan, and replanning stays small
     default_timezone: str = "Europe/Amsterdam"
     default_language: str = "en"
-
-
-def rules_of(session: Session) -> PlanRules:
-    return session.info.get(SESSION_KEY) or PlanRules()
-
-
-def attach(session: Session, rules: PlanRules) -> Session:
-    session.info[SESSION_KEY] = rules
-    return session

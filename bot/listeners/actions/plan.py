@@ -93,7 +93,9 @@ def on_reschedule(ack: Ack, body: dict[str, Any], action: dict[str, Any], contex
         cat, today = cat_for(deps, person), today_of(deps, person)
         try:
             found = actions.get_own(session, person, action_id or 0)
-            if picked and actions.reschedule(session, deps.clock, found, person, date.fromisoformat(picked), today):
+            if picked and actions.reschedule(
+                session, deps.clock, found, person, date.fromisoformat(picked), today, rules=deps.rules
+            ):
                 note = cat.t(
                     "result.rescheduled", title=escape(found.title), due=format_day(cat, found.due_date, today)
                 )
@@ -130,7 +132,7 @@ def on_drop(ack: Ack, body: dict[str, Any], action: dict[str, Any], context: dic
         cat = cat_for(deps, person)
         try:
             found = actions.get_own(session, person, _action_id(action.get("value")) or 0)
-            actions.drop(session, deps.clock, found, person)
+            actions.drop(session, deps.clock, found, person, rules=deps.rules)
             note = cat.t("result.dropped", title=escape(found.title))
         except actions.ActionError as exc:
             note = cat.t(f"error.{exc.code}")
@@ -146,7 +148,7 @@ def on_undo(ack: Ack, body: dict[str, Any], action: dict[str, Any], context: dic
         cat = cat_for(deps, person)
         try:
             found = actions.get_own(session, person, _action_id(action.get("value")) or 0)
-            actions.drop(session, deps.clock, found, person, reason="undo")
+            actions.drop(session, deps.clock, found, person, reason="undo", rules=deps.rules)
             text = cat.t("quick.undone", title=escape(found.title))
         except actions.ActionError as exc:
             text = cat.t(f"error.{exc.code}")
@@ -174,7 +176,9 @@ def on_contact_status(ack: Ack, body: dict[str, Any], action: dict[str, Any], co
                 note = None
             else:
                 view = None
-                finished = actions.set_contact_status(session, deps.clock, found, person, contact_id, status)
+                finished = actions.set_contact_status(
+                    session, deps.clock, found, person, contact_id, status, rules=deps.rules
+                )
                 note = (
                     cat.t("result.done", title=escape(found.title))
                     if finished

@@ -103,6 +103,7 @@ def quick(
                 data=data,
                 today=today,
                 source_key=f"command:{trigger_id}",
+                rules=deps.rules,
             )
         except actions.ActionError as error:
             notify.respond(deps, who.team_id, response_url, action_messages.notice(cat.t(f"error.{error.code}")))

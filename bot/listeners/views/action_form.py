@@ -145,7 +145,14 @@ def _create(
         owner, _ = people.ensure_person(session, deps.clock, who.team_id, owner_user_id)
     try:
         action, created = actions.create(
-            session, deps.clock, owner=owner, actor=person, data=data, today=today, source_key=f"view:{view_id}"
+            session,
+            deps.clock,
+            owner=owner,
+            actor=person,
+            data=data,
+            today=today,
+            source_key=f"view:{view_id}",
+            rules=deps.rules,
         )
     except actions.ActionError as exc:  # e.g. the list is full: said where they are, or by DM
         return Created(action_messages.notice(cat.t(f"error.{exc.code}")), error=exc.code)
@@ -179,9 +186,11 @@ def _change(session: Session, deps: Deps, who: Caller, data: actions.ActionInput
     cat, today = cat_for(deps, person), today_of(deps, person)
     try:
         action = actions.get_own(session, person, state.action_id or 0)
-        actions.edit(session, deps.clock, action, person, data, today)
+        actions.edit(session, deps.clock, action, person, data, today, rules=deps.rules)
         changed = Changed(listing={})
-        if state.mode == "adjust" and actions.respond_to_proposal(session, deps.clock, action, person, accept=True):
+        if state.mode == "adjust" and actions.respond_to_proposal(
+            session, deps.clock, action, person, accept=True, rules=deps.rules
+        ):
             changed.answered = action_messages.proposal_answered(cat, action, "proposal.adjusted")
             changed.manager_note = tell_manager(deps, session, action, who, "proposal.manager_adjusted")
         note = cat.t("result.edited", title=escape(action.title))

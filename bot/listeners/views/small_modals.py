@@ -45,7 +45,9 @@ def on_outcome(ack: Ack, body: dict[str, Any], view: dict[str, Any], context: di
         cat, today = cat_for(deps, person), today_of(deps, person)
         try:
             action = actions.get_own(session, person, int(meta.get("action_id") or 0))
-            follow = actions.complete(session, deps.clock, action, person, note=note_text, outcomes=outcomes)
+            follow = actions.complete(
+                session, deps.clock, action, person, note=note_text, outcomes=outcomes, rules=deps.rules
+            )
             note = cat.t("result.done", title=escape(action.title))
             if follow is not None:
                 note += " " + cat.t("result.next", due=format_day(cat, follow.due_date, today))
@@ -69,7 +71,9 @@ def on_decline(ack: Ack, body: dict[str, Any], view: dict[str, Any], context: di
         cat = cat_for(deps, person)
         try:
             action = actions.get_own(session, person, int(meta.get("action_id") or 0))
-            if actions.respond_to_proposal(session, deps.clock, action, person, accept=False, reason=reason):
+            if actions.respond_to_proposal(
+                session, deps.clock, action, person, accept=False, reason=reason, rules=deps.rules
+            ):
                 answered = action_messages.proposal_answered(cat, action, "proposal.declined")
                 return answered, tell_manager(deps, session, action, who, "proposal.manager_declined")
             return action_messages.notice(cat.t("proposal.answered")), None
@@ -92,7 +96,9 @@ def on_booked(ack: Ack, body: dict[str, Any], view: dict[str, Any], context: dic
             action = actions.get_own(session, person, int(meta.get("action_id") or 0))
             contact_id = int(meta.get("contact_id") or 0)
             on = date.fromisoformat(picked) if picked else None
-            actions.set_contact_status(session, deps.clock, action, person, contact_id, "booked", on=on)
+            actions.set_contact_status(
+                session, deps.clock, action, person, contact_id, "booked", on=on, rules=deps.rules
+            )
             contact = next(c for c in action.contacts if c.id == contact_id)
             status = action_messages.contact_status_text(cat, "booked", on=on, retry=None, today=today)
             return cat.t("result.contact", name=escape(contact.name), status=status)
