@@ -181,6 +181,24 @@ class Mix:
         return inspire, check
 
 
+@dataclass
+class _Steering:
+    """What walking the days to keep the mix needs."""
+
+    items_by_day: dict[date, list[Item]]
+    mix: Mix
+    week: WorkWeek
+    end: date
+    rules: PlanRules
+    sent_today: Counter[date]
+    fewer: bool
+
+    def windows(self, day: date) -> list[tuple[int, int]]:
+        """Today's window, and those of the next days that cannot steer themselves (when big enough to steer)."""
+        ahead = _windows_ahead(self.items_by_day, self.mix, self.week, day, self.end, self.rules, self.sent_today)
+        return [self.mix.window_counts(day)] + [(i, c) for i, c in ahead if i + c >= MIN_MESSAGES_TO_STEER - 1]
+
+
 def steer(
     items_by_day: dict[date, list[Item]],
     mix: Mix,
@@ -194,7 +212,7 @@ def steer(
     fewer: bool = False,
 ) -> None:
     """Walk the days; add a tip or a progress check (on "fewer": drop a tip or prep) where the mix leaves the band."""
-    target = rules.inspire_share
+    steering = _Steering(items_by_day, mix, week, end, rules, sent_today, fewer)
     # Sorted once; each day looks only at the first actions due from that day on (a pointer moves with the
     # days), so steering is linear in the days, not days x actions.
     ordered = sorted(actions, key=lambda a: (a.due_date, a.id))
@@ -205,36 +223,46 @@ def steer(
             first_due += 1
         # Today counts only while its slots are still ahead (a tip is a morning message).
         if week.can_speak_on(day) and slot_moment(week, TIP, day) > now:
-            today_items = items_by_day.setdefault(day, [])
-            mentioned = {a for i in today_items for a in i.action_ids}
-            upcoming = _first_upcoming(ordered, first_due, mentioned, day)
-            inspire, check = mix.window_counts(day)
-            total = inspire + check
-            if upcoming and total >= MIN_MESSAGES_TO_STEER - 1:
-                # Today's window, and those of the next days that cannot steer themselves.
-                windows = [(inspire, check)] + [
-                    (i, c)
-                    for i, c in _windows_ahead(items_by_day, mix, week, day, end, rules, sent_today)
-                    if i + c >= MIN_MESSAGES_TO_STEER - 1
-                ]
-                low = any(i / (i + c) < target - STEER_MARGIN for i, c in windows)
-                high = any(i / (i + c) > target + STEER_MARGIN for i, c in windows)
-                room = {k: _has_room(k, today_items, sent_today[day], rules) for k in (TIP, PROGRESS)}
-                if room[TIP] and low and all((i + 1) / (i + c + 1) <= target + 2 * STEER_MARGIN for i, c in windows):
-                    today_items.append(Item(TIP, day, [upcoming[0].id]))
-                    mix.add(day, INSPIRE)
-                elif high and not low:
-                    # Too inspiring. A person who chose "fewer messages" loses today's tip or prep rather
-                    # than getting one more question (follow-ups stop for them too, see dispatch).
-                    extra = [i for i in today_items if i.kind in (TIP, PREP) and not i.fixed] if fewer else []
-                    if extra and all((i - 1) / (i + c - 1) >= target - 2 * STEER_MARGIN for i, c in windows):
-                        today_items.remove(next((i for i in extra if i.kind == TIP), extra[0]))
-                        mix.add(day, INSPIRE, -1)
-                    elif room[PROGRESS] and all(i / (i + c + 1) >= target - 2 * STEER_MARGIN for i, c in windows):
-                        later = [a for a in upcoming if a.due_date > day] or upcoming
-                        today_items.append(Item(PROGRESS, day, [later[0].id]))
-                        mix.add(day, CHECK)
+            _steer_day(steering, day, ordered, first_due)
         day += timedelta(days=1)
+
+
+def _steer_day(steering: _Steering, day: date, ordered: list[Action], first_due: int) -> None:
+    today_items = steering.items_by_day.setdefault(day, [])
+    mentioned = {a for i in today_items for a in i.action_ids}
+    upcoming = _first_upcoming(ordered, first_due, mentioned, day)
+    inspire, check = steering.mix.window_counts(day)
+    if not upcoming or inspire + check < MIN_MESSAGES_TO_STEER - 1:
+        return
+    windows = steering.windows(day)
+    target = steering.rules.inspire_share
+    low = any(i / (i + c) < target - STEER_MARGIN for i, c in windows)
+    high = any(i / (i + c) > target + STEER_MARGIN for i, c in windows)
+    if low and _has_room(TIP, today_items, steering.sent_today[day], steering.rules):
+        if all((i + 1) / (i + c + 1) <= target + 2 * STEER_MARGIN for i, c in windows):
+            today_items.append(Item(TIP, day, [upcoming[0].id]))
+            steering.mix.add(day, INSPIRE)
+            return
+    if high and not low:
+        _calm_day(steering, day, today_items, upcoming, windows)
+
+
+def _calm_day(
+    steering: _Steering, day: date, today_items: list[Item], upcoming: list[Action], windows: list[tuple[int, int]]
+) -> None:
+    """Too inspiring. A person who chose "fewer messages" loses today's tip or prep rather than getting one
+    more question (follow-ups stop for them too, see dispatch); others get a progress check."""
+    target = steering.rules.inspire_share
+    extra = [i for i in today_items if i.kind in (TIP, PREP) and not i.fixed] if steering.fewer else []
+    if extra and all((i - 1) / (i + c - 1) >= target - 2 * STEER_MARGIN for i, c in windows):
+        today_items.remove(next((i for i in extra if i.kind == TIP), extra[0]))
+        steering.mix.add(day, INSPIRE, -1)
+    elif _has_room(PROGRESS, today_items, steering.sent_today[day], steering.rules) and all(
+        i / (i + c + 1) >= target - 2 * STEER_MARGIN for i, c in windows
+    ):
+        later = [a for a in upcoming if a.due_date > day] or upcoming
+        today_items.append(Item(PROGRESS, day, [later[0].id]))
+        steering.mix.add(day, CHECK)
 
 
 def _first_upcoming(ordered: list[Action], start: int, mentioned: set[int], day: date) -> list[Action]:
