@@ -239,6 +239,8 @@ class Sample:
             kinds.SUMMARY: self.open,
             kinds.TIP: [self.later],
             kinds.PROGRESS: [self.three_contacts],
+            kinds.FOCUS: self.open,
+            kinds.CLEANUP: [self.three_contacts, self.plain],
         }
         if kind not in samples:
             raise LookupError(f"no sample for the nudge kind {kind!r}: add one to bot/check_slack.py")

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import tomllib
 from datetime import date, datetime, time
-from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -95,7 +93,9 @@ def test_fewer_messages_means_fewer_planned_messages(deps, clock):
     assert sorted(a for n in fewer if n.kind == "checkin" for a in n.action_ids) == sorted(added["U2"])
 
 
-def test_the_week_plan_carries_the_preparation_it_replaces(deps, clock, delivery, fake_slack):
+def test_the_week_plan_carries_the_opening_line_of_the_preparation_it_replaces_on_one_line(
+    deps, clock, delivery, fake_slack
+):
     clock.set(datetime(2026, 11, 27, 10, 0, tzinfo=AMSTERDAM))  # a Friday
     add(
         deps,
@@ -105,22 +105,24 @@ def test_the_week_plan_carries_the_preparation_it_replaces(deps, clock, delivery
         opening_line="How is the new office working out?",
         voicemail_plan="Leave my name and try again Thursday.",
     )
+    assert planned(deps, "weekplan") == []  # one action: its own preparation says it all
+    add(deps, "Call Piet", date(2026, 12, 3), opening_line="Shall we look at the renewal together?")
     assert [n.local_date for n in planned(deps, "weekplan")] == [date(2026, 11, 30)]
-    assert planned(deps, "prep") == []
+    # Linda's preparation comes in the week plan only; Piet's in its own message, so not in the week plan too.
+    assert [n.local_date for n in planned(deps, "prep")] == [date(2026, 12, 1)]
     deliver_at(deps, clock, delivery, datetime(2026, 11, 30, 9, 30, tzinfo=AMSTERDAM))
     [post] = fake_slack.calls_to("chat.postMessage")
     text = text_of(post.params)
     assert "How is the new office working out?" in text
-    assert "Leave my name and try again Thursday." in text
-    assert "If you get voicemail" in text
-    tips = tomllib.loads(Path("config/messages/en/nudges.toml").read_text())["nudge"]["prep"]["tip"]["aftercare"]
-    assert any(tip in text for tip in tips)  # the short tip for that kind of action, as the prep has
+    assert "renewal" not in text
+    assert "Leave my name" not in text  # compact: the opening line only
+    assert len(text.split()) <= 150
 
 
 def test_the_week_plan_stays_within_slack_limits(deps, clock, delivery, fake_slack):
     clock.set(datetime(2026, 11, 27, 10, 0, tzinfo=AMSTERDAM))
     for n in range(14):
-        add(deps, f"Call client {n}", date(2026, 12, 1 + n % 3), opening_line="x" * 2000, voicemail_plan="y" * 2000)
+        add(deps, f"Call client {n}", date(2026, 12, 1 + n % 2), opening_line="x" * 2000, voicemail_plan="y" * 2000)
     deliver_at(deps, clock, delivery, datetime(2026, 11, 30, 9, 30, tzinfo=AMSTERDAM))
     posts = [c.params for c in fake_slack.calls_to("chat.postMessage") if "week" in text_of(c.params).lower()]
     assert posts

@@ -15,6 +15,7 @@ from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from bot.services import checkins, events, people, retry
+from bot.services.budget import budget_of, monday_of
 from bot.services.calendar import WorkWeek, work_week_of
 from bot.services.clock import Clock
 from bot.services.kinds import (
@@ -24,10 +25,11 @@ from bot.services.kinds import (
     CHECKING,
     FOLLOWUP,
     KINDS,
+    PREP,
     QUIET,
     RHYTHM,
+    SENT,
     SUMMARY,
-    TIP,
     UNCAPPED,
     WEEKPLAN,
     Kind,
@@ -177,35 +179,28 @@ class _Batch:
             .group_by(Nudge.person_id, Nudge.kind)
         ):
             self.of_kind[(person_id, kind)] = count
-        self._tones: dict[int, list[tuple[date, str]]] | None = None
-        self._planned: dict[int, list[tuple[date, str]]] = defaultdict(list)
         self.celebrations: dict[int, tuple[Nudge, Outgoing]] = {}  # the one celebration a person gets in this batch
-        self._person_ids = person_ids
-
-    def tones(self, session: Session, person_id: int, since: date, today: date) -> list[str]:
-        """Tones of what a person was sent since a day, and of what is still planned for today (the planner
-        counted this afternoon's check-in too). Read for the whole batch on first need."""
-        if self._tones is None:
-            self._tones = defaultdict(list)
-            window = since - timedelta(days=2)  # local days of people in the batch differ by at most one
-            for pid, day, tone, status in session.execute(
-                select(Nudge.person_id, Nudge.local_date, Nudge.tone, Nudge.status).where(
-                    Nudge.person_id.in_(self._person_ids),
-                    Nudge.status.in_(("sent", "planned")),
-                    Nudge.local_date >= window,
-                )
-            ):
-                (self._tones if status == "sent" else self._planned)[pid].append((day, tone))
-        return [tone for day, tone in self._tones[person_id] if day >= since] + [
-            tone for day, tone in self._planned[person_id] if day == today
-        ]
+        # Every message sent since the Monday before the earliest day: (day, kind), for the week's budget.
+        self.week: dict[int, list[date]] = defaultdict(list)
+        for person_id, day in session.execute(
+            select(Nudge.person_id, Nudge.local_date).where(
+                Nudge.person_id.in_(person_ids),
+                Nudge.status == "sent",
+                Nudge.local_date >= monday_of(since),
+                Nudge.kind.in_(SENT),
+            )
+        ):
+            self.week[person_id].append(day)
 
     def accept(self, row: Nudge, today: date, about: set[int]) -> None:
         if KINDS[row.kind].capped:
             self.sent[row.person_id].append((today, about))
         self.of_kind[(row.person_id, row.kind)] += 1
-        if self._tones is not None:
-            self._tones[row.person_id].append((today, row.tone))
+        if KINDS[row.kind].sends:
+            self.week[row.person_id].append(today)
+
+    def sent_this_week(self, person_id: int, today: date) -> int:
+        return sum(1 for day in self.week[person_id] if monday_of(day) == monday_of(today))
 
 
 def prepare(session: Session, clock: Clock, nudge_id: int, token: str, *, rules: PlanRules) -> Outgoing | None:
@@ -255,7 +250,7 @@ def _decide(
         return None
     kind = KINDS[row.kind]
     actions = _actions_of(session, batch, row, to.person)
-    reason = _pointless(kind, actions, to)
+    reason = _pointless(kind, actions, to) or _over_budget(session, batch, row, to)
     if reason is not None:
         _finish(row, "cancelled", reason)
         return None
@@ -263,9 +258,6 @@ def _decide(
         INTERNAL[row.kind](session, clock, to.person, row, actions, rules=to.rules)
         return None
     if not kind.instant and not _timely(session, clock, batch, row, to, {a.id for a in actions}):
-        return None
-    if kind.for_the_mix and not _still_balancing(session, batch, row, to.today, rules=rules):
-        _finish(row, "cancelled", "mix")
         return None
     update = None
     if kind.instant:
@@ -316,12 +308,24 @@ def _actions_of(session: Session, batch: _Batch, row: Nudge, person: Person) -> 
 
 def _pointless(kind: Kind, actions: list[Action], to: _To) -> str | None:
     """Why the row has lost its point, if it has."""
+    if kind.retired:
+        return "retired"
     if kind.needs_actions and not actions:
         return "action closed"
     if not kind.instant and to.week.is_paused(to.today):
         # Away (holiday, leave): nothing is sent, and silence while away is not marked as neglect.
         return "paused"
     return None
+
+
+def _over_budget(session: Session, batch: _Batch, row: Nudge, to: _To) -> str | None:
+    """Preparation and week plans give way when the week's messages are spent (a follow-up or celebrations
+    came since the plan was made); check-ins and the other essential kinds do not."""
+    kind = KINDS[row.kind]
+    if kind.essential or kind.instant or not kind.sends:
+        return None
+    budget = budget_of(session, to.person, to.rules, to.now)
+    return "budget" if batch.sent_this_week(to.person.id, to.today) >= budget else None
 
 
 def _timely(session: Session, clock: Clock, batch: _Batch, row: Nudge, to: _To, about: set[int]) -> bool:
@@ -387,15 +391,22 @@ def _outgoing(
         refresh_profile=checked is None or to.now - checked > PROFILE_MAX_AGE,
         update=update,
         answers=dict(row.answer or {}),
-        prepared=_prepared_by_weekplan(to.week, to.rules, to.today, actions) if row.kind == WEEKPLAN else frozenset(),
+        prepared=_prepared_by_weekplan(session, to, actions) if row.kind == WEEKPLAN else frozenset(),
     )
 
 
-def _prepared_by_weekplan(week: WorkWeek, rules: PlanRules, today: date, actions: list[Action]) -> frozenset[int]:
+def _prepared_by_weekplan(session: Session, to: _To, actions: list[Action]) -> frozenset[int]:
     """The actions whose preparation would fall on the week plan's morning (the planner leaves those preps
-    out): due within PREP_WORKING_DAYS of the person's working days."""
-    last = week.add_working_days(today, rules.prep_days)
-    return frozenset(a.id for a in actions if a.due_date <= last)
+    out): due within the preparation window, and with no preparation message of their own, sent or to come
+    (a preparation is shown once)."""
+    last = to.week.add_working_days(to.today, to.rules.prep_days)
+    soon = {a.id for a in actions if a.due_date <= last}
+    own = session.scalars(
+        select(Nudge.action_ids).where(
+            Nudge.person_id == to.person.id, Nudge.kind == PREP, Nudge.status.in_(("planned", "claimed", "sent"))
+        )
+    )
+    return frozenset(soon - {i for ids in own for i in (ids or [])})
 
 
 def _todays_celebration(session: Session, person: Person, week: WorkWeek, today: date) -> Nudge | None:
@@ -411,21 +422,6 @@ def _todays_celebration(session: Session, person: Person, week: WorkWeek, today:
         .order_by(Nudge.id.desc())
         .limit(1)
     )
-
-
-def _still_balancing(session: Session, batch: _Batch, row: Nudge, today: date, *, rules: PlanRules) -> bool:
-    """Tips and progress checks exist for the mix; one that the real last 4 weeks no longer need is dropped.
-
-    The rest of today's plan (a check-in this afternoon) is part of today's window, as it was for the planner."""
-    tones = batch.tones(session, row.person_id, today - timedelta(days=rules.window_days - 1), today)
-    inspire, check = tones.count("inspire"), tones.count("check")
-    total = inspire + check
-    if total < 4:
-        return True
-    share = inspire / total
-    if row.kind == TIP:
-        return share < rules.inspire_share + 0.01
-    return share > rules.inspire_share - 0.01
 
 
 def _open_actions(session: Session, person: Person, row: Nudge) -> list[Action]:

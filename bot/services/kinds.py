@@ -22,6 +22,9 @@ RHYTHM = "rhythm"
 SUMMARY = "summary"
 ATTENTION = "attention"
 QUIET = "quiet"
+FOCUS = "focus"
+CLEANUP = "cleanup"
+CHECKIN_ANSWERS = ("done", "partly", "not_yet", "help", "drop")
 
 
 @dataclass(frozen=True)
@@ -38,7 +41,8 @@ class Kind:
     asks_about_due: bool = False  # a question about the action's current due date (check-in, follow-up)
     waits_for_answer: bool = False  # a reaction to silence that an answer calls off
     overview: bool = False  # lists several actions; leaves out what another message that day is about
-    for_the_mix: bool = False  # exists only to keep the tone mix; dropped when the mix no longer needs it
+    essential: bool = False  # always fits the week's budget (it is spent on these first); the day's maximum holds
+    retired: bool = False  # no longer planned (tips and progress checks filled a tone mix); rows left are cancelled
     instant: bool = False  # answers a click: sent at once, about a closed action, even while away
     about_all_open: bool = False  # speaks of every open action, not of the ones it was planned with
 
@@ -58,13 +62,7 @@ KINDS: dict[str, Kind] = {
     for k in (
         Kind(PREP, INSPIRE, MORNING, priority=5, answers=("ready", "reschedule", "edit")),
         Kind(WEEKPLAN, INSPIRE, MORNING, priority=4, overview=True),
-        Kind(
-            CHECKIN,
-            CHECK,
-            priority=0,
-            answers=("done", "partly", "not_yet", "help", "drop"),
-            asks_about_due=True,
-        ),
+        Kind(CHECKIN, CHECK, priority=0, answers=CHECKIN_ANSWERS, asks_about_due=True, essential=True),
         Kind(
             FOLLOWUP,
             CHECK,
@@ -73,6 +71,7 @@ KINDS: dict[str, Kind] = {
             answers=("reschedule", "smaller", "drop", "still_on"),
             asks_about_due=True,
             waits_for_answer=True,
+            essential=True,
         ),
         Kind(
             CELEBRATION,
@@ -83,8 +82,8 @@ KINDS: dict[str, Kind] = {
             answers=("next_step",),
             instant=True,
         ),
-        Kind(TIP, INSPIRE, MORNING, priority=7, for_the_mix=True),
-        Kind(PROGRESS, CHECK, priority=6, answers=("on_track", "started", "not_started"), for_the_mix=True),
+        Kind(TIP, INSPIRE, MORNING, priority=8, retired=True),
+        Kind(PROGRESS, CHECK, priority=7, answers=("on_track", "started", "not_started"), retired=True),
         Kind(
             RHYTHM,
             INSPIRE,
@@ -93,8 +92,22 @@ KINDS: dict[str, Kind] = {
             scheduled=False,
             needs_actions=False,
             answers=("fewer", "pause", "carry_on"),
+            essential=True,
         ),
-        Kind(SUMMARY, INSPIRE, MORNING, priority=2, needs_actions=False, overview=True, about_all_open=True),
+        Kind(
+            SUMMARY,
+            INSPIRE,
+            MORNING,
+            priority=2,
+            needs_actions=False,
+            overview=True,
+            about_all_open=True,
+            essential=True,
+        ),
+        # More than a handful open: pick the few that matter this month (once).
+        Kind(FOCUS, INSPIRE, MORNING, priority=6, needs_actions=False, overview=True, about_all_open=True),
+        # Many overdue: one message to clean up the list, with the check-in's answers for each action.
+        Kind(CLEANUP, CHECK, priority=0, answers=CHECKIN_ANSWERS, asks_about_due=True, essential=True),
         Kind(ATTENTION, NONE, scheduled=False, capped=False, sends=False, waits_for_answer=True),
         Kind(QUIET, NONE, scheduled=False, capped=False, needs_actions=False, sends=False),
     )
