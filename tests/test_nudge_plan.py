@@ -129,6 +129,7 @@ def test_the_week_plan_stays_within_slack_limits(deps, clock, delivery, fake_sla
     blocks = posts[0]["blocks"]
     assert len(blocks) <= 50
     assert all(len(b.get("text", {}).get("text", "")) <= 3000 for b in blocks if b["type"] == "section")
+    assert len(text_of(posts[0]).split()) <= 150  # compact: a line per action, "…and N more"
 
 
 def test_an_action_due_tomorrow_made_after_the_morning_slot_is_prepared_today(deps, clock):
