@@ -43,6 +43,7 @@ from models import Action, Nudge, Person
 BUNDLE_WORKING_DAYS = 1
 # More open actions than this, and the person is asked (once) to pick the few that matter this month.
 FOCUS_ABOVE = 7
+FOCUS_WITHIN = timedelta(days=14)
 # This many overdue actions get one message to clean up the list rather than a check-in each; at most one
 # such message in CLEANUP_EVERY.
 CLEANUP_AT = 3
@@ -173,7 +174,8 @@ def base_items(
     if person.welcome_back_pending:
         items.append(Item(SUMMARY, first_morning, [a.id for a in actions]))
     elif len(actions) > FOCUS_ABOVE and not known.focus_asked:
-        items.append(Item(FOCUS, first_morning, [a.id for a in actions]))
+        # Within two weeks, or not at all: a question about this month that comes late is noise.
+        items.append(Item(FOCUS, first_morning, [a.id for a in actions], deadline=first_morning + FOCUS_WITHIN))
     return items
 
 
