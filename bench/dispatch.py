@@ -321,7 +321,7 @@ def replan_everyone(deps: Deps, person_ids: list[int], stats: Statistics) -> Non
     for batch in chunks(person_ids, COMMIT_EVERY):
         with deps.transaction() as session:
             for person in session.scalars(select(Person).where(Person.id.in_(batch)).order_by(Person.id)):
-                planning.replan(session, deps.clock, person)
+                planning.replan(session, deps.clock, person, rules=deps.rules)
         stats.maybe_analyze()
         progress.done(len(batch))
 
@@ -334,7 +334,9 @@ def create_through_actions(deps: Deps, person_ids: list[int], rng: random.Random
         with deps.transaction() as session:
             for person in session.scalars(select(Person).where(Person.id.in_(batch)).order_by(Person.id)):
                 for data in action_inputs(rng, today):
-                    actions.create(session, deps.clock, owner=person, actor=person, data=data, today=today)
+                    actions.create(
+                        session, deps.clock, owner=person, actor=person, data=data, today=today, rules=deps.rules
+                    )
         stats.maybe_analyze()
         progress.done(len(batch))
 

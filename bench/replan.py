@@ -25,7 +25,7 @@ from sqlalchemy import select  # noqa: E402
 from bench.common import describe_database, ensure_database, reset_schema  # noqa: E402
 from bot.services import actions, people, planning  # noqa: E402
 from bot.services.clock import FixedClock  # noqa: E402
-from bot.services.rules import PlanRules, attach  # noqa: E402
+from bot.services.rules import PlanRules  # noqa: E402
 from models import Action, ActionContact  # noqa: E402
 from models.db import make_engine, make_session_factory  # noqa: E402
 from models.db import transaction as plain_transaction  # noqa: E402
@@ -38,7 +38,7 @@ RULES = PlanRules(max_open_actions=1_000_000)
 @contextmanager
 def transaction(factory):  # type: ignore[no-untyped-def]
     with plain_transaction(factory) as session:
-        yield attach(session, RULES)
+        yield session
 
 
 def seed(factory, clock: FixedClock, count: int, user: str) -> int:
@@ -62,7 +62,7 @@ def seed(factory, clock: FixedClock, count: int, user: str) -> int:
             rows.append(action)
         session.add_all(rows)
         session.flush()
-        planning.replan(session, clock, person)
+        planning.replan(session, clock, person, rules=RULES)
         return person.id
 
 
@@ -100,15 +100,21 @@ def main() -> None:
 
         figures = {"full": [], "done": [], "date": [], "new": []}
         for i in range(3):
-            figures["full"].append(timed(factory, lambda s: planning.replan(s, clock, person(s))))
+            figures["full"].append(timed(factory, lambda s: planning.replan(s, clock, person(s), rules=RULES)))
             figures["done"].append(
-                timed(factory, lambda s, i=i: actions.complete(s, clock, action(s, i), person(s)))
+                timed(factory, lambda s, i=i: actions.complete(s, clock, action(s, i), person(s), rules=RULES))
             )
             figures["date"].append(
                 timed(
                     factory,
                     lambda s, i=i: actions.reschedule(
-                        s, clock, action(s, 10 + i), person(s), date(2027, 2, 1) + timedelta(days=i), NOW.date()
+                        s,
+                        clock,
+                        action(s, 10 + i),
+                        person(s),
+                        date(2027, 2, 1) + timedelta(days=i),
+                        NOW.date(),
+                        rules=RULES,
                     ),
                 )
             )
@@ -117,7 +123,7 @@ def main() -> None:
                 timed(
                     factory,
                     lambda s, data=data: actions.create(
-                        s, clock, owner=person(s), actor=person(s), data=data, today=NOW.date()
+                        s, clock, owner=person(s), actor=person(s), data=data, today=NOW.date(), rules=RULES
                     ),
                 )
             )

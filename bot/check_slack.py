@@ -28,6 +28,7 @@ from bot.messages import teams as team_messages
 from bot.messages.catalogue import Catalogue, catalogue
 from bot.messages.home import home_view
 from bot.messages.nudges import RENDERERS, NudgeView, render
+from bot.services import kinds
 from bot.services.digest import DigestData, MemberLine, Period, Wins
 from bot.services.people import language_from_locale
 from bot.slack import SlackError, SlackGateway
@@ -229,15 +230,17 @@ class Sample:
     def nudge(self, kind: str) -> NudgeView:
         """The view dispatch would build for a kind, about the sample actions (nothing answered yet)."""
         samples = {
-            "prep": [self.prepared],
-            "checkin": [self.three_contacts, self.plain],
-            "followup": [self.three_contacts, self.plain],
-            "weekplan": [self.plain, self.prepared, self.later, self.three_contacts],
-            "celebration": [self.done_top, self.done_aftercare],
-            "rhythm": [],
-            "summary": self.open,
-            "tip": [self.later],
-            "progress": [self.three_contacts],
+            kinds.PREP: [self.prepared],
+            kinds.CHECKIN: [self.three_contacts, self.plain],
+            kinds.FOLLOWUP: [self.three_contacts, self.plain],
+            kinds.WEEKPLAN: [self.plain, self.prepared, self.later, self.three_contacts],
+            kinds.CELEBRATION: [self.done_top, self.done_aftercare],
+            kinds.RHYTHM: [],
+            kinds.SUMMARY: self.open,
+            kinds.TIP: [self.later],
+            kinds.PROGRESS: [self.three_contacts],
+            kinds.FOCUS: self.open,
+            kinds.CLEANUP: [self.three_contacts, self.plain],
         }
         if kind not in samples:
             raise LookupError(f"no sample for the nudge kind {kind!r}: add one to bot/check_slack.py")
@@ -247,8 +250,8 @@ class Sample:
             variant=1,
             today=self.today,
             actions=samples[kind],
-            streak=3 if kind == "celebration" else 0,
-            prepared=frozenset({self.prepared.id, self.plain.id}) if kind == "weekplan" else frozenset(),
+            streak=3 if kind == kinds.CELEBRATION else 0,
+            prepared=frozenset({self.prepared.id, self.plain.id}) if kind == kinds.WEEKPLAN else frozenset(),
         )
 
     def team(self) -> Team:

@@ -40,7 +40,7 @@ class TickReport:
 
 class Delivery(NudgeSender):
     def __init__(self, deps: Deps, threads: int = SEND_THREADS):
-        super().__init__(deps.transaction, deps.clock, deps.gateway)
+        super().__init__(deps.transaction, deps.clock, deps.gateway, deps.rules)
         self.deps = deps
         self.threads = threads
         self.pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="send")
@@ -89,7 +89,7 @@ class Delivery(NudgeSender):
         deps = self.deps
         try:
             with deps.transaction() as session:
-                outgoing = dispatch.prepare_batch(session, deps.clock, ids, token)
+                outgoing = dispatch.prepare_batch(session, deps.clock, ids, token, rules=deps.rules)
         except Exception:
             log.exception("deciding a batch failed; deciding row by row", extra={"what": "deliver"})
             outgoing = []

@@ -35,7 +35,7 @@ class Deps:
     sender: NudgeSender = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        self.sender = NudgeSender(self.transaction, self.clock, self.gateway)
+        self.sender = NudgeSender(self.transaction, self.clock, self.gateway, self.rules)
 
     @property
     def rules(self) -> plan_rules.PlanRules:
@@ -52,7 +52,6 @@ class Deps:
     @contextmanager
     def transaction(self) -> Iterator[Session]:
         with transaction(self.sessions) as session:
-            plan_rules.attach(session, self.rules)
             yield session
 
 

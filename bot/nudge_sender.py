@@ -22,6 +22,7 @@ from bot.messages.catalogue import catalogue
 from bot.messages.nudges import NudgeView, render
 from bot.services import dispatch, people
 from bot.services.clock import Clock
+from bot.services.rules import PlanRules
 from bot.slack import SlackError, SlackGateway
 from models import Nudge
 
@@ -58,8 +59,9 @@ class RateLimits:
 
 
 class NudgeSender:
-    def __init__(self, transaction: Transaction, clock: Clock, gateway: SlackGateway):
+    def __init__(self, transaction: Transaction, clock: Clock, gateway: SlackGateway, rules: PlanRules):
         self.transaction = transaction
+        self.rules = rules
         self.clock = clock
         self.gateway = gateway
         self.limits = RateLimits(clock)
@@ -80,7 +82,7 @@ class NudgeSender:
     def prepare_one(self, nudge_id: int, token: str) -> dispatch.Outgoing | str | None:
         try:
             with self.transaction() as session:
-                return dispatch.prepare(session, self.clock, nudge_id, token)
+                return dispatch.prepare(session, self.clock, nudge_id, token, rules=self.rules)
         except Exception:  # a bug in one message must not stop the others; the row retries later
             log.exception("delivery failed", extra={"what": "deliver"})
             with self.transaction() as session:
@@ -115,7 +117,7 @@ class NudgeSender:
             return "failed"
         # Recorded at once, message by message: the window between Slack's accept and our commit stays small.
         with self.transaction() as session:
-            dispatch.mark_sent(session, self.clock, out.nudge_id, out.token, channel, ts)
+            dispatch.mark_sent(session, self.clock, out.nudge_id, out.token, channel, ts, rules=self.rules)
         return "sent"
 
     def refresh_profile(self, team_id: str, user_id: str, *, token: str | None = None) -> None:
@@ -134,6 +136,7 @@ class NudgeSender:
                 user_id,
                 people.Profile(name=user.name, timezone=user.timezone, locale=user.locale),
                 token=token,
+                rules=self.rules,
             )
 
     def _failed(self, nudge_id: int, token: str, error: SlackError) -> str:

@@ -22,6 +22,7 @@ from bot.deps import Deps
 from bot.nudge_sender import payload_of
 from bot.services import dispatch
 from bot.services.calendar import work_week_of
+from bot.services.kinds import KINDS
 from models import Nudge, Person
 
 log = logging.getLogger("conscience.worker")
@@ -54,7 +55,9 @@ def dry_run(deps: Deps, limit: int = 200) -> list[str]:
     token = "dry-run"
     with deps.transaction() as session:  # rolled back below: nothing is claimed, moved or cancelled
         ids = dispatch.claim(session, deps.clock, token=token, limit=limit)
-        outgoing = {out.nudge_id: out for out in dispatch.prepare_batch(session, deps.clock, ids, token)}
+        outgoing = {
+            out.nudge_id: out for out in dispatch.prepare_batch(session, deps.clock, ids, token, rules=deps.rules)
+        }
         for nudge_id in ids:
             row = session.get(Nudge, nudge_id)
             person = session.get(Person, row.person_id) if row else None
@@ -69,7 +72,7 @@ def dry_run(deps: Deps, limit: int = 200) -> list[str]:
             elif row.status == "planned":
                 later = row.due_at.astimezone(zone).strftime("%Y-%m-%d %H:%M %Z")
                 lines.append(f"{later}  {person.slack_user_id}  {row.kind}: moved to this later slot")
-            elif row.kind in ("attention", "quiet"):
+            elif not KINDS[row.kind].sends:
                 lines.append(f"now  {person.slack_user_id}  {row.kind}: recorded, nothing is sent")
             else:
                 lines.append(f"-  {person.slack_user_id}  {row.kind}: not sent ({row.error})")

@@ -11,20 +11,6 @@ from sqlalchemy.orm import Mapped, mapped_column
 from models.base import Base
 
 TONES = ("inspire", "check", "none")
-# What a person can receive; "attention" and "quiet" are internal (they change state, send nothing).
-KINDS = (
-    "prep",
-    "checkin",
-    "followup",
-    "weekplan",
-    "celebration",
-    "rhythm",
-    "summary",
-    "tip",
-    "progress",
-    "attention",
-    "quiet",
-)
 # planned -> claimed (by one worker, until claimed_until) -> sent | failed; or cancelled.
 STATUSES = ("planned", "claimed", "sent", "cancelled", "failed")
 
@@ -40,7 +26,7 @@ class Nudge(Base):
     workspace_id: Mapped[int] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"), index=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
     action_id: Mapped[int | None] = mapped_column(ForeignKey("actions.id", ondelete="CASCADE"), index=True)
-    kind: Mapped[str] = mapped_column(String(32))
+    kind: Mapped[str] = mapped_column(String(32))  # a name in bot/services/kinds.py KINDS
     tone: Mapped[str] = mapped_column(String(16))
     due_at: Mapped[datetime]
     local_date: Mapped[date]  # the person's calendar day it is meant for

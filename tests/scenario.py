@@ -73,7 +73,9 @@ def create_action(
     with deps.transaction() as session:
         owner = session.merge(owner)
         data = actions.ActionInput(title=title, due=due, contacts=list(contacts), **fields)
-        return actions.create(session, deps.clock, owner=owner, actor=owner, data=data, today=today)[0].id
+        return actions.create(session, deps.clock, owner=owner, actor=owner, data=data, today=today, rules=deps.rules)[
+            0
+        ].id
 
 
 def insert_action(

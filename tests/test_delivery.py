@@ -209,7 +209,7 @@ def test_a_person_who_talks_to_the_bot_again_gets_messages_again(deps, fake_slac
     with deps.transaction() as session:
         row = session.get(Person, owner.id)
         data = actions.ActionInput(title="Call Jan", due=date(2026, 12, 4), contacts=["Jan"])
-        actions.create(session, deps.clock, owner=row, actor=row, data=data, today=NOW.date())
+        actions.create(session, deps.clock, owner=row, actor=row, data=data, today=NOW.date(), rules=deps.rules)
         row.unreachable = "account_inactive"  # Slack said so once
         dispatch._cancel_planned(session, Nudge.person_id == row.id, "account_inactive")
     slack.command("/actions", "", user="U1")
@@ -299,7 +299,7 @@ def test_a_new_persons_first_message_comes_at_their_own_hour(deps, fake_slack, c
     with deps.transaction() as session:
         row = session.get(Person, owner.id)
         data = actions.ActionInput(title="Call Jan", due=date(2026, 12, 4), contacts=["Jan"], kind="aftercare")
-        actions.create(session, deps.clock, owner=row, actor=row, data=data, today=date(2026, 11, 30))
+        actions.create(session, deps.clock, owner=row, actor=row, data=data, today=date(2026, 11, 30), rules=deps.rules)
     delivery = Delivery(deps, threads=1)
     posted_at = []
     moment = datetime(2026, 12, 2, 8, 0, tzinfo=AMSTERDAM)
@@ -325,7 +325,7 @@ def test_after_a_pause_the_summary_is_the_only_word_that_day_about_those_actions
     add(deps, "Call Piet", date(2026, 12, 3))
     with deps.transaction() as session:
         owner = session.scalar(select(Person))
-        personal_settings.pause(session, deps.clock, owner, date(2026, 12, 8), date(2026, 11, 26))
+        personal_settings.pause(session, deps.clock, owner, date(2026, 12, 8), date(2026, 11, 26), rules=deps.rules)
     delivery = Delivery(deps, threads=1)
     run_until(deps, clock, delivery, datetime(2026, 12, 10, 17, 30, tzinfo=AMSTERDAM))
     delivery.close()
@@ -355,7 +355,9 @@ def test_silence_while_paused_is_not_marked_as_needing_attention(deps, fake_slac
     clock.set(NOW)
     due_messages(deps, 1, kind="attention")
     with deps.transaction() as session:
-        personal_settings.pause(session, deps.clock, session.scalar(select(Person)), date(2026, 12, 8), NOW.date())
+        personal_settings.pause(
+            session, deps.clock, session.scalar(select(Person)), date(2026, 12, 8), NOW.date(), rules=deps.rules
+        )
     delivery = Delivery(deps, threads=1)
     delivery.tick()
     delivery.close()

@@ -322,7 +322,7 @@ def test_answers_after_posting_edit_the_digest_in_place(deps, fake_slack, clock)
         bram = people.find_person(session, "T1", BRAM)
         action = session.scalar(select(Action).where(Action.owner_id == bram.id))
         action.due_date = date(2026, 11, 27)
-        action_service.complete(session, clock, action, bram, outcomes=["meeting"])
+        action_service.complete(session, clock, action, bram, outcomes=["meeting"], rules=deps.rules)
     tick(deps)
     updates = [c.params for c in fake_slack.calls_to("chat.update") if c.params["channel"] == CHANNEL]
     with deps.sessions() as session:
@@ -529,7 +529,7 @@ def test_news_rebuilds_only_the_digests_of_the_teams_concerned(deps, fake_slack,
     with deps.transaction() as session:  # Anna, in Advisory, finishes an action
         anna = people.find_person(session, "T1", ANNA)
         action = session.scalar(select(Action).where(Action.owner_id == anna.id, Action.status == "open"))
-        action_service.complete(session, clock, action, anna)
+        action_service.complete(session, clock, action, anna, rules=deps.rules)
     tick(deps)
     after_anna = compared()
     assert after_anna[CHANNEL] > posted[CHANNEL] and after_anna["CTAX"] == posted["CTAX"]
@@ -665,6 +665,7 @@ def test_a_revoked_token_stops_the_workspace_and_the_managers_hear_it_once(deps,
             actor=anna,
             data=action_service.ActionInput(title="Call Jan", due=date(2026, 12, 11), contacts=["Jan"]),
             today=date(2026, 11, 26),
+            rules=deps.rules,
         )
     clock.set(MONDAY)
     fake_slack.fail("chat.postMessage", error="token_revoked", times=2, match=lambda p: p.get("channel") != MANAGER)
@@ -698,7 +699,7 @@ def test_a_digest_edit_slack_keeps_refusing_backs_off_then_waits_for_news(deps, 
             bram = people.find_person(session, "T1", BRAM)
             action = session.scalar(select(Action).where(Action.owner_id == bram.id, Action.status == "open"))
             action.due_date = date(2026, 11, 27)  # a late answer about last week: news for the posted digest
-            action_service.complete(session, clock, action, bram)
+            action_service.complete(session, clock, action, bram, rules=deps.rules)
         insert_action(deps, BRAM, title, due=date(2026, 12, 10))
 
     bram_finishes("Visit Piet")
@@ -762,8 +763,9 @@ def test_the_date_first_agreed_stays_when_the_date_moves_and_the_celebration_cou
             actor=anna,
             data=action_service.ActionInput(title="Call Jan", due=date(2026, 11, 27), contacts=["Jan"]),
             today=today,
+            rules=deps.rules,
         )
-        action_service.reschedule(session, clock, action, anna, date(2026, 12, 4), today)
+        action_service.reschedule(session, clock, action, anna, date(2026, 12, 4), today, rules=deps.rules)
         assert (action.due_date, action.agreed_due) == (date(2026, 12, 4), date(2026, 11, 27))
         # A manager's proposal: agreed when the member accepts it, at the date it then has.
         proposal, _ = action_service.create(
@@ -773,6 +775,7 @@ def test_the_date_first_agreed_stays_when_the_date_moves_and_the_celebration_cou
             actor=manager,
             data=action_service.ActionInput(title="Visit Piet", due=date(2026, 12, 1), contacts=["Piet"]),
             today=today,
+            rules=deps.rules,
         )
         action_service.edit(
             session,
@@ -781,22 +784,23 @@ def test_the_date_first_agreed_stays_when_the_date_moves_and_the_celebration_cou
             manager,
             action_service.ActionInput(title="Visit Piet", due=date(2026, 12, 2), contacts=["Piet"]),
             today,
+            rules=deps.rules,
         )
-        action_service.respond_to_proposal(session, clock, proposal, anna, accept=True)
+        action_service.respond_to_proposal(session, clock, proposal, anna, accept=True, rules=deps.rules)
         assert proposal.agreed_due == date(2026, 12, 2)
-        action_service.reschedule(session, clock, proposal, anna, date(2026, 12, 9), today)
+        action_service.reschedule(session, clock, proposal, anna, date(2026, 12, 9), today, rules=deps.rules)
         assert proposal.agreed_due == date(2026, 12, 2)
     clock.set(datetime(2026, 12, 1, 11, tzinfo=AMSTERDAM))  # before the new date, after the one first agreed
     with deps.transaction() as session:
         anna = people.find_person(session, "T1", ANNA)
         action = session.get(Action, action.id)
-        action_service.complete(session, clock, action, anna)
+        action_service.complete(session, clock, action, anna, rules=deps.rules)
         assert dispatch.streak_of(session, anna, work_week_of(anna, "Europe/Amsterdam")) == 0
     clock.advance(timedelta(minutes=1))
     with deps.transaction() as session:
         anna = people.find_person(session, "T1", ANNA)
         proposal = session.get(Action, proposal.id)
-        action_service.complete(session, clock, proposal, anna)  # by the date first agreed: on time
+        action_service.complete(session, clock, proposal, anna, rules=deps.rules)  # by the date first agreed: on time
         assert dispatch.streak_of(session, anna, work_week_of(anna, "Europe/Amsterdam")) == 1
 
 

@@ -40,10 +40,12 @@ def victims_world(deps, clock) -> dict[str, int]:
         data = actions.ActionInput(
             title=f"Call Jan {SECRET}", due=WED, contacts=[f"Jan {SECRET}"], kind="aftercare", notes=SECRET
         )
-        action, _ = actions.create(session, clock, owner=owner, actor=owner, data=data, today=MONDAY.date())
+        action, _ = actions.create(
+            session, clock, owner=owner, actor=owner, data=data, today=MONDAY.date(), rules=deps.rules
+        )
         proposal_data = actions.ActionInput(title=f"Visit Piet {SECRET}", due=date(2026, 12, 11), contacts=["Piet"])
         proposal, _ = actions.create(
-            session, clock, owner=owner, actor=manager, data=proposal_data, today=MONDAY.date()
+            session, clock, owner=owner, actor=manager, data=proposal_data, today=MONDAY.date(), rules=deps.rules
         )
         ids = {"action": action.id, "contact": action.contacts[0].id, "proposal": proposal.id}
     clock.set(datetime.combine(WED, time(16, 0, 30), tzinfo=AMSTERDAM))

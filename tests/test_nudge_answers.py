@@ -194,7 +194,7 @@ def test_the_celebration_counts_the_streak_by_the_persons_own_day(deps, clock, f
     clock.set(datetime(2026, 12, 1, 10, 0, tzinfo=new_york))
     with deps.transaction() as session:
         actor = session.get(Person, owner.id)
-        actions.complete(session, deps.clock, session.get(Action, latest), actor)
+        actions.complete(session, deps.clock, session.get(Action, latest), actor, rules=deps.rules)
     celebrate(deps, "T1", "U1")
     [post] = [c.params for c in fake_slack.calls_to("chat.postMessage")]
     assert "3 in a row, done on time" in text_of(post)
@@ -212,7 +212,9 @@ def test_ticking_a_contact_is_an_answer_and_calls_off_the_follow_up(deps, clock,
         owner = session.scalar(select(Person))
         row = session.get(Nudge, nudge.id)
         action = session.scalar(select(Action).where(Action.title == "Call Jan, Piet and Klaas"))
-        checkins.set_contact(session, deps.clock, owner, row, action.id, action.contacts[0].id, "voicemail")
+        checkins.set_contact(
+            session, deps.clock, owner, row, action.id, action.contacts[0].id, "voicemail", rules=deps.rules
+        )
     with deps.sessions() as session:
         assert session.get(Nudge, nudge.id).answered_at is not None
     assert all(action.id not in f.action_ids for f in _followups(deps))
@@ -223,7 +225,7 @@ def test_done_from_the_home_tab_answers_the_check_in(deps, clock, delivery):
     with deps.transaction() as session:
         owner = session.scalar(select(Person))
         for action in session.scalars(select(Action).where(Action.owner_id == owner.id)):
-            actions.complete(session, deps.clock, action, owner)  # what the Home tab's Done does
+            actions.complete(session, deps.clock, action, owner, rules=deps.rules)  # what the Home tab's Done does
     with deps.sessions() as session:
         assert session.get(Nudge, nudge.id).answered_at is not None  # not counted as silence
     assert _followups(deps) == []
@@ -233,7 +235,7 @@ def test_choosing_fewer_turns_a_waiting_follow_up_into_a_quiet_mark(deps, clock,
     checkin(deps, clock, delivery)
     [followup] = _followups(deps)
     with deps.transaction() as session:
-        checkins.to_fewer(session, deps.clock, session.scalar(select(Person)))
+        checkins.to_fewer(session, deps.clock, session.scalar(select(Person)), rules=deps.rules)
     with deps.sessions() as session:
         assert session.get(Nudge, followup.id).status == "cancelled"
         marks = session.scalars(select(Nudge).where(Nudge.kind == "attention", Nudge.status == "planned")).all()

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import tomllib
 from datetime import date, datetime, time
-from pathlib import Path
 
 import pytest
 from sqlalchemy import select
 
 from bot.delivery import Delivery
-from bot.services import planning
+from bot.services import kinds
 from models import Nudge, Person
 from tests.conftest import AMSTERDAM
 from tests.scenario import create_action, local, nudges, person, text_of
@@ -70,15 +68,17 @@ def test_fewer_messages_means_fewer_planned_messages(deps, clock):
     for user in added:
         for n, due in enumerate([date(2026, 12, 2), date(2026, 12, 3), date(2026, 12, 4), date(2026, 12, 9)]):
             added[user].append(add(deps, f"Call client {n}", due, user=user))
-    usual = [n for n in planned(deps, user="U1") if n.kind not in planning.UNCAPPED]
-    fewer = [n for n in planned(deps, user="U2") if n.kind not in planning.UNCAPPED]
+    usual = [n for n in planned(deps, user="U1") if n.kind not in kinds.UNCAPPED]
+    fewer = [n for n in planned(deps, user="U2") if n.kind not in kinds.UNCAPPED]
     assert len(fewer) < len(usual)
     assert "progress" not in {n.kind for n in fewer}  # too much encouragement loses a tip, not gains a question
     # Every action is still asked about.
     assert sorted(a for n in fewer if n.kind == "checkin" for a in n.action_ids) == sorted(added["U2"])
 
 
-def test_the_week_plan_carries_the_preparation_it_replaces(deps, clock, delivery, fake_slack):
+def test_the_week_plan_carries_the_opening_line_of_the_preparation_it_replaces_on_one_line(
+    deps, clock, delivery, fake_slack
+):
     clock.set(datetime(2026, 11, 27, 10, 0, tzinfo=AMSTERDAM))  # a Friday
     add(
         deps,
@@ -88,28 +88,31 @@ def test_the_week_plan_carries_the_preparation_it_replaces(deps, clock, delivery
         opening_line="How is the new office working out?",
         voicemail_plan="Leave my name and try again Thursday.",
     )
+    assert planned(deps, "weekplan") == []  # one action: its own preparation says it all
+    add(deps, "Call Piet", date(2026, 12, 3), opening_line="Shall we look at the renewal together?")
     assert [n.local_date for n in planned(deps, "weekplan")] == [date(2026, 11, 30)]
-    assert planned(deps, "prep") == []
+    # Linda's preparation comes in the week plan only; Piet's in its own message, so not in the week plan too.
+    assert [n.local_date for n in planned(deps, "prep")] == [date(2026, 12, 1)]
     deliver_at(deps, clock, delivery, datetime(2026, 11, 30, 9, 30, tzinfo=AMSTERDAM))
     [post] = fake_slack.calls_to("chat.postMessage")
     text = text_of(post.params)
     assert "How is the new office working out?" in text
-    assert "Leave my name and try again Thursday." in text
-    assert "If you get voicemail" in text
-    tips = tomllib.loads(Path("config/messages/en/nudges.toml").read_text())["nudge"]["prep"]["tip"]["aftercare"]
-    assert any(tip in text for tip in tips)  # the short tip for that kind of action, as the prep has
+    assert "renewal" not in text
+    assert "Leave my name" not in text  # compact: the opening line only
+    assert len(text.split()) <= 150
 
 
 def test_the_week_plan_stays_within_slack_limits(deps, clock, delivery, fake_slack):
     clock.set(datetime(2026, 11, 27, 10, 0, tzinfo=AMSTERDAM))
     for n in range(14):
-        add(deps, f"Call client {n}", date(2026, 12, 1 + n % 3), opening_line="x" * 2000, voicemail_plan="y" * 2000)
+        add(deps, f"Call client {n}", date(2026, 12, 1 + n % 2), opening_line="x" * 2000, voicemail_plan="y" * 2000)
     deliver_at(deps, clock, delivery, datetime(2026, 11, 30, 9, 30, tzinfo=AMSTERDAM))
     posts = [c.params for c in fake_slack.calls_to("chat.postMessage") if "week" in text_of(c.params).lower()]
     assert posts
     blocks = posts[0]["blocks"]
     assert len(blocks) <= 50
     assert all(len(b.get("text", {}).get("text", "")) <= 3000 for b in blocks if b["type"] == "section")
+    assert len(text_of(posts[0]).split()) <= 150  # compact: a line per action, "…and N more"
 
 
 def test_an_action_due_tomorrow_made_after_the_morning_slot_is_prepared_today(deps, clock):
@@ -135,7 +138,7 @@ def test_a_late_prep_counts_against_the_daily_maximum(deps, clock):
     add(deps, "Call Jan", date(2026, 11, 27))
     add(deps, "Call Piet", date(2026, 11, 27))
     add(deps, "Call Kees", date(2026, 11, 27))
-    today = [n for n in planned(deps) if n.local_date == date(2026, 11, 26) and n.kind not in planning.UNCAPPED]
+    today = [n for n in planned(deps) if n.local_date == date(2026, 11, 26) and n.kind not in kinds.UNCAPPED]
     assert len(today) <= 2
 
 

@@ -58,7 +58,7 @@ def test_public_holidays_of_the_persons_country_are_skipped(deps, clock):
     assert [n.local_date for n in nudges(deps, kind="checkin")] == [date(2027, 4, 28)]
     with deps.transaction() as session:
         belgian = session.scalar(select(Person))
-        personal_settings.set_country(session, deps.clock, belgian, "BE")
+        personal_settings.set_country(session, deps.clock, belgian, "BE", rules=deps.rules)
     assert [n.local_date for n in nudges(deps, kind="checkin")] == [date(2027, 4, 27)]
 
 
@@ -81,7 +81,7 @@ def test_a_pause_sends_nothing_and_then_one_summary(deps, clock, delivery, fake_
     add(deps, "Call Piet", date(2026, 12, 3))
     with deps.transaction() as session:
         owner = session.scalar(select(Person))
-        personal_settings.pause(session, deps.clock, owner, date(2026, 12, 8), date(2026, 11, 26))
+        personal_settings.pause(session, deps.clock, owner, date(2026, 12, 8), date(2026, 11, 26), rules=deps.rules)
     run_until(deps, clock, delivery, datetime(2026, 12, 8, 17, 30, tzinfo=AMSTERDAM))
     assert fake_slack.calls_to("chat.postMessage") == []
     run_until(deps, clock, delivery, datetime(2026, 12, 9, 12, 0, tzinfo=AMSTERDAM))
@@ -110,8 +110,11 @@ def test_an_unanswered_check_in_gets_one_gentle_follow_up_then_needs_attention(d
     run_until(deps, clock, delivery, datetime(2026, 12, 8, 17, 30, tzinfo=AMSTERDAM))
     sent = [(n.kind, n.local_date) for n in nudges(deps, status="sent") if n.kind in ("checkin", "followup")]
     assert sent == [("checkin", date(2026, 11, 30)), ("followup", date(2026, 12, 2))]
-    followup = next(c.params for c in fake_slack.calls_to("chat.postMessage") if "still the right" in text_of(c.params)
-                    or "Pick a new date" in text_of(c.params))
+    followup = next(
+        c.params
+        for c in fake_slack.calls_to("chat.postMessage")
+        if "still the right" in text_of(c.params) or "Pick a new date" in text_of(c.params)
+    )
     assert followup["channel"] == "DU1"
     with deps.sessions() as session:
         assert session.get(Action, action_id).needs_attention
@@ -126,6 +129,8 @@ def test_a_changed_check_in_time_today_applies_today(deps, clock):
     [checkin] = nudges(deps, kind="checkin")
     assert local(checkin) == (date(2026, 11, 26), time(16, 0))
     with deps.transaction() as session:
-        personal_settings.set_checkin(session, deps.clock, session.scalar(select(Person)), time(11, 0))
+        personal_settings.set_checkin(
+            session, deps.clock, session.scalar(select(Person)), time(11, 0), rules=deps.rules
+        )
     [checkin] = nudges(deps, kind="checkin")
     assert local(checkin) == (date(2026, 11, 26), time(11, 0))

@@ -29,7 +29,9 @@ def fill(deps, user_id: str = "U1", count: int = CAP) -> list[int]:
         owner = session.merge(owner)
         for i in range(count):
             data = actions.ActionInput(title=f"Call client {i}", due=date(2026, 12, 10), contacts=[f"C{i}"])
-            ids.append(actions.create(session, deps.clock, owner=owner, actor=owner, data=data, today=TODAY)[0].id)
+            ids.append(actions.create(
+                session, deps.clock, owner=owner, actor=owner, data=data, today=TODAY, rules=deps.rules
+            )[0].id)
     return ids
 
 
@@ -56,7 +58,7 @@ def test_done_makes_room_again(slack, running, fake_slack, deps, clock):
     ids = fill(deps)
     with deps.transaction() as session:
         owner = people.find_person(session, "T1", "U1")
-        actions.complete(session, clock, actions.get_own(session, owner, ids[0]), owner)
+        actions.complete(session, clock, actions.get_own(session, owner, ids[0]), owner, rules=deps.rules)
     slack.command("/action", "call Jan tomorrow")
     running.settle()
     assert "Saved: *Call Jan*" in text_of(last_response(fake_slack))

@@ -289,7 +289,7 @@ def test_a_later_checkin_today_moves_todays_checkin(slack, deps) -> None:
     with deps.transaction() as session:
         owner = session.merge(owner)
         data = actions.ActionInput(title="Call Jan", due=TODAY, contacts=["Jan"])
-        actions.create(session, deps.clock, owner=owner, actor=owner, data=data, today=TODAY)
+        actions.create(session, deps.clock, owner=owner, actor=owner, data=data, today=TODAY, rules=deps.rules)
 
     def checkins() -> list[tuple[date, datetime]]:
         with deps.sessions() as session:
@@ -308,7 +308,7 @@ def _todays_action_checkins(deps) -> list[tuple[date, datetime]]:
     with deps.transaction() as session:
         owner = session.merge(owner)
         data = actions.ActionInput(title="Call Jan", due=TODAY, contacts=["Jan"])
-        actions.create(session, deps.clock, owner=owner, actor=owner, data=data, today=TODAY)
+        actions.create(session, deps.clock, owner=owner, actor=owner, data=data, today=TODAY, rules=deps.rules)
     with deps.sessions() as session:
         rows = session.scalars(select(Nudge).where(Nudge.kind == "checkin", Nudge.status == "planned"))
         return [(row.local_date, row.due_at.astimezone(AMSTERDAM)) for row in rows]
@@ -398,7 +398,7 @@ def test_nothing_is_planned_during_a_pause(slack, deps) -> None:
     with deps.transaction() as session:
         owner = session.merge(owner)
         data = actions.ActionInput(title="Call Jan", due=date(2026, 12, 1), contacts=["Jan"])
-        actions.create(session, deps.clock, owner=owner, actor=owner, data=data, today=TODAY)
+        actions.create(session, deps.clock, owner=owner, actor=owner, data=data, today=TODAY, rules=deps.rules)
     answer(slack, "pause until 4 December")
     with deps.sessions() as session:
         rows = list(session.scalars(select(Nudge).where(Nudge.status == "planned")))

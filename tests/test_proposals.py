@@ -264,8 +264,10 @@ def test_a_contact_name_from_a_proposal_is_escaped_in_the_booked_window(slack, r
         member = people.find_person(session, "T1", MEMBER)
         data = action_service.ActionInput(title="Call Jan", due=date(2026, 12, 11), contacts=[disguised])
         today = clock.now().date()
-        action, _ = action_service.create(session, clock, owner=member, actor=manager, data=data, today=today)
-        action_service.respond_to_proposal(session, clock, action, member, accept=True)
+        action, _ = action_service.create(
+            session, clock, owner=member, actor=manager, data=data, today=today, rules=deps.rules
+        )
+        action_service.respond_to_proposal(session, clock, action, member, accept=True, rules=deps.rules)
         ids = (action.id, action.contacts[0].id)
     slack.block_action("contact_status", selected_option=f"{ids[0]}:{ids[1]}:booked", user=MEMBER)
     running.settle()

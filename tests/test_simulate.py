@@ -26,6 +26,7 @@ from bot import __main__ as bot_main
 from bot.fake_slack.workspace import Refusal
 from bot.messages import nudges
 from bot.messages.catalogue import Catalogue, catalogue
+from bot.services.kinds import KINDS as KINDS_BY_NAME
 from bot.simulate import render, summary, transcript
 from bot.simulate.cli import REFUSED, report_refusals
 from bot.simulate.plan import BEHAVIOURS
@@ -89,8 +90,12 @@ def dms(played: Played) -> list[Entry]:
 
 def test_every_kind_of_message_appears_in_the_transcript(twelve_weeks: Played) -> None:
     kinds = {e.kind for e in dms(twelve_weeks)}
-    assert set(KINDS) <= kinds, f"never sent: {set(KINDS) - kinds}"
-    for kind in KINDS:  # as the reader sees it: a heading naming the kind and its tone
+    # Tips and progress checks filled a tone mix and are no longer sent; a focus question (more than 7 open)
+    # and a tidy-up (3 or more overdue) come only to lists that need them.
+    expected = {k for k in KINDS if not KINDS_BY_NAME[k].retired} - {"focus", "cleanup"}
+    assert expected <= kinds, f"never sent: {expected - kinds}"
+    assert not kinds & {"tip", "progress"}
+    for kind in expected:  # as the reader sees it: a heading naming the kind and its tone
         assert f" · {kind} · " in twelve_weeks.text
     digests = [e for e in twelve_weeks.entries if e.what == "digest"]
     assert len(digests) == WEEKS  # one a week, the last one on the Monday after the simulated weeks
@@ -132,14 +137,15 @@ def test_messages_come_in_working_hours_on_working_days_and_never_during_a_holid
     assert quiet == []
 
 
-def test_the_mix_per_person_stays_in_the_band(twelve_weeks: Played) -> None:
-    members = [r for r in twelve_weeks.rows if r.role == "member"]
+def test_the_inspiring_share_is_reported_not_chased_and_silence_gets_fewer_messages(twelve_weeks: Played) -> None:
+    members = {r.answers: r for r in twelve_weeks.rows if r.role == "member"}
     assert len(members) == 4
-    for row in members:
-        assert row.mix.status == "held", (row.name, row.mix)
-        assert row.mix.windows > 0
-        assert abs((row.share or 0) - twelve_weeks.share) <= summary.BAND
-    assert "The 70/30 mix held for everyone" in twelve_weeks.text
+    never = members.pop("never")
+    for row in members.values():
+        # Nothing is added to reach 70/30: what people who answer get (preparation, celebrations) leans
+        # inspiring; over seeds 1-8 their 4-week shares run from 0.4 to 0.8 (issue 13's closing note).
+        assert row.share is not None and row.share > (never.share or 0), (row.name, row.share, never.share)
+        assert row.messages > never.messages, (row.name, row.messages, never.messages)
 
 
 def test_people_answer_in_character_through_the_real_services(twelve_weeks: Played) -> None:
@@ -483,13 +489,13 @@ def test_an_own_catalogue_changes_the_wording_and_a_broken_one_is_refused(
 ) -> None:
     own = own_catalogue(
         tmp_path / "acme",
-        '"Good morning! Your week at a glance: one action on the list."',
-        '"Acme says good morning. This week: one action."',
+        "Did you get to it?",
+        "Did you get round to it, says Acme?",
     )
     played = play(Options(weeks=1, seed=SEED, catalogue_dir=own))
-    assert "Acme says good morning. This week:" in played.text
+    assert "Did you get round to it, says Acme?" in played.text
     # The app's own catalogue is back after the run.
-    assert catalogue("en").t("nudge.weekplan.intro", 0, count=1).startswith("Good morning!")
+    assert catalogue("en").t("nudge.checkin.question", title="x") == "*x*\nDid you get to it?"
 
     broken = own_catalogue(tmp_path / "broken", '\nstill_on = "Still on it"', '\nstill_onn = "Still on it"')
     assert bot_main.main(["simulate", "--weeks", "1", "--catalogue", str(broken)]) == 2

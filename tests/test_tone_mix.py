@@ -1,24 +1,24 @@
-"""The 70/30 mix: 12 simulated weeks for several kinds of people; every 4-week window stays in the band."""
+"""12 simulated weeks for several kinds of people: the message budget, the speaking rules, and the 70/30 mix
+reported as what the messages carry (nothing is added to reach it)."""
 
 from __future__ import annotations
 
 import random
 from collections import Counter
 from datetime import date, datetime, timedelta
+from statistics import median
 
 import holidays
 from sqlalchemy import select
 
 from bot.delivery import Delivery
-from bot.services import actions, checkins, people
+from bot.services import actions, checkins, mix, people
 from bot.services.calendar import work_week_of
 from models import Action, Nudge, Person
 from tests.conftest import AMSTERDAM
 
 START = datetime(2026, 11, 30, 8, 0, tzinfo=AMSTERDAM)  # a Monday
 WEEKS = 12
-BAND = (0.65, 0.75)
-MIN_MESSAGES = 8  # 5 messages can only be 60% or 80%; the band speaks of windows with enough messages
 
 
 class Persona:
@@ -50,12 +50,12 @@ def add_actions(deps, persona: Persona, week: int, rng: random.Random) -> None:
                 contacts=[f"Client {week}{n}"],
                 kind=rng.choice(["top_client", "aftercare", "buying_signal", "networking"]),
             )
-            actions.create(session, deps.clock, owner=owner, actor=owner, data=data, today=today)
+            actions.create(session, deps.clock, owner=owner, actor=owner, data=data, today=today, rules=deps.rules)
 
 
 def react(deps, persona: Persona, nudge: Nudge) -> None:
     """The persona answers a message it just received, in character."""
-    if persona.behaviour == "never" or nudge.kind not in ("checkin", "followup", "progress", "rhythm"):
+    if persona.behaviour == "never" or nudge.kind not in ("checkin", "followup", "cleanup", "rhythm"):
         return
     with deps.transaction() as session:
         person = session.scalar(select(Person).where(Person.slack_user_id == persona.user_id))
@@ -79,7 +79,9 @@ def react(deps, persona: Persona, nudge: Nudge) -> None:
                 persona.rescheduled[action_id] += 1
                 choice, on = "not_yet" if row.kind == "checkin" else "reschedule", today + timedelta(days=7)
             try:
-                checkins.answer(session, deps.clock, person, row, action_id, choice, today=today, on=on)
+                checkins.answer(
+                    session, deps.clock, person, row, action_id, choice, today=today, on=on, rules=deps.rules
+                )
             except checkins.AnswerError:
                 pass
 
@@ -139,34 +141,48 @@ def session_people(deps) -> list[Person]:
         return list(session.scalars(select(Person)))
 
 
-def windows(sent: list[Nudge]) -> list[tuple[date, int, int]]:
-    """(last day, inspiring, checking) for every 28-day window that lies inside the 12 weeks."""
-    days = [START.date() + timedelta(days=i) for i in range(27, WEEKS * 7)]
-    out = []
-    for last in days:
-        first = last - timedelta(days=27)
-        inside = [n for n in sent if first <= n.local_date <= last]
-        out.append((last, sum(n.tone == "inspire" for n in inside), sum(n.tone == "check" for n in inside)))
-    return out
-
-
-def test_twelve_weeks_keep_the_mix_and_the_rules_of_when_the_bot_may_speak(deps, clock, fake_slack):
-    """One simulation, two promises: the 70/30 mix for every kind of person, and the speaking rules."""
+def test_twelve_weeks_keep_the_budget_and_the_rules_of_when_the_bot_may_speak(deps, clock, fake_slack):
+    """One simulation, three promises: the weekly budget, the speaking rules, and a share that is reported."""
     sent = simulate(deps, clock)
-    assert_mix(sent)
+    assert_budget(sent)
     assert_speaking_rules(sent)
+    assert_share_reported(sent)
 
 
-def assert_mix(sent: dict[str, list[Nudge]]) -> None:
-    report = []
+def weekly(messages: list[Nudge]) -> list[int]:
+    counts = Counter((n.local_date - START.date()).days // 7 for n in messages)
+    return [counts[w] for w in range(WEEKS)]
+
+
+def assert_budget(sent: dict[str, list[Nudge]]) -> None:
+    report = {}
+    for persona in PERSONAS:
+        per_week = weekly(sent[persona.user_id])  # every direct message, celebrations too
+        report[persona.user_id] = per_week
+        assert median(per_week) <= 4, (persona.user_id, per_week)
+        # Check-ins always go, bundled; here no week needed more than the budget.
+        assert max(per_week) <= 4, (persona.user_id, per_week)
+    print("messages per week:", report)  # noqa: T201 (the figures, with -s)
+    # Silence makes the bot quieter: the person who never answers hears least.
+    assert sum(report["UNEVER"]) < min(sum(v) for k, v in report.items() if k != "UNEVER"), report
+
+
+def assert_share_reported(sent: dict[str, list[Nudge]]) -> None:
+    """The inspiring share per person over 4 weeks, as bot/services/mix.py reports it. Without padding it
+    is lower than 70% (preparation and celebrations inspire, check-ins check); people who answer get the
+    more inspiring mix, and someone who never answers gets mostly questions, then fewer of them."""
+    shares = {}
     for persona in PERSONAS:
         messages = sent[persona.user_id]
-        kinds = Counter(n.kind for n in messages)
-        counted = [(d, i, c) for d, i, c in windows(messages) if i + c >= MIN_MESSAGES]
-        assert counted, f"{persona.user_id}: too few messages to judge ({kinds})"
-        bad = [(d, i, c, round(i / (i + c), 2)) for d, i, c in counted if not BAND[0] <= i / (i + c) <= BAND[1]]
-        report.append((persona.user_id, dict(kinds), bad[:5]))
-    assert all(not bad for _, _, bad in report), report
+        ends = [START.date() + timedelta(days=d) for d in range(27, WEEKS * 7, 7)]
+        found = [
+            mix.share_of(n.tone for n in messages if end - timedelta(days=27) <= n.local_date <= end) for end in ends
+        ]
+        shares[persona.user_id] = [round(f, 2) for f in found if f is not None]
+    print("inspiring share per 4 weeks:", shares)  # noqa: T201 (the figures, with -s)
+    answering = [median(v) for k, v in shares.items() if k != "UNEVER"]
+    assert min(answering) > median(shares["UNEVER"]), shares
+    assert all(0.4 <= m <= 0.8 for m in answering), shares
 
 
 def assert_speaking_rules(sent: dict[str, list[Nudge]]) -> None:
@@ -186,5 +202,8 @@ def assert_speaking_rules(sent: dict[str, list[Nudge]]) -> None:
                 assert action_id not in seen, (persona.user_id, local.date(), nudge.kind)
             seen.extend(nudge.action_ids or [])
         assert max(per_day.values()) <= 2, persona.user_id
+        with_celebrations = Counter(n.sent_at.astimezone(AMSTERDAM).date() for n in sent[persona.user_id])
+        assert max(with_celebrations.values()) <= 3, persona.user_id
     kinds = {n.kind for messages in sent.values() for n in messages}
-    assert {"prep", "checkin", "followup", "weekplan", "celebration", "rhythm", "tip", "progress"} <= kinds
+    assert {"prep", "checkin", "followup", "weekplan", "celebration", "rhythm"} <= kinds
+    assert not kinds & {"tip", "progress"}  # nothing is sent to fill a ratio

@@ -162,7 +162,14 @@ def _create(t: Turn, data: actions.ActionInput, owner_user_id: str, view_id: str
         owner, _ = people.ensure_person(t.session, t.deps.clock, t.who.team_id, owner_user_id)
     try:
         action, created = actions.create(
-            t.session, t.deps.clock, owner=owner, actor=t.person, data=data, today=t.today, source_key=f"view:{view_id}"
+            t.session,
+            t.deps.clock,
+            owner=owner,
+            actor=t.person,
+            data=data,
+            today=t.today,
+            source_key=f"view:{view_id}",
+            rules=t.deps.rules,
         )
     except actions.ActionError as exc:  # e.g. the list is full: said where they are, or by DM
         return Created(action_messages.notice(t.cat.t(f"error.{exc.code}")), error=exc.code)
@@ -188,9 +195,9 @@ def _change(t: Turn, data: actions.ActionInput, state: FormState) -> Changed:
     cat = t.cat
     try:
         action = actions.get_own(t.session, t.person, state.action_id or 0)
-        actions.edit(t.session, t.deps.clock, action, t.person, data, t.today)
+        actions.edit(t.session, t.deps.clock, action, t.person, data, t.today, rules=t.deps.rules)
         accepted = state.mode == "adjust" and actions.respond_to_proposal(
-            t.session, t.deps.clock, action, t.person, accept=True
+            t.session, t.deps.clock, action, t.person, accept=True, rules=t.deps.rules
         )
     except actions.ActionError as exc:
         return Changed(action_messages.notice(cat.t(f"error.{exc.code}")))

@@ -95,7 +95,9 @@ def reschedule(deps: Deps, who: Caller, action_id: int, picked: date | None, ori
     with turn(deps, who) as t:
         try:
             found = actions.get_own(t.session, t.person, action_id)
-            if picked and actions.reschedule(t.session, deps.clock, found, t.person, picked, t.today):
+            if picked and actions.reschedule(
+                t.session, deps.clock, found, t.person, picked, t.today, rules=t.deps.rules
+            ):
                 due = format_day(t.cat, found.due_date, t.today)
                 note = t.cat.t("result.rescheduled", title=escape(found.title), due=due)
         except actions.ActionError as exc:
@@ -121,7 +123,7 @@ def _drop(t: Turn, action_id: int, reason: str, said: str) -> str:
     """Drop the action (for `reason`); returns the text `said` about it, or why it could not be dropped."""
     try:
         found = actions.get_own(t.session, t.person, action_id)
-        actions.drop(t.session, t.deps.clock, found, t.person, reason=reason)
+        actions.drop(t.session, t.deps.clock, found, t.person, reason=reason, rules=t.deps.rules)
     except actions.ActionError as exc:
         return t.cat.t(f"error.{exc.code}")
     return t.cat.t(said, title=escape(found.title))
@@ -149,7 +151,9 @@ def complete(deps: Deps, who: Caller, action_id: int, note: str | None, outcomes
     with turn(deps, who) as t:
         try:
             action = actions.get_own(t.session, t.person, action_id)
-            follow = actions.complete(t.session, deps.clock, action, t.person, note=note, outcomes=outcomes)
+            follow = actions.complete(
+                t.session, deps.clock, action, t.person, note=note, outcomes=outcomes, rules=t.deps.rules
+            )
         except actions.ActionError as exc:
             return t.cat.t(f"error.{exc.code}")
         said = t.cat.t("result.done", title=escape(action.title))
@@ -193,7 +197,9 @@ def _contact(action: Action, contact_id: int) -> ActionContact:
 
 
 def _mark(t: Turn, action: Action, contact: ActionContact, status: str) -> str:
-    finished = actions.set_contact_status(t.session, t.deps.clock, action, t.person, contact.id, status)
+    finished = actions.set_contact_status(
+        t.session, t.deps.clock, action, t.person, contact.id, status, rules=t.deps.rules
+    )
     if finished:
         return t.cat.t("result.done", title=escape(action.title))
     return t.cat.t("result.contact", name=escape(contact.name), status=t.cat.t(f"contact.{status}"))
@@ -204,7 +210,9 @@ def book(deps: Deps, who: Caller, action_id: int, contact_id: int, on: date | No
     with turn(deps, who) as t:
         try:
             action = actions.get_own(t.session, t.person, action_id)
-            actions.set_contact_status(t.session, deps.clock, action, t.person, contact_id, "booked", on=on)
+            actions.set_contact_status(
+                t.session, deps.clock, action, t.person, contact_id, "booked", on=on, rules=t.deps.rules
+            )
         except actions.ActionError as exc:
             return t.cat.t(f"error.{exc.code}")
         contact = next(c for c in action.contacts if c.id == contact_id)

@@ -86,7 +86,14 @@ def _save(t: Turn, parsed: quick_add.QuickAdd, owner: Person, trigger_id: str) -
     source_key = f"command:{trigger_id}"
     try:
         action, created = actions.create(
-            t.session, t.deps.clock, owner=owner, actor=t.person, data=data, today=t.today, source_key=source_key
+            t.session,
+            t.deps.clock,
+            owner=owner,
+            actor=t.person,
+            data=data,
+            today=t.today,
+            source_key=source_key,
+            rules=t.deps.rules,
         )
     except actions.ActionError as error:
         return Quick(t.cat, refusal=t.cat.t(f"error.{error.code}"))

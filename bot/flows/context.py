@@ -33,7 +33,7 @@ def person_for(session: Session, deps: Deps, who: Caller) -> tuple[Person, bool]
     """The caller's row; created (without a Slack profile yet) on first contact. Cheap: no API call."""
     person, created = people.ensure_person(session, deps.clock, who.team_id, who.user_id)
     if person.unreachable:  # they are talking to us, so Slack can reach them again
-        dispatch.reachable_again(session, deps.clock, person)
+        dispatch.reachable_again(session, deps.clock, person, rules=deps.rules)
     return person, created
 
 
@@ -61,6 +61,7 @@ def refresh_profile(deps: Deps, who: Caller) -> None:
             who.team_id,
             who.user_id,
             people.Profile(name=user.name, timezone=user.timezone, locale=user.locale),
+            rules=deps.rules,
         )
 
 

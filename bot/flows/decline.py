@@ -19,7 +19,9 @@ def decline(deps: Deps, who: Caller, action_id: int, reason: str | None) -> Answ
     with turn(deps, who) as t:
         try:
             action = actions.get_own(t.session, t.person, action_id)
-            if not actions.respond_to_proposal(t.session, deps.clock, action, t.person, accept=False, reason=reason):
+            if not actions.respond_to_proposal(
+                t.session, deps.clock, action, t.person, accept=False, reason=reason, rules=t.deps.rules
+            ):
                 return action_messages.notice(t.cat.t("proposal.answered")), None
         except actions.ActionError as exc:
             return action_messages.notice(t.cat.t(f"error.{exc.code}")), None

@@ -423,6 +423,7 @@ def learn_names(deps: Deps, slack_team_id: str, user_ids: list[str]) -> None:
                 slack_team_id,
                 user_id,
                 people.Profile(name=user.name, timezone=user.timezone, locale=user.locale),
+                rules=deps.rules,
             )
 
 

@@ -28,13 +28,15 @@ from bot.messages.ids import (
     NUDGE_NEXT_STEP,
     member,
 )
+from bot.services import kinds
 from models import Action
 from models.action import CONTACT_STATUSES
 
-# The week plan carries the preparation of what is due soon. Slack allows 50 blocks and 3,000 characters
-# a section: 2 overview blocks, 2 per preparation and the encouragement stay far below both.
-MAX_PREPS_IN_WEEKPLAN = 10
-PREP_TEXT_SHOWN = 1200  # opening line and voicemail plan (up to 2,000 characters each) in one section
+# The week plan is compact (about 150 words at most): a line per action, and for what is due soon without a
+# preparation message of its own, the opening line on one line.
+MAX_PREPS_IN_WEEKPLAN = 3
+PREP_TEXT_SHOWN = 100
+WEEKPLAN_LINES = 7
 
 
 @dataclass
@@ -221,9 +223,11 @@ def _followup_action(cat: Catalogue, view: NudgeView, action: Action) -> list[Bl
     ]
 
 
-def _overview(cat: Catalogue, view: NudgeView, table: str) -> list[Block]:
+def _overview(cat: Catalogue, view: NudgeView, table: str, shown: int = 20) -> list[Block]:
     in_order = sorted(view.actions, key=lambda a: (a.due_date, a.id))  # the week as it comes
-    lines = [cat.t(f"nudge.{table}.line", due=_due(cat, a, view.today), title=_title(a)) for a in in_order[:20]]
+    lines = [cat.t(f"nudge.{table}.line", due=_due(cat, a, view.today), title=_title(a)) for a in in_order[:shown]]
+    if len(in_order) > shown:
+        lines.append(cat.t("list.more", count=len(in_order) - shown))
     return (
         [
             section(cat.t(f"nudge.{table}.intro", view.variant, count=len(view.actions))),
@@ -244,7 +248,7 @@ def _weekplan(cat: Catalogue, view: NudgeView) -> list[Block]:
     prepared = [a for a in view.actions if a.id in view.prepared][:MAX_PREPS_IN_WEEKPLAN]
     encouragement = context(cat.t("nudge.weekplan.encouragement", view.variant))
     return within_budget(
-        _overview(cat, view, "weekplan"),
+        _overview(cat, view, "weekplan", WEEKPLAN_LINES),
         [_weekplan_prep(cat, view, a) for a in prepared],
         _more(cat),
         tail=[encouragement],
@@ -252,16 +256,22 @@ def _weekplan(cat: Catalogue, view: NudgeView) -> list[Block]:
 
 
 def _weekplan_prep(cat: Catalogue, view: NudgeView, action: Action) -> list[Block]:
-    lines = [f"*{_title(action)}* ({_due(cat, action, view.today)})"]
+    # One line: the opening line (clipped to its first words), or the note that there is none yet.
     if action.opening_line:
-        opening = _clip(escape(action.opening_line), PREP_TEXT_SHOWN)
-        lines.append(f"*{cat.t('nudge.prep.opening_label')}*\n> {opening}")
-    if action.voicemail_plan:
-        voicemail = _clip(escape(action.voicemail_plan), PREP_TEXT_SHOWN)
-        lines.append(f"*{cat.t('nudge.prep.voicemail_label')}*\n> {voicemail}")
-    facts = tips.Facts.of(action)
-    lines += [cat.t(key) for key in tips.missing(facts)]
-    return [section("\n".join(lines)), _tip_line(cat, tips.prep_tip(facts, view.variant))]
+        opening = _clip(" ".join(action.opening_line.split()), PREP_TEXT_SHOWN)
+        line = f"*{cat.t('nudge.prep.opening_label')}* {escape(opening)}"
+    else:
+        line = cat.t("nudge.prep.no_preparation")
+    return [context(f"*{_title(action)}*: {line}")]
+
+
+def _focus(cat: Catalogue, view: NudgeView) -> list[Block]:
+    return [*_overview(cat, view, "focus", WEEKPLAN_LINES), context(cat.t("nudge.focus.hint"))]
+
+
+def _cleanup(cat: Catalogue, view: NudgeView) -> list[Block]:
+    intro = section(cat.t("nudge.cleanup.intro", view.variant, count=len(view.actions)))
+    return within_budget([intro], [_checkin_action(cat, view, a) for a in view.actions], _more(cat))
 
 
 def _tip_line(cat: Catalogue, choice: tips.Choice) -> Block:
@@ -375,26 +385,31 @@ def _progress(cat: Catalogue, view: NudgeView) -> list[Block]:
     return blocks
 
 
-RENDERERS = {
-    "prep": _prep,
-    "checkin": _checkin,
-    "followup": _followup,
-    "weekplan": _weekplan,
-    "celebration": _celebration,
-    "rhythm": _rhythm,
-    "summary": _summary,
-    "tip": _tip,
-    "progress": _progress,
+# One renderer per kind that sends (bot/services/kinds.py); tests/test_kinds.py checks none is missing.
+RENDERERS: dict[str, Callable[[Catalogue, NudgeView], list[Block]]] = {
+    kinds.PREP: _prep,
+    kinds.CHECKIN: _checkin,
+    kinds.FOLLOWUP: _followup,
+    kinds.WEEKPLAN: _weekplan,
+    kinds.CELEBRATION: _celebration,
+    kinds.RHYTHM: _rhythm,
+    kinds.SUMMARY: _summary,
+    kinds.TIP: _tip,
+    kinds.PROGRESS: _progress,
+    kinds.FOCUS: _focus,
+    kinds.CLEANUP: _cleanup,
 }
+# The notification text names how many (overviews and bundles), or the one action it is about.
+COUNTED = (kinds.CHECKIN, kinds.WEEKPLAN, kinds.SUMMARY, kinds.FOCUS, kinds.CLEANUP)
 
 
 def fallback_text(cat: Catalogue, view: NudgeView) -> str:
     # A shared celebration is about the newest action done.
-    first = (view.actions[-1] if view.kind == "celebration" else view.actions[0]) if view.actions else None
+    first = (view.actions[-1] if view.kind == kinds.CELEBRATION else view.actions[0]) if view.actions else None
     params: dict[str, Any] = {}
-    if view.kind in ("checkin", "weekplan", "summary"):
+    if view.kind in COUNTED:
         params["count"] = len(view.actions)
-    elif view.kind != "rhythm" and first is not None:
+    elif view.kind != kinds.RHYTHM and first is not None:
         params["title"] = _title(first)
     return cat.t(f"nudge.fallback.{view.kind}", **params)
 

@@ -14,6 +14,7 @@ from bot.messages.catalogue import Catalogue, escape
 from bot.messages.counts import counted
 from bot.messages.dates import format_day
 from bot.messages.ids import REVIEW_CALLBACK, REVIEW_PROPOSE
+from bot.services.kinds import CHECKING, KINDS
 from bot.services.review import Review
 from models import Action
 
@@ -101,9 +102,7 @@ def blocks(cat: Catalogue, review: Review, *, with_button: bool = True) -> list[
 
 
 def _known(cat: Catalogue) -> set[str]:
-    from bot.services.checkins import ANSWERS
-
-    return {f"review.answer.{a}" for kind in ("checkin", "followup", "progress") for a in ANSWERS[kind]}
+    return {f"review.answer.{a}" for kind in CHECKING for a in KINDS[kind].answers}
 
 
 def review_message(cat: Catalogue, review: Review) -> dict[str, Any]:

@@ -21,7 +21,8 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from bot.services import events, planning, responses
 from bot.services.clock import Clock
-from bot.services.rules import rules_of
+from bot.services.kinds import CELEBRATION
+from bot.services.rules import PlanRules
 from models import Action, ActionContact, Person
 from models.action import CONTACT_STATUSES, KINDS, OUTCOMES
 from models.db import rowcount
@@ -70,12 +71,12 @@ def _owner_acted(session: Session, clock: Clock, action: Action, actor: Person) 
         responses.heard_from(session, clock, actor, {action.id})
 
 
-def _replan_owner(session: Session, clock: Clock, action: Action) -> None:
+def _replan_owner(session: Session, clock: Clock, action: Action, *, rules: PlanRules) -> None:
     """Every change to an action changes what its owner should hear, and when."""
     session.flush()
     owner = session.get(Person, action.owner_id)
     if owner is not None:
-        planning.replan(session, clock, owner)
+        planning.replan(session, clock, owner, rules=rules)
 
 
 def _clean(text: str | None, limit: int) -> str | None:
@@ -145,6 +146,7 @@ def create(
     data: ActionInput,
     today: date,
     source_key: str | None = None,
+    rules: PlanRules,
 ) -> tuple[Action, bool]:
     """Create an action (a proposal when the actor is not the owner). Returns (action, created).
 
@@ -157,7 +159,7 @@ def create(
             return existing, False
     now = clock.now()
     proposal = actor.id != owner.id
-    if at_cap(session, owner):  # quick add, the form and a manager's proposal alike
+    if at_cap(session, owner, rules=rules):  # quick add, the form and a manager's proposal alike
         raise ActionError("too_many_member" if proposal else "too_many")
     action = Action(
         workspace_id=owner.workspace_id,
@@ -190,11 +192,11 @@ def create(
         contacts=len(action.contacts),
     )
     if not proposal:
-        _replan_owner(session, clock, action)
+        _replan_owner(session, clock, action, rules=rules)
     return action, True
 
 
-def at_cap(session: Session, person: Person) -> bool:
+def at_cap(session: Session, person: Person, *, rules: PlanRules) -> bool:
     """The person has as many open actions as one person keeps (MAX_OPEN_ACTIONS): no new one until one is
     done or dropped. Keeps a list a plan, and every replan of the person small."""
     count = session.scalar(
@@ -202,7 +204,7 @@ def at_cap(session: Session, person: Person) -> bool:
         .select_from(Action)
         .where(Action.workspace_id == person.workspace_id, Action.owner_id == person.id, Action.status == "open")
     )
-    return (count or 0) >= rules_of(session).max_open_actions
+    return (count or 0) >= rules.max_open_actions
 
 
 def get_own(session: Session, person: Person, action_id: int) -> Action:
@@ -283,7 +285,9 @@ def _transition(session: Session, action: Action, from_statuses: tuple[str, ...]
     return True
 
 
-def edit(session: Session, clock: Clock, action: Action, actor: Person, data: ActionInput, today: date) -> None:
+def edit(
+    session: Session, clock: Clock, action: Action, actor: Person, data: ActionInput, today: date, *, rules: PlanRules
+) -> None:
     if action.is_final:
         raise ActionError("not_open")
     validate(data, today)
@@ -310,10 +314,12 @@ def edit(session: Session, clock: Clock, action: Action, actor: Person, data: Ac
     action.updated_at = clock.now()
     _record(session, clock, action, "edited", actor.id, before=before, due=data.due.isoformat())
     if action.status == "open":
-        _replan_owner(session, clock, action)
+        _replan_owner(session, clock, action, rules=rules)
 
 
-def reschedule(session: Session, clock: Clock, action: Action, actor: Person, due: date, today: date) -> bool:
+def reschedule(
+    session: Session, clock: Clock, action: Action, actor: Person, due: date, today: date, *, rules: PlanRules
+) -> bool:
     """Move the due date. Returns False when nothing changed (a second click)."""
     _require_open(action)
     if due < today:
@@ -332,10 +338,10 @@ def reschedule(session: Session, clock: Clock, action: Action, actor: Person, du
     session.refresh(action)
     if rowcount(moved) != 1:
         # Another click moved or closed it first: decide again on what it left (the same date: no effect).
-        return reschedule(session, clock, action, actor, due, today)
+        return reschedule(session, clock, action, actor, due, today, rules=rules)
     _record(session, clock, action, "rescheduled", actor.id, previous=previous.isoformat(), due=due.isoformat())
     _owner_acted(session, clock, action, actor)
-    _replan_owner(session, clock, action)
+    _replan_owner(session, clock, action, rules=rules)
     return True
 
 
@@ -347,9 +353,10 @@ def complete(
     *,
     note: str | None = None,
     outcomes: list[str] | None = None,
+    rules: PlanRules,
 ) -> Action | None:
     """Mark done (once). Returns the next occurrence of a repeating action, if it has one."""
-    return _complete(session, clock, action, actor, note=note, outcomes=outcomes)[1]
+    return _complete(session, clock, action, actor, note=note, outcomes=outcomes, rules=rules)[1]
 
 
 def _complete(
@@ -360,6 +367,7 @@ def _complete(
     *,
     note: str | None = None,
     outcomes: list[str] | None = None,
+    rules: PlanRules,
 ) -> tuple[bool, Action | None]:
     """(whether this call finished the action, its next occurrence)."""
     if action.status == "done":
@@ -386,9 +394,9 @@ def _complete(
     owner = session.get(Person, action.owner_id)
     if owner is not None:
         # The celebration comes right away, whatever the hour: it answers the person's own click.
-        planning.plan_reaction(session, clock, owner, "celebration", now.date(), [action.id], due_at=now)
+        planning.plan_reaction(session, clock, owner, CELEBRATION, now.date(), [action.id], due_at=now, rules=rules)
     _owner_acted(session, clock, action, actor)
-    _replan_owner(session, clock, action)
+    _replan_owner(session, clock, action, rules=rules)
     return True, follow
 
 
@@ -446,7 +454,9 @@ def _next_occurrence(session: Session, clock: Clock, action: Action, actor: Pers
     return follow
 
 
-def drop(session: Session, clock: Clock, action: Action, actor: Person, *, reason: str = "dropped") -> bool:
+def drop(
+    session: Session, clock: Clock, action: Action, actor: Person, *, reason: str = "dropped", rules: PlanRules
+) -> bool:
     """Drop an open action. Returns False when it was already dropped (a second click)."""
     if action.status == "dropped":
         return False
@@ -457,11 +467,11 @@ def drop(session: Session, clock: Clock, action: Action, actor: Person, *, reaso
         raise ActionError("not_open")
     _record(session, clock, action, "dropped", actor.id, reason=reason)
     _owner_acted(session, clock, action, actor)
-    _replan_owner(session, clock, action)
+    _replan_owner(session, clock, action, rules=rules)
     return True
 
 
-def reopen(session: Session, clock: Clock, action: Action, actor: Person) -> bool:
+def reopen(session: Session, clock: Clock, action: Action, actor: Person, *, rules: PlanRules) -> bool:
     """Undo a Done or a Drop given by mistake: the action is open again. A next occurrence stays, and a
     Done given again later finds it rather than making another. False when it was open already."""
     if action.status not in ("done", "dropped"):
@@ -469,7 +479,7 @@ def reopen(session: Session, clock: Clock, action: Action, actor: Person) -> boo
     if not _transition(session, action, ("done", "dropped"), status="open", done_at=None, updated_at=clock.now()):
         return False
     _record(session, clock, action, "reopened", actor.id)
-    _replan_owner(session, clock, action)
+    _replan_owner(session, clock, action, rules=rules)
     return True
 
 
@@ -482,6 +492,7 @@ def set_contact_status(
     status: str,
     *,
     on: date | None = None,
+    rules: PlanRules,
 ) -> bool:
     """Tick one contact's progress. Returns True when this finished the whole action."""
     _require_open(action)
@@ -512,10 +523,10 @@ def set_contact_status(
     if rowcount(ticked) != 1:
         # Another click ticked this contact first: decide again on what it left (the same tick: no effect).
         session.refresh(action)
-        return set_contact_status(session, clock, action, actor, contact_id, status, on=on)
+        return set_contact_status(session, clock, action, actor, contact_id, status, on=on, rules=rules)
     _record(session, clock, action, "contact_updated", actor.id, contact=contact.position, status=status)
     if all(c.status == "done" for c in action.contacts):
-        return _complete(session, clock, action, actor)[0]
+        return _complete(session, clock, action, actor, rules=rules)[0]
     return False
 
 
@@ -527,14 +538,21 @@ def _next_working_day(day: date) -> date:
 
 
 def respond_to_proposal(
-    session: Session, clock: Clock, action: Action, member: Person, *, accept: bool, reason: str | None = None
+    session: Session,
+    clock: Clock,
+    action: Action,
+    member: Person,
+    *,
+    accept: bool,
+    reason: str | None = None,
+    rules: PlanRules,
 ) -> bool:
     """The member accepts or declines a manager's proposal. Returns False when already answered."""
     if action.owner_id != member.id or action.workspace_id != member.workspace_id:
         raise ActionError("not_found")
     if action.status != "proposed":
         return False
-    if accept and at_cap(session, member):
+    if accept and at_cap(session, member, rules=rules):
         raise ActionError("too_many")
     if not _transition(
         session,
@@ -548,7 +566,7 @@ def respond_to_proposal(
         return False  # answered a moment earlier, maybe from another click
     _record(session, clock, action, "accepted" if accept else "declined", member.id)
     if accept:
-        _replan_owner(session, clock, action)
+        _replan_owner(session, clock, action, rules=rules)
     return True
 
 

@@ -22,20 +22,14 @@ from sqlalchemy.orm.attributes import set_committed_value
 from bot.services import actions, events, planning, responses
 from bot.services.calendar import work_week_of
 from bot.services.clock import Clock
-from bot.services.rules import rules_of
+from bot.services.kinds import ATTENTION, FOLLOWUP, KINDS, RHYTHM, WAITS_FOR_ANSWER
+from bot.services.rules import PlanRules
 from models import Action, Nudge, Person
 from models.base import UTCDateTime
 from models.db import rowcount
 
 # What each kind of nudge can be answered with. Date answers carry the picked date.
-ANSWERS = {
-    "prep": ("ready", "reschedule", "edit"),
-    "checkin": ("done", "partly", "not_yet", "help", "drop"),
-    "followup": ("reschedule", "smaller", "drop", "still_on"),
-    "progress": ("on_track", "started", "not_started"),
-    "rhythm": ("fewer", "pause", "carry_on"),
-    "celebration": ("next_step",),
-}
+ANSWERS = {k.name: k.answers for k in KINDS.values() if k.answers}
 DATE_ANSWERS = ("not_yet", "reschedule")
 PAUSE_FOR = timedelta(days=14)
 
@@ -97,6 +91,7 @@ def answer(
     *,
     today: date,
     on: date | None = None,
+    rules: PlanRules,
 ) -> bool:
     """Apply one answer. Returns False when it changed nothing (the same answer clicked again)."""
     if choice not in ANSWERS.get(nudge.kind, ()):
@@ -110,11 +105,11 @@ def answer(
             if _store(session, nudge, {**given, key: choice}, clock.now()):
                 break
             # Another click stored an answer first (we waited for it): decide again on what it stored.
-        if nudge.kind == "rhythm":
-            _rhythm(session, clock, person, choice, today)
+        if nudge.kind == RHYTHM:
+            _rhythm(session, clock, person, choice, today, rules=rules)
         else:
             action = _action_of(session, person, nudge, action_id)
-            _apply(session, clock, person, nudge, action, choice, today=today, on=on)
+            _apply(session, clock, person, nudge, action, choice, today=today, on=on, rules=rules)
     events.record(
         session,
         clock,
@@ -139,59 +134,62 @@ def _apply(
     *,
     today: date,
     on: date | None,
+    rules: PlanRules,
 ) -> None:
-    if nudge.kind in ("checkin", "followup"):
+    if KINDS[nudge.kind].asks_about_due:
         # The person answered: nothing waits for this answer any more.
-        planning.cancel_reactions(session, person, {action.id}, ("followup", "attention"))
+        planning.cancel_reactions(session, person, {action.id}, WAITS_FOR_ANSWER)
         action.needs_attention = False
     if action.status != "open" and choice not in ("ready", "on_track", "started", "next_step"):
         if (choice == "done" and action.status == "done") or (choice == "drop" and action.status == "dropped"):
             return
         raise AnswerError("not_open")
     if choice == "done":
-        actions.complete(session, clock, action, person)
+        actions.complete(session, clock, action, person, rules=rules)
     elif choice == "drop":
-        actions.drop(session, clock, action, person, reason=f"{nudge.kind} answer")
+        actions.drop(session, clock, action, person, reason=f"{nudge.kind} answer", rules=rules)
     elif choice in DATE_ANSWERS:
         if on is None:
             raise AnswerError("date_missing")
         try:
-            actions.reschedule(session, clock, action, person, on, today)
+            actions.reschedule(session, clock, action, person, on, today, rules=rules)
         except actions.ActionError as exc:
             raise AnswerError(exc.code) from None
     elif choice == "partly":
         # A start is a start: the action stays open and the check-in comes back in a few working days.
-        week = work_week_of(person, rules_of(session).default_timezone)
+        week = work_week_of(person, rules.default_timezone)
         actions.reschedule(
-            session, clock, action, person, week.add_working_days(today, rules_of(session).prep_days), today
+            session, clock, action, person, week.add_working_days(today, rules.prep_days), today, rules=rules
         )
     elif choice in ("help", "still_on", "smaller", "ready", "on_track", "started", "not_started"):
-        planning.replan(session, clock, person)
+        planning.replan(session, clock, person, rules=rules)
 
 
-def to_fewer(session: Session, clock: Clock, person: Person) -> None:
+def to_fewer(session: Session, clock: Clock, person: Person, *, rules: PlanRules) -> None:
     """Fewer messages: no more follow-ups. One already planned becomes the silent "needs attention"
     mark it would have led to, so the manager's view stays the same while the person hears less."""
     person.rhythm = "fewer"
     waiting = session.scalars(
-        select(Nudge).where(Nudge.person_id == person.id, Nudge.status == "planned", Nudge.kind == "followup")
+        select(Nudge).where(Nudge.person_id == person.id, Nudge.status == "planned", Nudge.kind == FOLLOWUP)
     )
     for row in list(waiting):
         row.status, row.error = "cancelled", "fewer"
-        planning.plan_reaction(session, clock, person, "attention", row.local_date, list(row.action_ids or []))
+        planning.plan_reaction(
+            session, clock, person, ATTENTION, row.local_date, list(row.action_ids or []), rules=rules
+        )
 
 
-def _rhythm(session: Session, clock: Clock, person: Person, choice: str, today: date) -> None:
+def _rhythm(session: Session, clock: Clock, person: Person, choice: str, today: date, *, rules: PlanRules) -> None:
     if choice == "fewer":
-        to_fewer(session, clock, person)
+        to_fewer(session, clock, person, rules=rules)
     elif choice == "pause":
         person.paused_until = today + PAUSE_FOR
         person.welcome_back_pending = True
     person.updated_at = clock.now()
-    planning.replan(session, clock, person)
+    planning.replan(session, clock, person, rules=rules)
 
 
-def change(session: Session, clock: Clock, person: Person, nudge: Nudge, action_id: int) -> bool:
+def change(session: Session, clock: Clock, person: Person, nudge: Nudge, action_id: int, *, rules: PlanRules) -> bool:
     """Take an answer back: Done or Drop reopen the action; the question shows its buttons again."""
     while True:
         given = dict(nudge.answer or {})
@@ -203,7 +201,7 @@ def change(session: Session, clock: Clock, person: Person, nudge: Nudge, action_
     if previous in ("done", "drop") and action_id:
         action = _action_of(session, person, nudge, action_id)
         if action.status in ("done", "dropped"):
-            actions.reopen(session, clock, action, person)
+            actions.reopen(session, clock, action, person, rules=rules)
     events.record(
         session,
         clock,
@@ -218,11 +216,19 @@ def change(session: Session, clock: Clock, person: Person, nudge: Nudge, action_
 
 
 def set_contact(
-    session: Session, clock: Clock, person: Person, nudge: Nudge, action_id: int, contact_id: int, status: str
+    session: Session,
+    clock: Clock,
+    person: Person,
+    nudge: Nudge,
+    action_id: int,
+    contact_id: int,
+    status: str,
+    *,
+    rules: PlanRules,
 ) -> bool:
     action = _action_of(session, person, nudge, action_id)
     try:
-        finished = actions.set_contact_status(session, clock, action, person, contact_id, status)
+        finished = actions.set_contact_status(session, clock, action, person, contact_id, status, rules=rules)
     except actions.ActionError as exc:
         raise AnswerError(exc.code) from None
     while finished:

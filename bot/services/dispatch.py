@@ -15,10 +15,27 @@ from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from bot.services import checkins, events, people, retry
+from bot.services.budget import budget_of, monday_of
 from bot.services.calendar import WorkWeek, work_week_of
 from bot.services.clock import Clock
-from bot.services.planning import CHECK, UNCAPPED, first_slot_day, plan_reaction, replan, slot_moment
-from bot.services.rules import PlanRules, rules_of
+from bot.services.kinds import (
+    ATTENTION,
+    CELEBRATION,
+    CHECKIN,
+    CHECKING,
+    FOLLOWUP,
+    KINDS,
+    PREP,
+    QUIET,
+    RHYTHM,
+    SENT,
+    SUMMARY,
+    UNCAPPED,
+    WEEKPLAN,
+    Kind,
+)
+from bot.services.planning import first_slot_day, plan_reaction, replan, slot_moment
+from bot.services.rules import PlanRules
 from models import Action, Nudge, Person, Workspace
 from models.db import rowcount
 
@@ -27,8 +44,6 @@ PROFILE_MAX_AGE = timedelta(days=7)
 # A scheduled message this late has lost its moment: the planner rebuilds the plan instead.
 STALE_AFTER = timedelta(hours=1)
 MAX_ATTEMPTS = retry.MAX_ATTEMPTS
-CHECKING_KINDS = ("checkin", "followup", "progress")
-NEEDS_ACTIONS = ("prep", "checkin", "followup", "tip", "progress", "weekplan", "attention")
 # An unanswered rhythm question is taken as "fewer messages": the bot stops following up.
 QUIET_AFTER_DAYS = 2
 
@@ -164,43 +179,38 @@ class _Batch:
             .group_by(Nudge.person_id, Nudge.kind)
         ):
             self.of_kind[(person_id, kind)] = count
-        self._tones: dict[int, list[tuple[date, str]]] | None = None
-        self._planned: dict[int, list[tuple[date, str]]] = defaultdict(list)
         self.celebrations: dict[int, tuple[Nudge, Outgoing]] = {}  # the one celebration a person gets in this batch
-        self._person_ids = person_ids
-
-    def tones(self, session: Session, person_id: int, since: date, today: date) -> list[str]:
-        """Tones of what a person was sent since a day, and of what is still planned for today (the planner
-        counted this afternoon's check-in too). Read for the whole batch on first need."""
-        if self._tones is None:
-            self._tones = defaultdict(list)
-            window = since - timedelta(days=2)  # local days of people in the batch differ by at most one
-            for pid, day, tone, status in session.execute(
-                select(Nudge.person_id, Nudge.local_date, Nudge.tone, Nudge.status).where(
-                    Nudge.person_id.in_(self._person_ids),
-                    Nudge.status.in_(("sent", "planned")),
-                    Nudge.local_date >= window,
-                )
-            ):
-                (self._tones if status == "sent" else self._planned)[pid].append((day, tone))
-        return [tone for day, tone in self._tones[person_id] if day >= since] + [
-            tone for day, tone in self._planned[person_id] if day == today
-        ]
+        # Every message sent since the Monday before the earliest day: (day, kind), for the week's budget.
+        self.week: dict[int, list[date]] = defaultdict(list)
+        for person_id, day in session.execute(
+            select(Nudge.person_id, Nudge.local_date).where(
+                Nudge.person_id.in_(person_ids),
+                Nudge.status == "sent",
+                Nudge.local_date >= monday_of(since),
+                Nudge.kind.in_(SENT),
+            )
+        ):
+            self.week[person_id].append(day)
 
     def accept(self, row: Nudge, today: date, about: set[int]) -> None:
-        if row.kind not in UNCAPPED:
+        if KINDS[row.kind].capped:
             self.sent[row.person_id].append((today, about))
         self.of_kind[(row.person_id, row.kind)] += 1
-        if self._tones is not None:
-            self._tones[row.person_id].append((today, row.tone))
+        if KINDS[row.kind].sends:
+            self.week[row.person_id].append(today)
+
+    def sent_this_week(self, person_id: int, today: date) -> int:
+        return sum(1 for day in self.week[person_id] if monday_of(day) == monday_of(today))
 
 
-def prepare(session: Session, clock: Clock, nudge_id: int, token: str) -> Outgoing | None:
+def prepare(session: Session, clock: Clock, nudge_id: int, token: str, *, rules: PlanRules) -> Outgoing | None:
     """Decide what one claimed row means now. None: nothing to send (cancelled, moved or internal)."""
-    return next(iter(prepare_batch(session, clock, [nudge_id], token)), None)
+    return next(iter(prepare_batch(session, clock, [nudge_id], token, rules=rules)), None)
 
 
-def prepare_batch(session: Session, clock: Clock, nudge_ids: list[int], token: str) -> list[Outgoing]:
+def prepare_batch(
+    session: Session, clock: Clock, nudge_ids: list[int], token: str, *, rules: PlanRules
+) -> list[Outgoing]:
     """Decide what claimed rows mean now, in one transaction; returns those to send, in due order."""
     rows = list(
         session.scalars(
@@ -214,15 +224,65 @@ def prepare_batch(session: Session, clock: Clock, nudge_ids: list[int], token: s
     batch = _Batch(session, rows, since=min(r.local_date for r in rows) - timedelta(days=1))
     outgoing = []
     for row in rows:
-        out = _decide(session, clock, batch, row, token)
+        out = _decide(session, clock, batch, row, token, rules=rules)
         if out is not None:
             outgoing.append(out)
     return outgoing
 
 
-def _decide(session: Session, clock: Clock, batch: _Batch, row: Nudge, token: str) -> Outgoing | None:
-    rules = rules_of(session)
-    now = clock.now()
+@dataclass(frozen=True)
+class _To:
+    """Whom a row is for, and their day."""
+
+    person: Person
+    workspace: Workspace
+    week: WorkWeek
+    today: date
+    now: datetime
+    rules: PlanRules
+
+
+def _decide(
+    session: Session, clock: Clock, batch: _Batch, row: Nudge, token: str, *, rules: PlanRules
+) -> Outgoing | None:
+    to = _recipient(session, clock, batch, row, rules=rules)
+    if to is None:
+        return None
+    kind = KINDS[row.kind]
+    actions = _actions_of(session, batch, row, to.person)
+    reason = _pointless(kind, actions, to) or _over_budget(session, batch, row, to)
+    if reason is not None:
+        _finish(row, "cancelled", reason)
+        return None
+    if not kind.sends:
+        INTERNAL[row.kind](session, clock, to.person, row, actions, rules=to.rules)
+        return None
+    if not kind.instant and not _timely(session, clock, batch, row, to, {a.id for a in actions}):
+        return None
+    update = None
+    if kind.instant:
+        if _joined_pending(batch, row, to.person, actions):
+            return None
+        shared = _todays_celebration(session, to.person, to.week, to.today)
+        if shared is not None and shared.channel_id and shared.message_ts:
+            # One celebration a day: another Done updates it in place rather than adding a DM to a string of them.
+            actions = _share(session, row, shared, actions)
+            row, update = shared, (shared.channel_id, shared.message_ts)
+    if update is None:
+        # What the message is about; a welcome-back summary is about every open action, so nothing else
+        # speaks of those on the same day.
+        row.action_ids = [a.id for a in actions]
+        # Variants rotate: the n-th message of a kind uses the n-th wording.
+        row.variant = batch.of_kind[(to.person.id, row.kind)]
+        batch.accept(row, to.today, {a.id for a in actions})
+    out = _outgoing(session, row, token, to, actions, update)
+    if kind.instant:
+        batch.celebrations[to.person.id] = (row, out)
+    return out
+
+
+def _recipient(session: Session, clock: Clock, batch: _Batch, row: Nudge, *, rules: PlanRules) -> _To | None:
+    """The person and workspace, or None (the row cancelled) when nothing may reach them."""
     person = batch.people.get(row.person_id)
     workspace = batch.workspaces.get(row.workspace_id)
     if person is None or workspace is None:
@@ -232,99 +292,121 @@ def _decide(session: Session, clock: Clock, batch: _Batch, row: Nudge, token: st
         _finish(row, "cancelled", workspace.disabled_reason or person.unreachable)
         return None
     week = work_week_of(person, rules.default_timezone)
-    today = week.local_date(now)
-    if row.kind == "summary":
-        actions = _open_actions(session, person, row)
-    else:
-        found = (batch.actions.get(i) for i in (row.action_ids or []))
-        actions = [a for a in found if a is not None and a.workspace_id == row.workspace_id]
-        if row.kind != "celebration":
-            actions = [a for a in actions if a.status == "open" and a.owner_id == person.id]
-    if row.kind in NEEDS_ACTIONS and not actions:
-        _finish(row, "cancelled", "action closed")
-        return None
-    if row.kind != "celebration" and week.is_paused(today):
+    now = clock.now()
+    return _To(person, workspace, week, week.local_date(now), now, rules)
+
+
+def _actions_of(session: Session, batch: _Batch, row: Nudge, person: Person) -> list[Action]:
+    if KINDS[row.kind].about_all_open:
+        return _open_actions(session, person, row)
+    found = (batch.actions.get(i) for i in (row.action_ids or []))
+    actions = [a for a in found if a is not None and a.workspace_id == row.workspace_id]
+    if KINDS[row.kind].instant:
+        return actions  # a celebration is about what was just closed
+    return [a for a in actions if a.status == "open" and a.owner_id == person.id]
+
+
+def _pointless(kind: Kind, actions: list[Action], to: _To) -> str | None:
+    """Why the row has lost its point, if it has."""
+    if kind.retired:
+        return "retired"
+    if kind.needs_actions and not actions:
+        return "action closed"
+    if not kind.instant and to.week.is_paused(to.today):
         # Away (holiday, leave): nothing is sent, and silence while away is not marked as neglect.
-        _finish(row, "cancelled", "paused")
+        return "paused"
+    return None
+
+
+def _over_budget(session: Session, batch: _Batch, row: Nudge, to: _To) -> str | None:
+    """Preparation and week plans give way when the week's messages are spent (a follow-up or celebrations
+    came since the plan was made); check-ins and the other essential kinds do not."""
+    kind = KINDS[row.kind]
+    if kind.essential or kind.instant or not kind.sends:
         return None
-    if row.kind == "attention":
-        _mark_attention(session, clock, person, row, actions)
-        return None
-    if row.kind == "quiet":
-        _assume_fewer(session, clock, person, row)
-        return None
-    about = {a.id for a in actions}
-    if row.kind != "celebration":
-        if row.due_at < now - STALE_AFTER and row.kind in ("prep", "checkin", "weekplan", "tip", "progress", "summary"):
-            _finish(row, "cancelled", "stale")
-            session.flush()
-            replan(session, clock, person)  # merges what is still worth saying into the next slots
-            return None
-        if not week.within_hours(now):
-            _move(row, week, now)
-            return None
-        sent_today = [ids for day, ids in batch.sent[person.id] if day == today]
-        if len(sent_today) >= rules.max_per_day or any(about & ids for ids in sent_today):
-            _move(row, week, now, next_day=True)
-            return None
-    if row.kind in ("tip", "progress") and not _still_balancing(session, batch, row, today):
-        _finish(row, "cancelled", "mix")
-        return None
-    pending = batch.celebrations.get(person.id) if row.kind == "celebration" else None
-    if pending is not None:  # two Dones in one go: one celebration about both
-        first_row, first_out = pending
-        more = [a for a in actions if a.id not in first_row.action_ids]
-        first_row.action_ids = list(first_row.action_ids) + [a.id for a in more]
-        first_out.actions.extend(more)
-        first_out.count = len(first_out.actions)
-        _finish(row, "cancelled", "shared")
-        return None
-    update = None
-    shared = _todays_celebration(session, person, week, today) if row.kind == "celebration" else None
-    if shared is not None and shared.channel_id and shared.message_ts:
-        # One celebration a day: another Done updates it in place rather than adding a DM to a string of them.
-        ids = list(shared.action_ids or [])
-        shared.action_ids = ids + [a.id for a in actions if a.id not in ids]
-        by_id = {a.id: a for a in session.scalars(select(Action).where(Action.id.in_(shared.action_ids)))}
-        actions = [by_id[i] for i in shared.action_ids if i in by_id]
-        _finish(row, "cancelled", "shared")
-        row, update = shared, (shared.channel_id, shared.message_ts)
-    else:
-        # What the message is about; a welcome-back summary is about every open action, so nothing else
-        # speaks of those on the same day.
-        row.action_ids = [a.id for a in actions]
-        # Variants rotate: the n-th message of a kind uses the n-th wording.
-        row.variant = batch.of_kind[(person.id, row.kind)]
-        batch.accept(row, today, about)
-    out = Outgoing(
+    budget = budget_of(session, to.person, to.rules, to.now)
+    return "budget" if batch.sent_this_week(to.person.id, to.today) >= budget else None
+
+
+def _timely(session: Session, clock: Clock, batch: _Batch, row: Nudge, to: _To, about: set[int]) -> bool:
+    """Now is the moment: not stale, within working hours, room left today. Otherwise the row is cancelled
+    (and the plan rebuilt) or moved, and False."""
+    if row.due_at < to.now - STALE_AFTER and KINDS[row.kind].scheduled:
+        _finish(row, "cancelled", "stale")
+        session.flush()
+        replan(session, clock, to.person, rules=to.rules)  # merges what is still worth saying into the next slots
+        return False
+    if not to.week.within_hours(to.now):
+        _move(row, to.week, to.now)
+        return False
+    sent_today = [ids for day, ids in batch.sent[to.person.id] if day == to.today]
+    if len(sent_today) >= to.rules.max_per_day or any(about & ids for ids in sent_today):
+        _move(row, to.week, to.now, next_day=True)
+        return False
+    return True
+
+
+def _joined_pending(batch: _Batch, row: Nudge, person: Person, actions: list[Action]) -> bool:
+    """Two Dones in one go: one celebration about both (this row joins the first one of the batch)."""
+    pending = batch.celebrations.get(person.id)
+    if pending is None:
+        return False
+    first_row, first_out = pending
+    more = [a for a in actions if a.id not in first_row.action_ids]
+    first_row.action_ids = list(first_row.action_ids) + [a.id for a in more]
+    first_out.actions.extend(more)
+    first_out.count = len(first_out.actions)
+    _finish(row, "cancelled", "shared")
+    return True
+
+
+def _share(session: Session, row: Nudge, shared: Nudge, actions: list[Action]) -> list[Action]:
+    """Add this row's actions to today's celebration; returns what that one is now about."""
+    ids = list(shared.action_ids or [])
+    shared.action_ids = ids + [a.id for a in actions if a.id not in ids]
+    by_id = {a.id: a for a in session.scalars(select(Action).where(Action.id.in_(shared.action_ids)))}
+    _finish(row, "cancelled", "shared")
+    return [by_id[i] for i in shared.action_ids if i in by_id]
+
+
+def _outgoing(
+    session: Session, row: Nudge, token: str, to: _To, actions: list[Action], update: tuple[str, str] | None
+) -> Outgoing:
+    person, instant = to.person, KINDS[row.kind].instant
+    checked = person.timezone_checked_at
+    return Outgoing(
         nudge_id=row.id,
         token=token,
         kind=row.kind,
         variant=row.variant,
-        workspace_id=workspace.id,
-        team_id=workspace.slack_team_id,
+        workspace_id=to.workspace.id,
+        team_id=to.workspace.slack_team_id,
         user_id=person.slack_user_id,
-        language=people.language_of(person, rules.default_language),
+        language=people.language_of(person, to.rules.default_language),
         dm_channel=person.dm_channel_id,
-        today=today,
+        today=to.today,
         actions=actions,
-        streak=streak_of(session, person, week) if row.kind == "celebration" else 0,
+        streak=streak_of(session, person, to.week) if instant else 0,
         count=len(actions),
-        refresh_profile=person.timezone_checked_at is None or now - person.timezone_checked_at > PROFILE_MAX_AGE,
+        refresh_profile=checked is None or to.now - checked > PROFILE_MAX_AGE,
         update=update,
         answers=dict(row.answer or {}),
-        prepared=_prepared_by_weekplan(week, rules, today, actions) if row.kind == "weekplan" else frozenset(),
+        prepared=_prepared_by_weekplan(session, to, actions) if row.kind == WEEKPLAN else frozenset(),
     )
-    if row.kind == "celebration":
-        batch.celebrations[person.id] = (row, out)
-    return out
 
 
-def _prepared_by_weekplan(week: WorkWeek, rules: PlanRules, today: date, actions: list[Action]) -> frozenset[int]:
+def _prepared_by_weekplan(session: Session, to: _To, actions: list[Action]) -> frozenset[int]:
     """The actions whose preparation would fall on the week plan's morning (the planner leaves those preps
-    out): due within PREP_WORKING_DAYS of the person's working days."""
-    last = week.add_working_days(today, rules.prep_days)
-    return frozenset(a.id for a in actions if a.due_date <= last)
+    out): due within the preparation window, and with no preparation message of their own, sent or to come
+    (a preparation is shown once)."""
+    last = to.week.add_working_days(to.today, to.rules.prep_days)
+    soon = {a.id for a in actions if a.due_date <= last}
+    own = session.scalars(
+        select(Nudge.action_ids).where(
+            Nudge.person_id == to.person.id, Nudge.kind == PREP, Nudge.status.in_(("planned", "claimed", "sent"))
+        )
+    )
+    return frozenset(soon - {i for ids in own for i in (ids or [])})
 
 
 def _todays_celebration(session: Session, person: Person, week: WorkWeek, today: date) -> Nudge | None:
@@ -333,29 +415,13 @@ def _todays_celebration(session: Session, person: Person, week: WorkWeek, today:
         select(Nudge)
         .where(
             Nudge.person_id == person.id,
-            Nudge.kind == "celebration",
+            Nudge.kind == CELEBRATION,
             Nudge.status == "sent",
             Nudge.sent_at >= datetime.combine(today, time(0), week.zone),
         )
         .order_by(Nudge.id.desc())
         .limit(1)
     )
-
-
-def _still_balancing(session: Session, batch: _Batch, row: Nudge, today: date) -> bool:
-    """Tips and progress checks exist for the mix; one that the real last 4 weeks no longer need is dropped.
-
-    The rest of today's plan (a check-in this afternoon) is part of today's window, as it was for the planner."""
-    rules = rules_of(session)
-    tones = batch.tones(session, row.person_id, today - timedelta(days=rules.window_days - 1), today)
-    inspire, check = tones.count("inspire"), tones.count("check")
-    total = inspire + check
-    if total < 4:
-        return True
-    share = inspire / total
-    if row.kind == "tip":
-        return share < rules.inspire_share + 0.01
-    return share > rules.inspire_share - 0.01
 
 
 def _open_actions(session: Session, person: Person, row: Nudge) -> list[Action]:
@@ -369,7 +435,9 @@ def _open_actions(session: Session, person: Person, row: Nudge) -> list[Action]:
     )
 
 
-def _mark_attention(session: Session, clock: Clock, person: Person, row: Nudge, actions: list[Action]) -> None:
+def _mark_attention(
+    session: Session, clock: Clock, person: Person, row: Nudge, actions: list[Action], *, rules: PlanRules
+) -> None:
     for action in actions:
         if not action.needs_attention:
             action.needs_attention = True
@@ -378,27 +446,34 @@ def _mark_attention(session: Session, clock: Clock, person: Person, row: Nudge, 
     row.sent_at = clock.now()
 
 
-def _assume_fewer(session: Session, clock: Clock, person: Person, row: Nudge) -> None:
+def _assume_fewer(
+    session: Session, clock: Clock, person: Person, row: Nudge, actions: list[Action], *, rules: PlanRules
+) -> None:
     question = session.scalar(
         select(Nudge)
-        .where(Nudge.person_id == person.id, Nudge.kind == "rhythm", Nudge.status == "sent")
+        .where(Nudge.person_id == person.id, Nudge.kind == RHYTHM, Nudge.status == "sent")
         .order_by(Nudge.id.desc())
         .limit(1)
     )
     _finish(row, "sent")
     row.sent_at = clock.now()
     if question is not None and question.answered_at is None and person.rhythm == "normal":
-        checkins.to_fewer(session, clock, person)
+        checkins.to_fewer(session, clock, person, rules=rules)
         events.record(
             session, clock, workspace_id=person.workspace_id, kind="rhythm_assumed", actor_id=None, rhythm="fewer"
         )
         session.flush()
-        replan(session, clock, person)
+        replan(session, clock, person, rules=rules)
 
 
-def mark_sent(session: Session, clock: Clock, nudge_id: int, token: str, channel: str, ts: str) -> bool:
+# What the internal kinds do when their moment comes (they send nothing).
+INTERNAL = {ATTENTION: _mark_attention, QUIET: _assume_fewer}
+
+
+def mark_sent(
+    session: Session, clock: Clock, nudge_id: int, token: str, channel: str, ts: str, *, rules: PlanRules
+) -> bool:
     """Record a post and plan what follows from it. False when the claim was lost (never expected)."""
-    rules = rules_of(session)
     row = _mine(session, nudge_id, token)
     if row is None:
         return False
@@ -409,45 +484,49 @@ def mark_sent(session: Session, clock: Clock, nudge_id: int, token: str, channel
     assert person is not None
     person.dm_channel_id = channel
     week = work_week_of(person, rules.default_timezone)
-    if row.kind == "checkin":
+    if row.kind == CHECKIN:
         later = week.add_working_days(row.local_date, rules.followup_days)
-        kind = "attention" if person.rhythm == "fewer" else "followup"
-        plan_reaction(session, clock, person, kind, later, list(row.action_ids))
-    elif row.kind == "followup":
+        kind = ATTENTION if person.rhythm == "fewer" else FOLLOWUP
+        plan_reaction(session, clock, person, kind, later, list(row.action_ids), rules=rules)
+    elif row.kind == FOLLOWUP:
         plan_reaction(
             session,
             clock,
             person,
-            "attention",
+            ATTENTION,
             week.add_working_days(row.local_date, rules.attention_days),
             list(row.action_ids),
+            rules=rules,
         )
-    elif row.kind == "summary":
+    elif row.kind == SUMMARY:
         person.welcome_back_pending = False
-    elif row.kind == "rhythm":
-        plan_reaction(session, clock, person, "quiet", week.add_working_days(row.local_date, QUIET_AFTER_DAYS), [])
-    if row.kind in CHECKING_KINDS:
-        _maybe_ask_rhythm(session, clock, person, week, now)
+    elif row.kind == RHYTHM:
+        plan_reaction(
+            session, clock, person, QUIET, week.add_working_days(row.local_date, QUIET_AFTER_DAYS), [], rules=rules
+        )
+    if row.kind in CHECKING:
+        _maybe_ask_rhythm(session, clock, person, week, now, rules=rules)
     return True
 
 
-def _maybe_ask_rhythm(session: Session, clock: Clock, person: Person, week: WorkWeek, now: datetime) -> None:
+def _maybe_ask_rhythm(
+    session: Session, clock: Clock, person: Person, week: WorkWeek, now: datetime, *, rules: PlanRules
+) -> None:
     """Several checking messages in a row without an answer: ask once whether the rhythm suits them."""
-    rules = rules_of(session)
     if person.rhythm_asked_at is not None:
         return
     recent = list(
         session.scalars(
             select(Nudge)
-            .where(Nudge.person_id == person.id, Nudge.status == "sent", Nudge.kind.in_(CHECKING_KINDS))
+            .where(Nudge.person_id == person.id, Nudge.status == "sent", Nudge.kind.in_(CHECKING))
             .order_by(Nudge.sent_at.desc(), Nudge.id.desc())
             .limit(rules.unanswered_before_rhythm)
         )
     )
     if len(recent) == rules.unanswered_before_rhythm and all(n.answered_at is None for n in recent):
         person.rhythm_asked_at = now
-        day = first_slot_day(week, "rhythm", now + timedelta(hours=1))
-        plan_reaction(session, clock, person, "rhythm", day, [])
+        day = first_slot_day(week, RHYTHM, now + timedelta(hours=1))
+        plan_reaction(session, clock, person, RHYTHM, day, [], rules=rules)
 
 
 def profile_unavailable(session: Session, clock: Clock, team_id: str, user_id: str) -> None:
@@ -458,7 +537,14 @@ def profile_unavailable(session: Session, clock: Clock, team_id: str, user_id: s
 
 
 def store_profile(
-    session: Session, clock: Clock, team_id: str, user_id: str, profile: people.Profile, *, token: str | None = None
+    session: Session,
+    clock: Clock,
+    team_id: str,
+    user_id: str,
+    profile: people.Profile,
+    *,
+    token: str | None = None,
+    rules: PlanRules,
 ) -> None:
     """A fresh time zone from Slack; a changed one re-plans, so the next messages follow the person.
 
@@ -467,7 +553,7 @@ def store_profile(
     person = people.find_person(session, team_id, user_id)
     if person is None:
         return
-    default = rules_of(session).default_timezone
+    default = rules.default_timezone
     before = person.timezone or default
     people.apply_profile(session, clock, person, profile)
     if (person.timezone or default) == before:
@@ -479,7 +565,7 @@ def store_profile(
             .values(status="cancelled", error="time zone changed", claim_token=None, claimed_until=None)
         )
     session.flush()
-    replan(session, clock, person)
+    replan(session, clock, person, rules=rules)
 
 
 def never_profiled(session: Session, nudge_ids: list[int], token: str) -> list[tuple[str, str]]:
@@ -547,13 +633,13 @@ def stop_workspace(session: Session, workspace_id: int, reason: str) -> bool:
     return True
 
 
-def reachable_again(session: Session, clock: Clock, person: Person) -> None:
+def reachable_again(session: Session, clock: Clock, person: Person, *, rules: PlanRules) -> None:
     """Someone Slack could not reach is talking to us again (a command, a click): plan their messages anew."""
     if person.unreachable:
         person.unreachable = None
         person.updated_at = clock.now()
         session.flush()
-        replan(session, clock, person)
+        replan(session, clock, person, rules=rules)
 
 
 def _cancel_planned(session: Session, condition, reason: str) -> None:  # type: ignore[no-untyped-def]
@@ -571,7 +657,6 @@ def due_preview(session: Session, clock: Clock, limit: int = 200) -> list[Nudge]
 
 
 __all__ = [
-    "CHECK",
     "Outgoing",
     "claim",
     "claim_one",

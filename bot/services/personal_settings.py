@@ -26,6 +26,7 @@ from bot.services import events, planning
 from bot.services.calendar import format_days
 from bot.services.clock import Clock
 from bot.services.dates import read_due
+from bot.services.rules import PlanRules
 from models import Membership, Person, Team
 
 PAUSE_MAX_MONTHS = 12
@@ -222,7 +223,9 @@ def parse_pause(text: str, today: date, language: str | None = None) -> date:
 # ---- changes --------------------------------------------------------------------------------------------
 
 
-def _changed(session: Session, clock: Clock, person: Person, setting: str, value: Any, **extra: Any) -> None:
+def _changed(
+    session: Session, clock: Clock, person: Person, setting: str, value: Any, *, rules: PlanRules, **extra: Any
+) -> None:
     person.updated_at = clock.now()
     events.record(
         session,
@@ -235,14 +238,16 @@ def _changed(session: Session, clock: Clock, person: Person, setting: str, value
         **extra,
     )
     session.flush()
-    planning.replan(session, clock, person)
+    planning.replan(session, clock, person, rules=rules)
 
 
 def hhmm(moment: time) -> str:
     return moment.strftime("%H:%M")
 
 
-def set_hours(session: Session, clock: Clock, person: Person, start: time, end: time) -> time | None:
+def set_hours(
+    session: Session, clock: Clock, person: Person, start: time, end: time, *, rules: PlanRules
+) -> time | None:
     """New working hours. A check-in time outside them moves to the nearest edge; returns that new time."""
     if start >= end:
         raise SettingError("hours_order")
@@ -252,38 +257,40 @@ def set_hours(session: Session, clock: Clock, person: Person, start: time, end: 
         person.checkin_time = moved
     person.work_start, person.work_end = start, end
     extra = {"checkin_moved_to": hhmm(moved)} if moved else {}
-    _changed(session, clock, person, "hours", f"{hhmm(start)}-{hhmm(end)}", **extra)
+    _changed(session, clock, person, "hours", f"{hhmm(start)}-{hhmm(end)}", **extra, rules=rules)
     return moved
 
 
-def set_days(session: Session, clock: Clock, person: Person, days: frozenset[int] | set[int]) -> None:
+def set_days(
+    session: Session, clock: Clock, person: Person, days: frozenset[int] | set[int], *, rules: PlanRules
+) -> None:
     days = frozenset(d for d in days if d in ALL_DAYS)
     if not days:
         raise SettingError("days_empty")
     person.work_days = format_days(days)
-    _changed(session, clock, person, "days", person.work_days)
+    _changed(session, clock, person, "days", person.work_days, rules=rules)
 
 
-def set_checkin(session: Session, clock: Clock, person: Person, at: time) -> None:
+def set_checkin(session: Session, clock: Clock, person: Person, at: time, *, rules: PlanRules) -> None:
     if not person.work_start <= at <= person.work_end:
         raise SettingError("checkin_outside", start=hhmm(person.work_start), end=hhmm(person.work_end))
     person.checkin_time = at
-    _changed(session, clock, person, "checkin", hhmm(at))
+    _changed(session, clock, person, "checkin", hhmm(at), rules=rules)
 
 
-def set_country(session: Session, clock: Clock, person: Person, code: str) -> None:
+def set_country(session: Session, clock: Clock, person: Person, code: str, *, rules: PlanRules) -> None:
     code = code.upper()
     if code not in supported_countries():
         raise SettingError("country_unknown", given=code)
     person.country = code
-    _changed(session, clock, person, "country", code)
+    _changed(session, clock, person, "country", code, rules=rules)
 
 
-def set_formality(session: Session, clock: Clock, person: Person, formality: str) -> None:
+def set_formality(session: Session, clock: Clock, person: Person, formality: str, *, rules: PlanRules) -> None:
     if formality not in FORMALITIES:
         raise SettingError("formality_format", given=formality)
     person.formality = formality
-    _changed(session, clock, person, "formality", formality)
+    _changed(session, clock, person, "formality", formality, rules=rules)
 
 
 def team_formality(session: Session, person: Person) -> str | None:
@@ -310,7 +317,7 @@ def latest_pause(today: date) -> date:
     return today + relativedelta(months=PAUSE_MAX_MONTHS)
 
 
-def pause(session: Session, clock: Clock, person: Person, until: date, today: date) -> None:
+def pause(session: Session, clock: Clock, person: Person, until: date, today: date, *, rules: PlanRules) -> None:
     """Nothing is sent up to and including `until`; on return the person gets one summary."""
     if until < today:
         raise SettingError("pause_past")
@@ -318,14 +325,14 @@ def pause(session: Session, clock: Clock, person: Person, until: date, today: da
         raise SettingError("pause_too_far", months=PAUSE_MAX_MONTHS)
     person.paused_until = until
     person.welcome_back_pending = True
-    _changed(session, clock, person, "paused_until", until.isoformat())
+    _changed(session, clock, person, "paused_until", until.isoformat(), rules=rules)
 
 
 def is_paused(person: Person, today: date) -> bool:
     return person.paused_until is not None and person.paused_until >= today
 
 
-def resume(session: Session, clock: Clock, person: Person, today: date) -> bool:
+def resume(session: Session, clock: Clock, person: Person, today: date, *, rules: PlanRules) -> bool:
     """End a pause now. Returns False (and changes nothing) when the person was not paused.
 
     welcome_back_pending stays as it is: the summary comes at the next slot.
@@ -333,5 +340,5 @@ def resume(session: Session, clock: Clock, person: Person, today: date) -> bool:
     if not is_paused(person, today):
         return False
     person.paused_until = None
-    _changed(session, clock, person, "paused_until", None)
+    _changed(session, clock, person, "paused_until", None, rules=rules)
     return True

@@ -1,61 +1,54 @@
-"""The planner: which messages a person gets, on which day, in which slot, keeping the 70/30 tone mix.
+"""The planner: which messages a person gets, on which day, in which slot, within their message budget.
 
-`replan(session, clock, person)` rebuilds the person's planned rows from the state of their actions.
+`replan(session, clock, person, rules=...)` rebuilds the person's planned rows from the state of their actions.
 It runs after every change to an action or a setting. Rows already sent are history; rows a worker has
 claimed are left alone; reactive rows (follow-ups, celebrations, the rhythm question) are kept while
 their actions are open.
 
-The tone mix: every message is inspiring or checking. Walking the days ahead with a 28-day window
-over what was sent and what is planned, the planner adds a preparation tip (inspiring) when the
-inspiring share would fall under the band, and a short progress check (checking) when it would rise
-above it (for a person who chose fewer messages, it leaves out a tip or a prep instead). Bundling does
-the rest: all check-ins of a day are one message (two working days in a row come together on the second
-day), and a week plan that already shows an action's preparation replaces that action's own prep message.
+What a person gets is spent from a budget (bot/services/budget.py): check-ins first, one per due date and
+bundled (check-ins due within BUNDLE_WORKING_DAYS come together on the last of those days), room for the
+celebration a check-in may bring, then preparation and the week plan with what is left. An action's
+preparation comes once: in its own message, or in the week plan on a morning that replaces that message.
+Nothing is added to keep a tone mix: the inspiring share is what the messages carry (bot/services/mix.py).
 """
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from bot.services.budget import Spent, monday_of, per_week, silent
 from bot.services.calendar import WorkWeek, work_week_of
 from bot.services.clock import Clock
-from bot.services.rules import PlanRules, rules_of
+from bot.services.kinds import (
+    ASKS_ABOUT_DUE,
+    CHECKIN,
+    CLEANUP,
+    FOCUS,
+    KINDS,
+    MORNING,
+    PREP,
+    REACTIVE,
+    SCHEDULED,
+    SUMMARY,
+    WEEKPLAN,
+)
+from bot.services.rules import PlanRules
 from models import Action, Nudge, Person
 
-INSPIRE, CHECK, NONE = "inspire", "check", "none"
-TONE = {
-    "prep": INSPIRE,
-    "weekplan": INSPIRE,
-    "celebration": INSPIRE,
-    "summary": INSPIRE,
-    "tip": INSPIRE,
-    "rhythm": INSPIRE,
-    "checkin": CHECK,
-    "followup": CHECK,
-    "progress": CHECK,
-    "attention": NONE,
-    "quiet": NONE,
-}
-# Rebuilt on every replan; the others are reactions to something that happened and are kept.
-SCHEDULED = ("prep", "checkin", "weekplan", "tip", "progress", "summary")
-REACTIVE = ("followup", "attention", "rhythm", "celebration", "quiet")
-# Celebrations answer a click; they do not count against the daily maximum. Internal kinds send nothing.
-UNCAPPED = ("celebration", "attention", "quiet")
-# Who gets the slot when a day is full: the conscience first, then what keeps the mix.
-PRIORITY = {"checkin": 0, "followup": 1, "summary": 2, "rhythm": 3, "weekplan": 4, "prep": 5, "progress": 6, "tip": 7}
-MORNING_KINDS = ("prep", "weekplan", "summary", "rhythm", "tip")
-# The mix is steered towards its target, so reactions (a follow-up, a celebration) have room either way.
-STEER_MARGIN = 0.01
-MIN_MESSAGES_TO_STEER = 4
-HORIZON_AFTER_LAST = 7
-# Today's messages count in the windows of the next days too; a day that cannot take a tip or a check
-# itself (full, or not a working day) is steered up to this many days earlier.
-LOOK_AHEAD_DAYS = 3
+# Check-ins due on working days in a row come together, on the second day (at most one working day late).
+BUNDLE_WORKING_DAYS = 1
+# More open actions than this, and the person is asked (once) to pick the few that matter this month.
+FOCUS_ABOVE = 7
+FOCUS_WITHIN = timedelta(days=14)
+# This many overdue actions get one message to clean up the list rather than a check-in each; at most one
+# such message in CLEANUP_EVERY.
+CLEANUP_AT = 3
+CLEANUP_EVERY = timedelta(days=28)
+OVERDUE_LONG = timedelta(days=7)
 # An action created after the morning slot and due the next working day gets its prep later that day:
 # an hour on, so it reminds rather than echoes what the person just typed.
 LATE_PREP_DELAY = timedelta(hours=1)
@@ -72,7 +65,7 @@ class Item:
 
     @property
     def tone(self) -> str:
-        return TONE[self.kind]
+        return KINDS[self.kind].tone
 
 
 def _lock_person(session: Session, person: Person) -> None:
@@ -82,7 +75,7 @@ def _lock_person(session: Session, person: Person) -> None:
 
 
 def slot_moment(week: WorkWeek, item_kind: str, day: date) -> datetime:
-    return week.morning(day) if item_kind in MORNING_KINDS else week.checkin_at(day)
+    return week.morning(day) if KINDS[item_kind].slot == MORNING else week.checkin_at(day)
 
 
 def first_slot_day(week: WorkWeek, kind: str, now: datetime) -> date:
@@ -99,241 +92,136 @@ def first_slot_day(week: WorkWeek, kind: str, now: datetime) -> date:
 def _checkin_covered(history: list[Nudge], action: Action) -> bool:
     """A check-in (or follow-up) about this action was sent for its current due date."""
     return any(
-        n.kind in ("checkin", "followup") and action.id in (n.action_ids or []) and n.local_date >= action.due_date
+        n.kind in ASKS_ABOUT_DUE and action.id in (n.action_ids or []) and n.local_date >= action.due_date
         for n in history
     )
 
 
-def pair_checkins(week: WorkWeek, checkins: dict[date, list[int]]) -> dict[date, list[int]]:
-    """Check-ins on two working days in a row become one, on the second day.
-
-    A busy week then has at most three check-in messages, which leaves room for the encouragement
-    and preparation that keep the mix; a check-in comes at most one working day late.
-    """
-    paired: dict[date, list[int]] = {}
+def bundle_checkins(week: WorkWeek, checkins: dict[date, list[int]]) -> dict[date, list[int]]:
+    """Check-ins due within BUNDLE_WORKING_DAYS working days of the first one become one message, on the
+    last of those days: a check-in comes at most that many working days late, and a busy week has few."""
+    bundled: dict[date, list[int]] = {}
     days = sorted(checkins)
-    skip = False
-    for index, day in enumerate(days):
-        if skip:
-            skip = False
-            continue
-        following = days[index + 1] if index + 1 < len(days) else None
-        if following is not None and week.next_working_day(day) == following:
-            paired[following] = sorted(checkins[day] + checkins[following])
-            skip = True
-        else:
-            paired[day] = checkins[day]
-    return paired
+    index = 0
+    while index < len(days):
+        first, last, ids = days[index], days[index], list(checkins[days[index]])
+        index += 1
+        while index < len(days) and days[index] <= week.add_working_days(first, BUNDLE_WORKING_DAYS):
+            last = days[index]
+            ids += checkins[last]
+            index += 1
+        bundled[last] = sorted(ids)
+    return bundled
+
+
+@dataclass(frozen=True)
+class Known:
+    """What the planner knows of a person's past messages."""
+
+    history: list[Nudge]  # sent or claimed rows of the last weeks, and older questions about open actions
+    prepared: frozenset[int]  # actions whose preparation message was sent (it comes once)
+    focus_asked: bool  # the "pick the few that matter" message was sent (it comes once)
 
 
 def base_items(
-    week: WorkWeek, actions: list[Action], history: list[Nudge], person: Person, now: datetime, rules: PlanRules
+    week: WorkWeek, actions: list[Action], known: Known, person: Person, now: datetime, rules: PlanRules
 ) -> list[Item]:
     today = week.local_date(now)
     items: list[Item] = []
     checkins: dict[date, list[int]] = {}
-    first_checkin = first_slot_day(week, "checkin", now)
-    first_morning = first_slot_day(week, "prep", now)
-    recent_prep = {
-        a for n in history if n.kind == "prep" and n.local_date >= today - timedelta(days=7) for a in n.action_ids or []
-    }
+    first_checkin = first_slot_day(week, CHECKIN, now)
+    first_morning = first_slot_day(week, PREP, now)
+    # Overdue: asked about already (and still open), or long past its date.
+    overdue = [
+        a
+        for a in actions
+        if a.due_date < today and (_checkin_covered(known.history, a) or a.due_date <= today - OVERDUE_LONG)
+    ]
+    # Each overdue action is in one such message at most.
+    overdue = [a for a in overdue if not any(n.kind == CLEANUP and a.id in (n.action_ids or []) for n in known.history)]
+    cleanup = len(overdue) >= CLEANUP_AT and not any(
+        n.kind == CLEANUP and n.local_date > today - CLEANUP_EVERY for n in known.history
+    )
+    if cleanup:
+        # Many overdue: one message to clean up the list, not a check-in about each.
+        items.append(Item(CLEANUP, first_checkin, [a.id for a in overdue]))
     for action in actions:
-        if _checkin_covered(history, action):
+        if (cleanup and action in overdue) or _checkin_covered(known.history, action):
             continue
         day = max(week.next_working_day(action.due_date, include=True), first_checkin)
         while week.is_paused(day):
             day = week.next_working_day(day)
         checkins.setdefault(day, []).append(action.id)
-        if action.id in recent_prep:
-            continue
+        if action.id in known.prepared:
+            continue  # its preparation was shown once; the check-in follows
         prep_day = max(week.add_working_days(day, -rules.prep_days), first_morning)
         if prep_day < day:
-            items.append(Item("prep", prep_day, [action.id], deadline=week.add_working_days(day, -1)))
+            items.append(Item(PREP, prep_day, [action.id], deadline=week.add_working_days(day, -1)))
         elif today < day and week.within_hours(now + LATE_PREP_DELAY):
             # Created after this morning's slot and due before the next one: prepare now, while it helps.
-            items.append(Item("prep", today, [action.id], deadline=today, at=now + LATE_PREP_DELAY))
-    for day, ids in pair_checkins(week, checkins).items():
-        items.append(Item("checkin", day, ids))
-    # Week plans: the first working day of each week that has check-ins, if its morning is still ahead.
+            items.append(Item(PREP, today, [action.id], deadline=today, at=now + LATE_PREP_DELAY))
+    for day, ids in bundle_checkins(week, checkins).items():
+        items.append(Item(CHECKIN, day, ids))
+    # Week plans: the first working day of each week with check-ins about two actions or more, if its
+    # morning is still ahead.
     weeks: dict[date, list[int]] = {}
     for day, ids in checkins.items():
         weeks.setdefault(day - timedelta(days=day.weekday()), []).extend(ids)
     for monday, ids in weeks.items():
         day = week.next_working_day(monday, include=True)
-        if day >= first_morning and day - monday < timedelta(days=7):
-            items.append(Item("weekplan", day, sorted(ids), deadline=day))
+        if len(ids) >= 2 and day >= first_morning and day - monday < timedelta(days=7):
+            items.append(Item(WEEKPLAN, day, sorted(ids), deadline=day))
     if person.welcome_back_pending:
-        items.append(Item("summary", first_morning, [a.id for a in actions]))
+        items.append(Item(SUMMARY, first_morning, [a.id for a in actions]))
+    elif len(actions) > FOCUS_ABOVE and not known.focus_asked:
+        # Within two weeks, or not at all: a question about this month that comes late is noise.
+        items.append(Item(FOCUS, first_morning, [a.id for a in actions], deadline=first_morning + FOCUS_WITHIN))
     return items
 
 
-class Mix:
-    """Counts of inspiring and checking messages per day, for a sliding window."""
-
-    def __init__(self, window_days: int):
-        self.window = window_days
-        self.by_day: dict[date, Counter[str]] = {}
-
-    def add(self, day: date, tone: str, amount: int = 1) -> None:
-        if tone in (INSPIRE, CHECK):
-            self.by_day.setdefault(day, Counter())[tone] += amount
-
-    def window_counts(self, day: date) -> tuple[int, int]:
-        inspire = check = 0
-        for offset in range(self.window):
-            counts = self.by_day.get(day - timedelta(days=offset))
-            if counts:
-                inspire += counts[INSPIRE]
-                check += counts[CHECK]
-        return inspire, check
-
-
-def steer(
-    items_by_day: dict[date, list[Item]],
-    mix: Mix,
-    week: WorkWeek,
-    actions: list[Action],
-    start: date,
-    end: date,
-    rules: PlanRules,
-    sent_today: Counter[date],
-    now: datetime,
-    fewer: bool = False,
-) -> None:
-    """Walk the days; add a tip or a progress check (on "fewer": drop a tip or prep) where the mix leaves the band."""
-    target = rules.inspire_share
-    # Sorted once; each day looks only at the first actions due from that day on (a pointer moves with the
-    # days), so steering is linear in the days, not days x actions.
-    ordered = sorted(actions, key=lambda a: (a.due_date, a.id))
-    first_due = 0
-    day = start
-    while day <= end:
-        while first_due < len(ordered) and ordered[first_due].due_date < day:
-            first_due += 1
-        # Today counts only while its slots are still ahead (a tip is a morning message).
-        if week.can_speak_on(day) and slot_moment(week, "tip", day) > now:
-            today_items = items_by_day.setdefault(day, [])
-            mentioned = {a for i in today_items for a in i.action_ids}
-            upcoming = _first_upcoming(ordered, first_due, mentioned, day)
-            inspire, check = mix.window_counts(day)
-            total = inspire + check
-            if upcoming and total >= MIN_MESSAGES_TO_STEER - 1:
-                # Today's window, and those of the next days that cannot steer themselves.
-                windows = [(inspire, check)] + [
-                    (i, c)
-                    for i, c in _windows_ahead(items_by_day, mix, week, day, end, rules, sent_today)
-                    if i + c >= MIN_MESSAGES_TO_STEER - 1
-                ]
-                low = any(i / (i + c) < target - STEER_MARGIN for i, c in windows)
-                high = any(i / (i + c) > target + STEER_MARGIN for i, c in windows)
-                room = {k: _has_room(k, today_items, sent_today[day], rules) for k in ("tip", "progress")}
-                if room["tip"] and low and all((i + 1) / (i + c + 1) <= target + 2 * STEER_MARGIN for i, c in windows):
-                    today_items.append(Item("tip", day, [upcoming[0].id]))
-                    mix.add(day, INSPIRE)
-                elif high and not low:
-                    # Too inspiring. A person who chose "fewer messages" loses today's tip or prep rather
-                    # than getting one more question (follow-ups stop for them too, see dispatch).
-                    extra = [i for i in today_items if i.kind in ("tip", "prep") and not i.fixed] if fewer else []
-                    if extra and all((i - 1) / (i + c - 1) >= target - 2 * STEER_MARGIN for i, c in windows):
-                        today_items.remove(next((i for i in extra if i.kind == "tip"), extra[0]))
-                        mix.add(day, INSPIRE, -1)
-                    elif room["progress"] and all(i / (i + c + 1) >= target - 2 * STEER_MARGIN for i, c in windows):
-                        later = [a for a in upcoming if a.due_date > day] or upcoming
-                        today_items.append(Item("progress", day, [later[0].id]))
-                        mix.add(day, CHECK)
-        day += timedelta(days=1)
-
-
-def _first_upcoming(ordered: list[Action], start: int, mentioned: set[int], day: date) -> list[Action]:
-    """The first action due from `day` on that today's messages do not mention, and the first due after `day`
-    (what steering picks from), in due order; [] when there is none."""
-    found: list[Action] = []
-    for index in range(start, len(ordered)):
-        action = ordered[index]
-        if action.id in mentioned:
-            continue
-        if not found:
-            found.append(action)
-            if action.due_date > day:
-                break
-        elif action.due_date > day:
-            found.append(action)
-            break
-    return found
-
-
-def _windows_ahead(
-    items_by_day: dict[date, list[Item]],
-    mix: Mix,
-    week: WorkWeek,
-    day: date,
-    end: date,
-    rules: PlanRules,
-    sent_today: Counter[date],
-) -> list[tuple[int, int]]:
-    """The windows ending on the days after `day` up to the next one that has room for a tip or a
-    progress check of its own (at most LOOK_AHEAD_DAYS): a Monday full with its week plan and check-in,
-    or a weekend, is steered on the working day before it."""
-    windows = []
-    following = day + timedelta(days=1)
-    while following <= end and following - day <= timedelta(days=LOOK_AHEAD_DAYS):
-        if week.can_speak_on(following) and _has_room(
-            "tip", items_by_day.get(following, []), sent_today[following], rules
-        ):
-            break
-        windows.append(mix.window_counts(following))
-        following += timedelta(days=1)
-    return windows
-
-
-def _has_room(kind: str, placed: list[Item], sent: int, rules: PlanRules) -> bool:
-    """The daily maximum; what was sent that day counts."""
-    if kind in UNCAPPED:
-        return True
-    capped = [i for i in placed if i.kind not in UNCAPPED]
-    return sent + len(capped) < rules.max_per_day
-
-
-def place(items: list[Item], week: WorkWeek, rules: PlanRules, sent_today: Counter[date]) -> dict[date, list[Item]]:
-    """Put items on days: at most max_per_day, never two about one action a day, the rest moves on."""
+def place(items: list[Item], week: WorkWeek, spent: Spent, *, celebrations: bool) -> dict[date, list[Item]]:
+    """Put items on days, what helps most first: at most max_per_day a day and the week's budget, never two
+    about one action a day; the rest moves on or, past its deadline, is left out. With `celebrations`, each
+    check-in keeps room in its week for the celebration its Done brings."""
     by_day: dict[date, list[Item]] = {}
-    queue = sorted(items, key=lambda i: (i.day, PRIORITY.get(i.kind, 9)))
-    while queue:
-        item = queue.pop(0)
-        day = item.day
-        dropped = False
-        while True:
-            if item.deadline is not None and day > item.deadline:
-                dropped = True
-                break
-            placed = by_day.setdefault(day, [])
-            overlap = {a for i in placed for a in i.action_ids} & set(item.action_ids)
-            if overlap and item.kind in ("weekplan", "summary"):
-                # Never two messages about one action a day: the overview leaves out what today's
-                # check-in asks about.
-                item.action_ids = [a for a in item.action_ids if a not in overlap]
-                overlap = set()
-                if not item.action_ids and item.kind == "weekplan":
-                    dropped = True
-                    break
-            if overlap and item.kind == "prep" and any(i.kind == "weekplan" for i in placed):
-                dropped = True  # the week plan of that morning carries this action's preparation
-                break
-            fits = _has_room(item.kind, placed, sent_today[day], rules)
-            if fits and not overlap and week.can_speak_on(day):
-                break
-            day = week.next_working_day(day)
-        if dropped:
+    queue = sorted(items, key=lambda i: (KINDS[i.kind].priority, i.day))
+    for item in queue:
+        day = _day_for(item, by_day, week, spent)
+        if day is None:
             continue
         item.day = day
-        by_day[day].append(item)
+        by_day.setdefault(day, []).append(item)
+        spent.add(item.kind, day)
+        if celebrations and item.kind == CHECKIN:
+            spent.by_week[monday_of(day)] += 1
     return by_day
 
 
-def replan(session: Session, clock: Clock, person: Person) -> None:
+def _day_for(item: Item, by_day: dict[date, list[Item]], week: WorkWeek, spent: Spent) -> date | None:
+    """The first day from the item's own that takes it; None when its deadline passes first."""
+    day = item.day
+    while True:
+        if item.deadline is not None and day > item.deadline:
+            return None
+        placed = by_day.get(day, [])
+        overlap = {a for i in placed for a in i.action_ids} & set(item.action_ids)
+        if overlap and KINDS[item.kind].overview:
+            # Never two messages about one action a day: the overview leaves out what today's
+            # check-in asks about.
+            item.action_ids = [a for a in item.action_ids if a not in overlap]
+            overlap = set()
+            if item.kind == WEEKPLAN and len(item.action_ids) < 2:
+                return None
+        if overlap and item.kind == PREP and any(i.kind == WEEKPLAN for i in placed):
+            return None  # the week plan of that morning carries this action's preparation
+        fits = spent.day_has_room(item.kind, day) and spent.week_has_room(item.kind, day)
+        if fits and not overlap and week.can_speak_on(day):
+            return day
+        day = week.next_working_day(day)
+
+
+def replan(session: Session, clock: Clock, person: Person, *, rules: PlanRules) -> None:
     """Rebuild the person's planned messages from their open actions and settings."""
-    rules = rules_of(session)
-    fewer = person.rhythm == "fewer"
     _lock_person(session, person)
     now = clock.now()
     week = work_week_of(person, rules.default_timezone)
@@ -356,62 +244,21 @@ def replan(session: Session, clock: Clock, person: Person) -> None:
         )
     )
     for row in reactive:
-        if row.action_ids and not set(row.action_ids) & open_ids and row.kind != "celebration":
+        if row.action_ids and not set(row.action_ids) & open_ids and KINDS[row.kind].needs_actions:
             row.status, row.error = "cancelled", "action closed"
-    history = list(
-        session.scalars(
-            select(Nudge).where(
-                Nudge.person_id == person.id,
-                Nudge.status.in_(("sent", "claimed")),
-                Nudge.local_date >= today - timedelta(days=rules.window_days + 14),
-            )
-        )
-    )
     if person.unreachable or week.days == frozenset():
         return
-
-    mix = Mix(rules.window_days)
-    sent_today: Counter[date] = Counter()
-    for row in history:
-        mix.add(row.local_date, row.tone)
-        if row.kind not in UNCAPPED:
-            sent_today[row.local_date] += 1
-    fixed = [
-        Item(r.kind, r.local_date, list(r.action_ids or []), fixed=True) for r in reactive if r.status == "planned"
-    ]
-    for item in fixed:
-        mix.add(item.day, item.tone)
-        if item.kind not in UNCAPPED:
-            sent_today[item.day] += 1  # reactive rows keep their slot
-
-    asked = history
-    since = today - timedelta(days=rules.window_days + 14)
-    oldest_due = min((a.due_date for a in actions), default=since)
-    if oldest_due < since:
-        # A check-in covers its action's due date however long ago it was sent: an action left open
-        # without an answer is not asked about again just because its check-in is older than the history
-        # the mix needs.
-        asked = history + list(
-            session.scalars(
-                select(Nudge).where(
-                    Nudge.person_id == person.id,
-                    Nudge.status.in_(("sent", "claimed")),
-                    Nudge.kind.in_(("checkin", "followup")),
-                    Nudge.local_date >= oldest_due,
-                    Nudge.local_date < since,
-                )
-            )
-        )
-    items = base_items(week, actions, asked, person, now, rules)
-    by_day = place(items, week, rules, sent_today)
-    for day, placed in by_day.items():
-        for item in placed:
-            mix.add(day, item.tone)
-    if actions:
-        last = max([a.due_date for a in actions] + list(by_day))
-        horizon = last + timedelta(days=HORIZON_AFTER_LAST)
-        steer(by_day, mix, week, actions, today, horizon, rules, sent_today, now, fewer)
-
+    known = _known(session, person, actions, today, rules)
+    quiet = silent(known.history, now, rules)
+    spent = Spent(per_week(person, rules, quiet=quiet), rules)
+    for row in known.history:
+        if row.local_date >= today - timedelta(days=7):
+            spent.add(row.kind, row.local_date)
+    for row in reactive:
+        if row.status == "planned":
+            spent.add(row.kind, row.local_date)  # reactive rows keep their slot
+    items = base_items(week, actions, known, person, now, rules)
+    by_day = place(items, week, spent, celebrations=not quiet)
     created = now
     for day, placed in sorted(by_day.items()):
         for item in placed:
@@ -429,6 +276,47 @@ def replan(session: Session, clock: Clock, person: Person) -> None:
                     created_at=created,
                 )
             )
+
+
+def _known(session: Session, person: Person, actions: list[Action], today: date, rules: PlanRules) -> Known:
+    since = today - timedelta(days=rules.window_days + 14)
+    history = list(
+        session.scalars(
+            select(Nudge).where(
+                Nudge.person_id == person.id,
+                Nudge.status.in_(("sent", "claimed")),
+                Nudge.local_date >= since,
+            )
+        )
+    )
+    oldest_due = min((a.due_date for a in actions), default=since)
+    if oldest_due < since:
+        # A check-in covers its action's due date however long ago it was sent: an action left open
+        # without an answer is not asked about again just because its check-in is older than the history.
+        history += list(
+            session.scalars(
+                select(Nudge).where(
+                    Nudge.person_id == person.id,
+                    Nudge.status.in_(("sent", "claimed")),
+                    Nudge.kind.in_(ASKS_ABOUT_DUE),
+                    Nudge.local_date >= oldest_due,
+                    Nudge.local_date < since,
+                )
+            )
+        )
+    once = session.execute(
+        select(Nudge.kind, Nudge.action_ids).where(
+            Nudge.person_id == person.id, Nudge.status.in_(("sent", "claimed")), Nudge.kind.in_((PREP, FOCUS))
+        )
+    )
+    prepared: set[int] = set()
+    focus_asked = False
+    for kind, ids in once:
+        if kind == PREP:
+            prepared.update(ids or [])
+        else:
+            focus_asked = True
+    return Known(history, frozenset(prepared), focus_asked)
 
 
 def cancel_reactions(session: Session, person: Person, action_ids: set[int], kinds: tuple[str, ...]) -> None:
@@ -454,15 +342,15 @@ def plan_reaction(
     action_ids: list[int],
     *,
     due_at: datetime | None = None,
+    rules: PlanRules,
 ) -> Nudge:
-    rules = rules_of(session)
     week = work_week_of(person, rules.default_timezone)
     row = Nudge(
         workspace_id=person.workspace_id,
         person_id=person.id,
         action_id=action_ids[0] if len(action_ids) == 1 else None,
         kind=kind,
-        tone=TONE[kind],
+        tone=KINDS[kind].tone,
         due_at=due_at or slot_moment(week, kind, day),
         local_date=day,
         action_ids=action_ids,

@@ -13,9 +13,9 @@ from sqlalchemy.orm import Session
 
 from bot.services import planning
 from bot.services.clock import Clock
+from bot.services.kinds import CHECKING, WAITS_FOR_ANSWER
 from models import Nudge, Person
 
-CHECKING = ("checkin", "followup", "progress")
 LOOKBACK = timedelta(days=30)
 
 
@@ -34,4 +34,4 @@ def heard_from(session: Session, clock: Clock, person: Person, action_ids: set[i
     ):
         if action_ids & set(row.action_ids or []):
             row.answered_at = clock.now()
-    planning.cancel_reactions(session, person, action_ids, ("followup", "attention"))
+    planning.cancel_reactions(session, person, action_ids, WAITS_FOR_ANSWER)

@@ -13,10 +13,10 @@ from sqlalchemy.orm import Session
 
 from bot.services import actions, events, teams
 from bot.services.clock import Clock
+from bot.services.kinds import CHECKING
 from models import Action, Nudge, Person
 
 DONE_WINDOW = timedelta(weeks=4)
-CHECKING_KINDS = ("checkin", "followup", "progress")
 LAST_CHECKINS = 6
 
 
@@ -56,7 +56,7 @@ def review(session: Session, clock: Clock, manager: Person, member: Person, toda
         .where(
             Nudge.workspace_id == member.workspace_id,
             Nudge.person_id == member.id,
-            Nudge.kind.in_(CHECKING_KINDS),
+            Nudge.kind.in_(CHECKING),
             Nudge.status == "sent",
         )
         .order_by(Nudge.sent_at.desc(), Nudge.id.desc())

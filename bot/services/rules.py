@@ -1,18 +1,16 @@
-"""The planning rules (from settings), carried by the session so every service that replans can read them."""
+"""The planning rules (from settings): `deps.rules` builds them; every service that plans takes them as `rules`."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy.orm import Session
-
-SESSION_KEY = "conscience.rules"
-
 
 @dataclass(frozen=True)
 class PlanRules:
-    inspire_share: float = 0.7
-    max_per_day: int = 2
+    inspire_share: float = 0.7  # reported (bot/services/mix.py), not steered to
+    max_per_day: int = 2  # planned messages; with the one celebration a day can bring, at most 3
+    max_per_week: int = 4  # every direct message counted; "fewer messages" and silence each halve it
+    silence_after: int = 2  # unanswered questions in a row before the next messages thin out
     prep_days: int = 2
     followup_days: int = 2
     attention_days: int = 2
@@ -21,12 +19,3 @@ class PlanRules:
     max_open_actions: int = 50  # per person: more is not a plan, and replanning stays small
     default_timezone: str = "Europe/Amsterdam"
     default_language: str = "en"
-
-
-def rules_of(session: Session) -> PlanRules:
-    return session.info.get(SESSION_KEY) or PlanRules()
-
-
-def attach(session: Session, rules: PlanRules) -> Session:
-    session.info[SESSION_KEY] = rules
-    return session

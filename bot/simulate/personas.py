@@ -16,13 +16,14 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from bot.services.calendar import WorkWeek
+from bot.services.kinds import CHECKIN, FOLLOWUP, PREP, PROGRESS, RHYTHM
 
 # What a nudge kind is answered with, per behaviour. Absent: no answer.
 ANSWERED_KINDS = {
-    "on_time": ("prep", "checkin", "followup", "progress", "rhythm"),
-    "late": ("checkin", "followup", "progress", "rhythm"),
+    "on_time": (PREP, CHECKIN, FOLLOWUP, PROGRESS, RHYTHM),
+    "late": (CHECKIN, FOLLOWUP, PROGRESS, RHYTHM),
     "never": (),
-    "rescheduler": ("checkin", "followup", "progress", "rhythm"),
+    "rescheduler": (CHECKIN, FOLLOWUP, PROGRESS, RHYTHM),
 }
 # Minutes between the message and the answer.
 DELAY = {"on_time": (2, 45), "late": (90, 240), "rescheduler": (5, 90)}
@@ -40,29 +41,29 @@ class Persona:
         """How long after a message of this kind the person answers; None: they let it be."""
         if kind not in ANSWERED_KINDS[self.behaviour]:
             return None
-        if kind == "prep" and self.rng.random() >= READY_SHARE:
+        if kind == PREP and self.rng.random() >= READY_SHARE:
             return None
         low, high = DELAY[self.behaviour]
         return timedelta(minutes=self.rng.randint(low, high))
 
     def choose(self, kind: str, action_id: int, today: date, week: WorkWeek) -> tuple[str, date | None]:
         """The answer for one action of a nudge (action_id 0: the rhythm question)."""
-        if kind == "rhythm":
+        if kind == RHYTHM:
             return "carry_on", None
-        if kind == "prep":
+        if kind == PREP:
             return "ready", None
-        if kind == "progress":
+        if kind == PROGRESS:
             return {"on_time": "on_track", "late": "started"}.get(self.behaviour, "not_started"), None
         if self.behaviour == "on_time":
-            return ("done", None) if kind == "checkin" else ("still_on", None)
+            return ("done", None) if kind == CHECKIN else ("still_on", None)
         if self.behaviour == "late":
             if self.moved[action_id] >= 1:
-                return ("done", None) if kind == "checkin" else ("still_on", None)
+                return ("done", None) if kind == CHECKIN else ("still_on", None)
             self.moved[action_id] += 1
-            answer = "not_yet" if kind == "checkin" else "reschedule"
+            answer = "not_yet" if kind == CHECKIN else "reschedule"
             return answer, week.add_working_days(today, 3)
         # rescheduler
         if self.moved[action_id] >= 2:
-            return ("done", None) if kind == "checkin" else ("still_on", None)
+            return ("done", None) if kind == CHECKIN else ("still_on", None)
         self.moved[action_id] += 1
-        return ("not_yet" if kind == "checkin" else "reschedule"), today + timedelta(days=7)
+        return ("not_yet" if kind == CHECKIN else "reschedule"), today + timedelta(days=7)

@@ -236,13 +236,13 @@ class Simulation:
 
     def _personal_settings(self, session: Any, person: Person, planned: PlannedPerson) -> None:
         if planned.hours:
-            ps.set_hours(session, self.clock, person, *planned.hours)
+            ps.set_hours(session, self.clock, person, *planned.hours, rules=self.deps.rules)
         if planned.days:
-            ps.set_days(session, self.clock, person, planned.days)
+            ps.set_days(session, self.clock, person, planned.days, rules=self.deps.rules)
         if planned.checkin:
-            ps.set_checkin(session, self.clock, person, planned.checkin)
+            ps.set_checkin(session, self.clock, person, planned.checkin, rules=self.deps.rules)
         if planned.country:
-            ps.set_country(session, self.clock, person, planned.country)
+            ps.set_country(session, self.clock, person, planned.country, rules=self.deps.rules)
 
     def _team(self, session: Any) -> None:
         persons = {m.user_id: people.find_person(session, TEAM_ID, m.user_id) for m in self.members}
@@ -302,7 +302,9 @@ class Simulation:
                         voicemail_plan=planned_action.voicemail,
                         repeat_weeks=planned_action.repeat,
                     )
-                    actions.create(session, self.clock, owner=owner, actor=owner, data=data, today=today)
+                    actions.create(
+                        session, self.clock, owner=owner, actor=owner, data=data, today=today, rules=self.deps.rules
+                    )
                     day = format_day(self.framing, data.due)
                     lines.append(self.framing.t("simulate.note.due", title=planned_action.title, day=day))
             heading = self.framing.t("simulate.note.adds", count=len(lines), name=member.name)
@@ -314,7 +316,7 @@ class Simulation:
             person = people.find_person(session, TEAM_ID, member.user_id)
             assert person is not None
             today = work_week_of(person, TIMEZONE).local_date(now)
-            ps.pause(session, self.clock, person, until, today)
+            ps.pause(session, self.clock, person, until, today, rules=self.deps.rules)
         text = self.framing.t("simulate.note.pause", name=member.name, day=format_day(self.framing, until))
         self._note(now, member.name, text, user_id=member.user_id)
 
@@ -338,7 +340,15 @@ class Simulation:
                 try:
                     with session.begin_nested():
                         changed = checkins.answer(
-                            session, self.clock, person, row, action_id, choice, today=today, on=on
+                            session,
+                            self.clock,
+                            person,
+                            row,
+                            action_id,
+                            choice,
+                            today=today,
+                            on=on,
+                            rules=self.deps.rules,
                         )
                 except checkins.AnswerError:
                     continue

@@ -13,14 +13,15 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
+from bot.services.kinds import SENT
 from bot.simulate.run import TIMEZONE, Outcome
 from models import Action, ActionContact, Event, Person
 
 WINDOW_DAYS = 28
 MIN_MESSAGES = 8  # fewer messages than this can't show a share finely enough to judge
 BAND = 0.05
-# The order of the columns; the kinds a person can receive (models/nudge.py), internal ones left out.
-KINDS = ("prep", "weekplan", "checkin", "followup", "celebration", "tip", "progress", "rhythm", "summary")
+# The order of the columns: the kinds a person can receive (bot/services/kinds.py), internal ones left out.
+KINDS = SENT
 
 
 @dataclass(frozen=True)

@@ -29,6 +29,8 @@ SHORT = {
     "progress": "prog",
     "rhythm": "rhy",
     "summary": "back",
+    "focus": "focus",
+    "cleanup": "tidy",
 }
 PAD = " " * 7
 WIDTH = 100

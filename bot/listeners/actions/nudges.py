@@ -101,7 +101,17 @@ def _answer(deps: Deps, who: Caller, nudge_id: int, action_id: int, choice: str,
         person, _ = person_for(session, deps, who)
         try:
             nudge = checkins.own_nudge(session, person, nudge_id)
-            checkins.answer(session, deps.clock, person, nudge, action_id, choice, today=today_of(deps, person), on=on)
+            checkins.answer(
+                session,
+                deps.clock,
+                person,
+                nudge,
+                action_id,
+                choice,
+                today=today_of(deps, person),
+                on=on,
+                rules=deps.rules,
+            )
         except checkins.AnswerError as exc:
             error = exc.code
     _after(deps, who, nudge_id, error if error in ("due_past", "due_far", "not_open") else None)
@@ -135,7 +145,9 @@ def on_change(ack: Ack, body: dict[str, Any], action: dict[str, Any], context: d
     with deps.transaction() as session:
         person, _ = person_for(session, deps, who)
         try:
-            checkins.change(session, deps.clock, person, checkins.own_nudge(session, person, ids[0]), ids[1])
+            checkins.change(
+                session, deps.clock, person, checkins.own_nudge(session, person, ids[0]), ids[1], rules=deps.rules
+            )
         except checkins.AnswerError:
             pass
     _after(deps, who, ids[0])
@@ -152,7 +164,7 @@ def on_contact(ack: Ack, body: dict[str, Any], action: dict[str, Any], context: 
         person, _ = person_for(session, deps, who)
         try:
             nudge = checkins.own_nudge(session, person, ids[0])
-            checkins.set_contact(session, deps.clock, person, nudge, ids[1], ids[2], parts[3])
+            checkins.set_contact(session, deps.clock, person, nudge, ids[1], ids[2], parts[3], rules=deps.rules)
         except checkins.AnswerError:
             pass
     _after(deps, who, ids[0])
@@ -177,7 +189,16 @@ def on_edit(ack: Ack, body: dict[str, Any], action: dict[str, Any], context: dic
                 # The nudge is named, so saving the form updates it rather than replacing it with a list.
                 state = state_from_action(found, "edit", {**origin_of(body), "nudge": str(nudge.id)})
                 if len(parts) == 3:
-                    checkins.answer(session, deps.clock, person, nudge, ids[1], parts[2], today=today_of(deps, person))
+                    checkins.answer(
+                        session,
+                        deps.clock,
+                        person,
+                        nudge,
+                        ids[1],
+                        parts[2],
+                        today=today_of(deps, person),
+                        rules=deps.rules,
+                    )
         except (checkins.AnswerError, actions.ActionError):
             state = None
     if state is not None:
@@ -205,7 +226,7 @@ def on_next_step(ack: Ack, body: dict[str, Any], action: dict[str, Any], context
         week = work_week_of(person, deps.settings.default_timezone)
         state.due = week.next_working_day(today + timedelta(weeks=NEXT_STEP_WEEKS), include=True)
         state.kind = "top_client"
-        checkins.answer(session, deps.clock, person, nudge, ids[1], "next_step", today=today)
+        checkins.answer(session, deps.clock, person, nudge, ids[1], "next_step", today=today, rules=deps.rules)
     open_form(deps, body["trigger_id"], cat, state, who)
     _after(deps, who, ids[0])
 

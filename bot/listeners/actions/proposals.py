@@ -113,7 +113,7 @@ def on_accept(ack: Ack, body: dict[str, Any], action: dict[str, Any], context: d
         try:
             if found is None:
                 answered = action_messages.notice(cat.t("error.not_found"))
-            elif actions.respond_to_proposal(session, deps.clock, found, person, accept=True):
+            elif actions.respond_to_proposal(session, deps.clock, found, person, accept=True, rules=deps.rules):
                 answered = action_messages.proposal_answered(cat, found, "proposal.accepted")
                 manager_note = tell_manager(deps, session, found, who, "proposal.manager_accepted")
             else:  # a second click: the first answer stands

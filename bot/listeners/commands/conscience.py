@@ -67,7 +67,7 @@ def _setting(handler: Handler) -> Handler:
 @_setting
 def _hours(session: Session, deps: Deps, person: Person, rest: str) -> dict[str, Any]:
     start, end = personal_settings.parse_hours(rest)
-    moved = personal_settings.set_hours(session, deps.clock, person, start, end)
+    moved = personal_settings.set_hours(session, deps.clock, person, start, end, rules=deps.rules)
     cat = cat_for(deps, person)
     text = cat.t("settings.saved.hours", start=settings_messages.hhmm(start), end=settings_messages.hhmm(end))
     if moved is not None:
@@ -78,7 +78,7 @@ def _hours(session: Session, deps: Deps, person: Person, rest: str) -> dict[str,
 @_setting
 def _days(session: Session, deps: Deps, person: Person, rest: str) -> dict[str, Any]:
     days = personal_settings.parse_days(rest)
-    personal_settings.set_days(session, deps.clock, person, days)
+    personal_settings.set_days(session, deps.clock, person, days, rules=deps.rules)
     cat = cat_for(deps, person)
     return help_messages.text_message(cat.t("settings.saved.days", days=settings_messages.days_text(cat, days)))
 
@@ -86,7 +86,7 @@ def _days(session: Session, deps: Deps, person: Person, rest: str) -> dict[str, 
 @_setting
 def _checkin(session: Session, deps: Deps, person: Person, rest: str) -> dict[str, Any]:
     at = personal_settings.parse_checkin(rest)
-    personal_settings.set_checkin(session, deps.clock, person, at)
+    personal_settings.set_checkin(session, deps.clock, person, at, rules=deps.rules)
     return help_messages.text_message(
         cat_for(deps, person).t("settings.saved.checkin", time=settings_messages.hhmm(at))
     )
@@ -95,14 +95,14 @@ def _checkin(session: Session, deps: Deps, person: Person, rest: str) -> dict[st
 @_setting
 def _country(session: Session, deps: Deps, person: Person, rest: str) -> dict[str, Any]:
     code = personal_settings.parse_country(rest)
-    personal_settings.set_country(session, deps.clock, person, code)
+    personal_settings.set_country(session, deps.clock, person, code, rules=deps.rules)
     return help_messages.text_message(cat_for(deps, person).t("settings.saved.country", country=code))
 
 
 @_setting
 def _formality(session: Session, deps: Deps, person: Person, rest: str) -> dict[str, Any]:
     chosen = personal_settings.parse_formality(rest)
-    personal_settings.set_formality(session, deps.clock, person, chosen)
+    personal_settings.set_formality(session, deps.clock, person, chosen, rules=deps.rules)
     return help_messages.text_message(cat_for(deps, person).t("settings.saved.formality", value=chosen))
 
 
@@ -111,7 +111,7 @@ def _pause(session: Session, deps: Deps, person: Person, rest: str) -> dict[str,
     today = today_of(deps, person)
     try:
         until = personal_settings.parse_pause(rest, today, language(deps, person))
-        personal_settings.pause(session, deps.clock, person, until, today)
+        personal_settings.pause(session, deps.clock, person, until, today, rules=deps.rules)
     except SettingError as exc:
         return settings_messages.error_message(cat, exc.code, exc.params)
     return help_messages.text_message(cat.t("settings.saved.pause", date=format_day(cat, until, today)))
@@ -119,7 +119,7 @@ def _pause(session: Session, deps: Deps, person: Person, rest: str) -> dict[str,
 
 def _resume(session: Session, deps: Deps, person: Person, rest: str) -> dict[str, Any]:
     cat = cat_for(deps, person)
-    if not personal_settings.resume(session, deps.clock, person, today_of(deps, person)):
+    if not personal_settings.resume(session, deps.clock, person, today_of(deps, person), rules=deps.rules):
         return help_messages.text_message(cat.t("settings.saved.not_paused"))
     return help_messages.text_message(cat.t("settings.saved.resume"))
 

@@ -1,0 +1,145 @@
+"""The message budget (issue 13): what helps most first, nothing to fill a ratio, silence makes the bot
+quieter, a preparation said once, a long list gets one question and many overdue actions one tidy-up."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import select
+
+from bot.delivery import Delivery
+from bot.services import budget, planning
+from models import Nudge, Person
+from tests.conftest import AMSTERDAM
+from tests.scenario import person
+from tests.test_nudge_plan import add, planned
+
+FRIDAY = datetime(2026, 11, 27, 10, 0, tzinfo=AMSTERDAM)
+MONDAY = datetime(2026, 11, 30, 8, 0, tzinfo=AMSTERDAM)
+
+
+def sent_row(deps, user: str, kind: str, day: date, action_ids: list[int], *, answered: bool = False) -> None:
+    """A message sent earlier, as the worker would have recorded it."""
+    owner = person(deps, user)
+    moment = datetime.combine(day, datetime.min.time(), AMSTERDAM) + timedelta(hours=16)
+    with deps.transaction() as session:
+        session.add(
+            Nudge(
+                workspace_id=owner.workspace_id,
+                person_id=owner.id,
+                kind=kind,
+                tone="check" if kind in ("checkin", "followup", "cleanup") else "inspire",
+                due_at=moment,
+                local_date=day,
+                action_ids=action_ids,
+                status="sent",
+                created_at=moment,
+                sent_at=moment,
+                answered_at=moment + timedelta(minutes=5) if answered else None,
+                channel_id="DU1",
+                message_ts=f"{moment.timestamp()}",
+            )
+        )
+
+
+def replan(deps, user: str) -> None:
+    with deps.transaction() as session:
+        row = session.scalar(select(Person).where(Person.slack_user_id == user))
+        planning.replan(session, deps.clock, row, rules=deps.rules)
+
+
+def test_nothing_is_sent_to_fill_a_ratio(deps, clock):
+    clock.set(FRIDAY)
+    for day in range(1, 5):
+        add(deps, f"Call client {day}", date(2026, 12, day))
+    for n in range(3):
+        add(deps, f"Visit client {n}", date(2026, 12, 14 + n))
+    assert not {n.kind for n in planned(deps)} & {"tip", "progress"}
+
+
+def test_fewer_messages_halves_the_week_and_preparation_gives_way_first(deps, clock):
+    clock.set(FRIDAY)
+    with deps.transaction() as session:
+        session.merge(person(deps, "U2")).rhythm = "fewer"
+    for user in ("U1", "U2"):
+        add(deps, "Call Jan", date(2026, 12, 9), user=user)  # next Wednesday
+    # 4 a week: the check-in, room for the celebration a Done brings, and the preparation on Monday.
+    assert sorted(n.kind for n in planned(deps, user="U1")) == ["checkin", "prep"]
+    # 2 a week: the check-in and its celebration; the preparation does not fit.
+    assert [n.kind for n in planned(deps, user="U2")] == ["checkin"]
+
+
+def test_silence_halves_the_budget_and_an_answer_restores_it(deps, clock):
+    clock.set(MONDAY)
+    first = add(deps, "Call Jan", date(2026, 12, 14))
+    second = add(deps, "Call Piet", date(2026, 12, 15))
+    for offset, action_id in enumerate((first, second)):
+        sent_row(deps, "U1", "checkin", date(2026, 11, 24 + offset), [action_id])
+    with deps.sessions() as session:
+        me = session.scalar(select(Person).where(Person.slack_user_id == "U1"))
+        assert budget.budget_of(session, me, deps.rules, clock.now()) == 2
+    sent_row(deps, "U1", "checkin", date(2026, 11, 26), [first], answered=True)
+    with deps.sessions() as session:
+        me = session.scalar(select(Person).where(Person.slack_user_id == "U1"))
+        assert budget.budget_of(session, me, deps.rules, clock.now()) == 4
+
+
+def test_a_preparation_is_shown_once_even_when_the_date_moves(deps, clock):
+    clock.set(FRIDAY)
+    action = add(deps, "Call Jan", date(2026, 12, 9), opening_line="How is the move going?")
+    [prep] = planned(deps, "prep")
+    sent_row(deps, "U1", "prep", prep.local_date, [action])
+    with deps.transaction() as session:
+        session.delete(session.get(Nudge, prep.id))
+    replan(deps, "U1")
+    assert planned(deps, "prep") == []  # the check-in still comes
+    assert [n.action_ids for n in planned(deps, "checkin")] == [[action]]
+
+
+def test_more_than_seven_open_actions_get_one_question_to_pick_the_few_that_matter(deps, clock, fake_slack):
+    clock.set(FRIDAY)
+    for n in range(8):
+        add(deps, f"Call client {n}", date(2026, 12, 14) + timedelta(days=7 * (n // 4) + n % 4))
+    [focus] = planned(deps, "focus")
+    assert focus.local_date == date(2026, 11, 30)
+    delivery = Delivery(deps, threads=1)
+    try:
+        clock.set(datetime(2026, 11, 30, 9, 30, tzinfo=AMSTERDAM))
+        delivery.tick()
+    finally:
+        delivery.close()
+    posts = [c.params for c in fake_slack.calls_to("chat.postMessage")]
+    assert any("matter most this month" in p["text"] or "open actions" in p["text"] for p in posts)
+    add(deps, "Call client 9", date(2026, 12, 31))
+    assert planned(deps, "focus") == []  # once, not again with every new action
+
+
+def test_many_overdue_actions_get_one_tidy_up_not_a_check_in_each(deps, clock):
+    clock.set(datetime(2026, 11, 23, 8, 0, tzinfo=AMSTERDAM))
+    ids = [add(deps, f"Call client {n}", date(2026, 11, 24)) for n in range(3)]
+    sent_row(deps, "U1", "checkin", date(2026, 11, 24), ids)  # asked, never answered
+    clock.set(MONDAY)
+    replan(deps, "U1")
+    [cleanup] = planned(deps, "cleanup")
+    assert sorted(cleanup.action_ids) == sorted(ids)
+    assert planned(deps, "checkin") == []
+    sent_row(deps, "U1", "cleanup", cleanup.local_date, ids)
+    replan(deps, "U1")
+    assert planned(deps, "cleanup") == []  # one tidy-up per action, not one a week
+
+
+def test_preparation_gives_way_when_the_week_is_spent_by_the_time_it_is_due(deps, clock, fake_slack):
+    clock.set(FRIDAY)
+    add(deps, "Call Jan", date(2026, 12, 9), opening_line="How is the move going?")
+    [prep] = planned(deps, "prep")
+    for _ in range(4):  # four messages already that week (celebrations of Dones elsewhere, say)
+        sent_row(deps, "U1", "celebration", prep.local_date, [])
+    delivery = Delivery(deps, threads=1)
+    try:
+        clock.set(prep.due_at + timedelta(minutes=1))
+        delivery.tick()
+    finally:
+        delivery.close()
+    with deps.sessions() as session:
+        row = session.get(Nudge, prep.id)
+        assert (row.status, row.error) == ("cancelled", "budget")
