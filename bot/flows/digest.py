@@ -1,5 +1,6 @@
 """The weekly digest, the Slack half: post due digests to team channels, send each team's managers the
-lines per person, and keep live digests up to date.
+lines per person (opening with who could use a conversation: the manager's conscience), and keep live
+digests up to date.
 
 Runs inside the worker's tick (Delivery.tick). The database decides what is due and who posts it
 (services/digest.py); this module renders, posts the team's wins and totals in the channel (never a
@@ -30,8 +31,9 @@ from bot.flows import notify
 from bot.messages import digest as digest_messages
 from bot.messages.blocks import section, to_dicts
 from bot.messages.catalogue import catalogue, escape
+from bot.messages.conversations import talk_blocks
 from bot.messages.help import text_message
-from bot.services import digest, dispatch, people, teams
+from bot.services import conversations, digest, dispatch, people, teams
 from bot.slack import SlackError
 from models import Digest, Team, Workspace
 
@@ -76,6 +78,7 @@ class Lines:
     workspace_id: int
     waiting: dict[str, str]
     data: digest.DigestData
+    talks: list[conversations.Conversation]
 
 
 @dataclass
@@ -196,7 +199,8 @@ class Digests:
             return
         until = None
         for user_id, language in lines.waiting.items():
-            payload = digest_messages.manager_message(catalogue(language), lines.data)
+            cat = catalogue(language)
+            payload = digest_messages.manager_message(cat, lines.data, talk_blocks(cat, lines.talks))
             try:
                 channel, ts = deps.gateway.post_dm(user_id, payload["text"], payload["blocks"], client="dispatch")
                 message = [channel, ts]
@@ -234,8 +238,11 @@ class Digests:
                 for user_id in teams.manager_user_ids(session, team)
                 if user_id not in sent
             }
-            data = digest.build(session, team, digest.period_at(team, row.slot_at), deps.clock.now(), late=row.late)
-            return Lines(workspace.id, waiting, data)
+            now = deps.clock.now()
+            data = digest.build(session, team, digest.period_at(team, row.slot_at), now, late=row.late)
+            # The manager's conscience rides along: one message per manager per week, not one more.
+            talks = conversations.worth_a_conversation(session, team, data, now)
+            return Lines(workspace.id, waiting, data, talks)
 
     def _hold(self, workspace_id: int, error: SlackError) -> datetime:
         """Slack asked to wait (the rest of the managers' messages go then), or refused the workspace's token

@@ -1,4 +1,5 @@
-"""The manager's buttons: pick a team's digest, post it, open a member's review, propose from the review."""
+"""The manager's buttons: pick a team's digest, post it, open a member's review, and from the review agree
+an action together or propose one."""
 
 from __future__ import annotations
 
@@ -39,7 +40,7 @@ def on_review_open(ack: Ack, body: dict[str, Any], context: dict[str, Any]) -> N
 
 
 def on_review_form(form: Callable[..., None]) -> Callable[..., None]:
-    """The action form for the member, over the review when it is a modal."""
+    """Propose, or agree together: the action form for the member, over the review when it is a modal."""
 
     def handler(ack: Ack, body: dict[str, Any], context: dict[str, Any]) -> None:
         ack()
@@ -56,3 +57,4 @@ def register(app: App) -> None:
     app.action(ids.DIGEST_POST)(on_digest_post)
     app.action(ids.REVIEW_OPEN)(on_review_open)
     app.action(ids.REVIEW_PROPOSE)(on_review_form(review.propose_form))
+    app.action(ids.REVIEW_AGREE)(on_review_form(review.agree_form))
