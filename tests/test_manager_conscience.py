@@ -147,6 +147,8 @@ def test_from_the_digest_message_the_manager_and_member_agree_an_action_together
     to_manager = [p for p in dms_to(fake_slack, MANAGER) if "Call Klaas" in text_of(p)]
     assert len(to_manager) == 1 and heard[manager_language] in text_of(to_manager[0])
     assert "Call Klaas about the tender" in text_of(fake_slack.workspace.homes[CAROL].view)  # her Home shows it
+    [review] = fake_slack.workspace.open_modals(MANAGER)  # back in the review: it shows what was just agreed
+    assert "Call Klaas about the tender" in text_of(review)
 
 
 def test_agreeing_is_coached_like_the_form_and_only_for_the_members_managers(slack, running, fake_slack, deps):

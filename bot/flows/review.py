@@ -8,6 +8,7 @@ Only the member's own managers may look (services/review.py checks and logs ever
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,6 +27,7 @@ from bot.services.teams import TeamError
 from bot.slack import SlackError
 from models import Action, Person
 
+log = logging.getLogger(__name__)
 Payload = dict[str, Any]
 
 
@@ -52,14 +54,14 @@ def review_payload(deps: Deps, who: Caller, member_user_id: str, *, via: str) ->
         return review_messages.review_message(t.cat, found), True
 
 
-def review_modal(deps: Deps, who: Caller, member_user_id: str) -> Payload | None:
+def review_modal(deps: Deps, who: Caller, member_user_id: str, *, via: str = "home") -> Payload | None:
     """The review as a modal; None (nothing opens) for anyone but the member's manager."""
     with turn(deps, who) as t:
         member = people.find_person(t.session, who.team_id, member_user_id)
         if member is None:
             return None
         try:
-            found = review.review(t.session, deps.clock, t.person, member, t.today, via="home")
+            found = review.review(t.session, deps.clock, t.person, member, t.today, via=via)
         except TeamError:
             return None
         return review_messages.review_modal(t.cat, found)
@@ -154,9 +156,12 @@ def save_agreed(deps: Deps, who: Caller, data: actions.ActionInput, member_user_
         return Agreed({}, action.id) if created else Agreed(None)
 
 
-def after_agreed(deps: Deps, who: Caller, agreed: Agreed, origin: dict[str, str]) -> None:
-    """The member hears what was agreed (in their language); the manager hears it went onto their list; both
-    Home tabs show it (the member's list, the manager's line for the member)."""
+def after_agreed(
+    deps: Deps, who: Caller, agreed: Agreed, origin: dict[str, str], review_view_id: str | None = None
+) -> None:
+    """The member hears what was agreed (in their language); the manager hears it went onto their list; the
+    review the form was pushed over shows it (review_view_id), and both Home tabs (the member's list, the
+    manager's line for the member)."""
     if agreed.reply is None:
         return
     if agreed.error is not None:
@@ -175,6 +180,19 @@ def after_agreed(deps: Deps, who: Caller, agreed: Agreed, origin: dict[str, str]
     if someone_else:
         notify.dm(deps, who.team_id, member_user_id, to_member)
     notify.tell(deps, who.team_id, who.user_id, origin, to_manager)
+    if review_view_id:
+        _refresh_review(deps, who, member_user_id, review_view_id)
     home.publish(deps, who.team_id, member_user_id)
     if someone_else:
         home.publish(deps, who.team_id, who.user_id)
+
+
+def _refresh_review(deps: Deps, who: Caller, member_user_id: str, view_id: str) -> None:
+    """The review modal under the closed form, again: now with the action just agreed (a look, logged)."""
+    view = review_modal(deps, who, member_user_id, via="agreed")
+    if view is None:
+        return
+    try:
+        deps.gateway.update_view(view_id, view)
+    except SlackError as exc:  # closed meanwhile, say: the DM and the Home say it too
+        log.warning("views.update failed: %s", exc.error, extra={"workspace": who.team_id, "user": who.user_id})

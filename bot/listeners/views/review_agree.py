@@ -26,7 +26,7 @@ def on_submit(ack: Ack, body: dict[str, Any], view: dict[str, Any], context: dic
     assert data is not None
     agreed = save_then_ack(ack, deps, who, "title", lambda: review.save_agreed(deps, who, data, member, view_id))
     if agreed is not None:
-        review.after_agreed(deps, who, agreed, state.origin)
+        review.after_agreed(deps, who, agreed, state.origin, view.get("previous_view_id"))
 
 
 def register(app: App) -> None:
