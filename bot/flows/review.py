@@ -134,9 +134,11 @@ def decide_agreed(deps: Deps, who: Caller, state: FormState, override: bool) -> 
     return decision
 
 
-def save_agreed(deps: Deps, who: Caller, data: actions.ActionInput, member_user_id: str, view_id: str) -> Agreed:
+def save_agreed(deps: Deps, who: Caller, decision: action_form_flow.Decision, view_id: str) -> Agreed:
     """Save an action the manager (the caller) and the member agreed together: on the member's list at once,
     by the date agreed, and planned like their own. The form was checked already (the caller manages them)."""
+    data, member_user_id = decision.data, decision.owner_user_id or who.user_id
+    assert data is not None, "only a decision to save is saved"
     with turn(deps, who) as t:
         member, _ = people.ensure_person(t.session, deps.clock, who.team_id, member_user_id)
         key = f"view:{view_id}"  # the same form submitted twice has one effect

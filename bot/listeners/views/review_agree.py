@@ -4,6 +4,7 @@ form: a save that fails keeps the modal open), and the member and the manager he
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from slack_bolt import Ack, App
@@ -19,14 +20,13 @@ def on_submit(ack: Ack, body: dict[str, Any], view: dict[str, Any], context: dic
     values = (view.get("state") or {}).get("values") or {}
     state = read_form(values, view.get("private_metadata") or "")
     decision = review.decide_agreed(deps, who, state, override_ticked(values))
-    if decision.response is not None:
+    if decision.response is None:  # checked and concrete: save it for the member, then close the form
+        save = functools.partial(review.save_agreed, deps, who, decision, view.get("id", ""))
+        agreed = save_then_ack(ack, deps, who, "title", save)
+        if agreed is not None:  # the review it was pushed over shows it too
+            review.after_agreed(deps, who, agreed, state.origin, view.get("previous_view_id"))
+    else:
         ack(**decision.response)
-        return
-    data, member, view_id = decision.data, decision.owner_user_id or who.user_id, view.get("id", "")
-    assert data is not None
-    agreed = save_then_ack(ack, deps, who, "title", lambda: review.save_agreed(deps, who, data, member, view_id))
-    if agreed is not None:
-        review.after_agreed(deps, who, agreed, state.origin, view.get("previous_view_id"))
 
 
 def register(app: App) -> None:
