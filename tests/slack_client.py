@@ -218,6 +218,7 @@ class SlackClient:
         view_id: str = "V1",
     ) -> Response:
         trigger_id, _ = self._handles(user)
+        shown = self.fake.workspace.open_modals(user) if self.fake is not None else []
         payload = {
             "type": "view_submission",
             "team": {"id": team, "domain": "acme"},
@@ -230,9 +231,10 @@ class SlackClient:
                 "callback_id": callback_id,
                 "private_metadata": private_metadata,
                 "state": {"values": values},
+                # As Slack sends it: a pushed modal names the one under it (null at the bottom of the stack).
+                "previous_view_id": shown[-2]["id"] if len(shown) > 1 else None,
             },
         }
-        shown = self.fake.workspace.open_modals(user) if self.fake is not None else []
         answer = self.interactive(payload)
         inputs = _input_blocks(shown[-1]) if shown else set(values)
         ack = _check_ack_view(answer, inputs)

@@ -167,7 +167,8 @@ def test_the_channel_gets_the_teams_wins_and_totals_and_each_manager_the_lines_o
         assert "Advisory: per person, week of 23 November to 29 November" in lines
         assert "*Anna*: :white_check_mark: 2 done" in lines and "*Bram*: no wins yet this week · 1 open" in lines
         assert "1 overdue" in lines and ":warning: 1 needs attention" in lines
-        assert buttons(dm)["review_open"] == [ANNA, BRAM, CAROL]
+        # Who could use a conversation first (Anna: attention and a streak; Carol: nothing agreed), then the lines.
+        assert buttons(dm)["review_open"] == [ANNA, CAROL, ANNA, BRAM, CAROL]
         assert "<@" not in lines
         for secret in ("Jan Client", "Acme", "Lunch with Piet", "SECRET"):  # summary: no titles
             assert secret not in lines
@@ -383,7 +384,8 @@ def test_a_large_team_fits_slacks_limits(deps, fake_slack, clock):
     assert len(dm["blocks"]) <= 50 and sum(text_size(block) for block in dm["blocks"]) <= 12_000
     for block in dm["blocks"]:
         assert len((block.get("text") or {}).get("text", "")) <= 3000
-    shown = buttons(dm)["review_open"]
+    talk, shown = buttons(dm)["review_open"][:8], buttons(dm)["review_open"][8:]  # 8 worth a conversation named
+    assert talk == list(members[:8]) and "…and 192 more: your Home tab has everyone's line." in text_of(dm)
     assert shown == list(members[: len(shown)]) and len(shown) < 200
     assert f"…and {200 - len(shown)} more: your Home tab shows everyone." in text_of(dm)
 
@@ -506,7 +508,7 @@ def test_both_privacy_levels_in_both_languages(deps, fake_slack, clock, privacy,
     [dm] = dms_to(fake_slack, MANAGER)
     lines = text_of(dm)
     assert "*Anna*: :white_check_mark: 2 " in lines and "*Bram*: " in lines and "*Carol*: " in lines
-    assert buttons(dm)["review_open"] == [ANNA, BRAM, CAROL]
+    assert buttons(dm)["review_open"] == [ANNA, CAROL, ANNA, BRAM, CAROL]  # worth a conversation, then the lines
     for title in ("Call Jan Client about the audit", "Lunch with Piet"):
         assert (title in lines) is titles
     assert "SECRET" not in channel + lines  # opening lines, voicemail plans and notes: never

@@ -107,6 +107,7 @@ def surfaces(deps: Deps) -> Iterator[dict[str, Any]]:
     for mode in ("new", "edit", "adjust"):
         for flags in ({}, {"show_override": True, "show_owner": False, "tips": ["a tip"]}):
             yield action_form(cat, FormState(mode=mode, action_id=sample.plain.id, due=today, **flags))
+    yield action_form(cat, FormState(owner_user_id=USER, agreed_with=USER, due=today))  # agreed in a review
     yield outcome_modal(cat, sample.plain.id, "title", {})
     yield decline_modal(cat, sample.plain.id, "title", {})
     yield booked_modal(cat, sample.plain.id, 1, "Anne", today, {})

@@ -1,5 +1,6 @@
 """The weekly digest, the Slack half: post due digests to team channels, send each team's managers the
-lines per person, and keep live digests up to date.
+lines per person (opening with who could use a conversation: the manager's conscience), and keep live
+digests up to date.
 
 Runs inside the worker's tick (Delivery.tick). The database decides what is due and who posts it
 (services/digest.py); this module renders, posts the team's wins and totals in the channel (never a
@@ -30,8 +31,9 @@ from bot.flows import notify
 from bot.messages import digest as digest_messages
 from bot.messages.blocks import section, to_dicts
 from bot.messages.catalogue import catalogue, escape
+from bot.messages.conversations import talk_blocks
 from bot.messages.help import text_message
-from bot.services import digest, dispatch, people, teams
+from bot.services import conversations, digest, dispatch, people, teams
 from bot.slack import SlackError
 from models import Digest, Team, Workspace
 
@@ -67,6 +69,16 @@ class Rendered:
     @property
     def mark(self) -> str:
         return digest_messages.fingerprint([self.main])
+
+
+@dataclass
+class Lines:
+    """A digest's lines per person still to go out: to whom (with their language) and what they say."""
+
+    workspace_id: int
+    waiting: dict[str, str]
+    data: digest.DigestData
+    talks: list[conversations.Conversation]
 
 
 @dataclass
@@ -126,6 +138,28 @@ class Digests:
 
     def post(self, digest_id: int, token: str) -> str:
         """Post a claimed digest: "posted", "blocked" (the channel refused), "failed" (given up) or "retry"."""
+        ready = self._ready(digest_id, token)
+        if isinstance(ready, str):
+            return ready
+        slack_team_id, nameless = ready
+        learn_names(self.deps, slack_team_id, nameless)
+        with self.deps.transaction() as session:
+            row = digest.mine(session, digest_id, token)
+            team = session.get(Team, row.team_id) if row else None
+            if row is None or team is None:
+                return "retry"
+            out = render(self.deps, session, team, row)
+        try:
+            ts = self._post_joining(out.channel, out.main)
+        except SlackError as error:
+            return self._failed(out, token, error)
+        self._posted(out, token, ts)
+        self.send_lines(digest_id)
+        return "posted"
+
+    def _ready(self, digest_id: int, token: str) -> tuple[str, list[str]] | str:
+        """Whether a claimed digest may go out now: (the workspace's Slack id, members to learn the names of),
+        or the outcome when it may not (the workspace stopped, or Slack asked it to wait)."""
         deps = self.deps
         with deps.transaction() as session:
             row = digest.mine(session, digest_id, token)
@@ -140,29 +174,18 @@ class Digests:
             if until is not None and until > deps.clock.now():  # Slack asked this workspace to wait
                 digest.wait(session, deps.clock, digest_id, token, "ratelimited", until)
                 return "retry"
-            nameless = digest.nameless_members(session, team, limit=NAME_LOOKUPS)
-            slack_team_id = workspace.slack_team_id
-        learn_names(deps, slack_team_id, nameless)
-        with deps.transaction() as session:
-            row = digest.mine(session, digest_id, token)
-            team = session.get(Team, row.team_id) if row else None
-            if row is None or team is None:
-                return "retry"
-            out = render(deps, session, team, row)
-        try:
-            ts = self._post_joining(out.channel, out.main)
-        except SlackError as error:
-            return self._failed(out, token, error)
+            return workspace.slack_team_id, digest.nameless_members(session, team, limit=NAME_LOOKUPS)
+
+    def _posted(self, out: Rendered, token: str, ts: str) -> None:
+        deps = self.deps
         with deps.transaction() as session:
             digest.mark_posted(
-                session, deps.clock, digest_id, token, out.channel, ts, [], out.mark, compared_at=out.rendered_at
+                session, deps.clock, out.digest_id, token, out.channel, ts, [], out.mark, compared_at=out.rendered_at
             )
             team = session.get(Team, out.team_id)
             if team is not None:
                 teams.set_channel_problem(session, team, None)
         log.info("digest posted", extra={"workspace": out.workspace_id, "what": "digest", "outcome": "posted"})
-        self.send_lines(digest_id)
-        return "posted"
 
     def send_lines(self, digest_id: int) -> None:
         """The lines per person to each of the team's managers: one direct message each, once per digest.
@@ -171,46 +194,55 @@ class Digests:
         most the one in flight twice). A manager whose message Slack refuses is logged and not asked again:
         their Home shows the same lines. A 429 waits for Retry-After; a refused token stops the workspace."""
         deps = self.deps
-        with deps.transaction() as session:
-            row = digest.lock_for_refresh(session, deps.clock, digest_id)  # one worker at a time
-            if row is None:
-                return
-            team = session.get(Team, row.team_id)
-            workspace = session.get(Workspace, row.workspace_id)
-            if team is None or workspace is None:
-                digest.managers_told(session, deps.clock, digest_id)
-                return
-            if workspace.disabled_reason or workspace.id in self.stopped:  # nothing goes out any more
-                digest.managers_told(session, deps.clock, digest_id)
-                return
-            slack_team_id, workspace_id = workspace.slack_team_id, workspace.id
-            sent = dict(row.manager_dms or {})
-            waiting = {
-                user_id: people.language_of(
-                    people.find_person(session, slack_team_id, user_id), deps.settings.default_language
-                )
-                for user_id in teams.manager_user_ids(session, team)
-                if user_id not in sent
-            }
-            data = digest.build(session, team, digest.period_at(team, row.slot_at), deps.clock.now(), late=row.late)
+        lines = self._lines_to_send(digest_id)
+        if lines is None:
+            return
         until = None
-        for user_id, language in waiting.items():
-            payload = digest_messages.manager_message(catalogue(language), data)
+        for user_id, language in lines.waiting.items():
+            cat = catalogue(language)
+            payload = digest_messages.manager_message(cat, lines.data, talk_blocks(cat, lines.talks))
             try:
                 channel, ts = deps.gateway.post_dm(user_id, payload["text"], payload["blocks"], client="dispatch")
                 message = [channel, ts]
             except SlackError as error:
                 log.warning(
-                    "digest lines not sent: %s", error.error, extra={"workspace": workspace_id, "user": user_id}
+                    "digest lines not sent: %s", error.error, extra={"workspace": lines.workspace_id, "user": user_id}
                 )
                 if error.rate_limited or error.workspace_wide:
-                    until = self._hold(workspace_id, error)
+                    until = self._hold(lines.workspace_id, error)
                     break
                 message = []
             with deps.transaction() as session:
                 digest.manager_dm_sent(session, digest_id, user_id, message)
         with deps.transaction() as session:
             digest.managers_told(session, deps.clock, digest_id, until=until)
+
+    def _lines_to_send(self, digest_id: int) -> Lines | None:
+        """The managers still waiting for this digest's lines (with their language) and what the lines say;
+        None when nothing goes out (another worker has it, or the workspace stopped: then none are waited for)."""
+        deps = self.deps
+        with deps.transaction() as session:
+            row = digest.lock_for_refresh(session, deps.clock, digest_id)  # one worker at a time
+            if row is None:
+                return None
+            team = session.get(Team, row.team_id)
+            workspace = session.get(Workspace, row.workspace_id)
+            if team is None or workspace is None or workspace.disabled_reason or workspace.id in self.stopped:
+                digest.managers_told(session, deps.clock, digest_id)  # nothing goes out any more
+                return None
+            sent = dict(row.manager_dms or {})
+            waiting = {
+                user_id: people.language_of(
+                    people.find_person(session, workspace.slack_team_id, user_id), deps.settings.default_language
+                )
+                for user_id in teams.manager_user_ids(session, team)
+                if user_id not in sent
+            }
+            now = deps.clock.now()
+            data = digest.build(session, team, digest.period_at(team, row.slot_at), now, late=row.late)
+            # The manager's conscience rides along: one message per manager per week, not one more.
+            talks = conversations.worth_a_conversation(session, team, data, now)
+            return Lines(workspace.id, waiting, data, talks)
 
     def _hold(self, workspace_id: int, error: SlackError) -> datetime:
         """Slack asked to wait (the rest of the managers' messages go then), or refused the workspace's token
@@ -240,38 +272,59 @@ class Digests:
     def _failed(self, out: Rendered, token: str, error: SlackError) -> str:
         """Slack refused the headline. The same classes as a nudge (bot/delivery.py): rate limited, the
         workspace's token or scopes, the channel (blocked, hourly), anything else passing (back off, give up)."""
-        deps = self.deps
         if error.rate_limited:
-            seconds = error.retry_after or 30
-            until = deps.clock.now() + timedelta(seconds=seconds)
-            if self.limits is not None:
-                until, _ = self.limits.pause(out.workspace_id, seconds)
-            with deps.transaction() as session:
-                digest.wait(session, deps.clock, out.digest_id, token, error.error, until)
-            log.warning("digest rate limited for %ss", seconds, extra={"workspace": out.workspace_id})
-            return "retry"
+            return self._wait(out, token, error)
         if error.workspace_wide:
-            with deps.transaction() as session:
-                digest.mark_failed(session, out.digest_id, token, error.error)
-                news = dispatch.stop_workspace(session, out.workspace_id, error.error)
-            self.stopped.add(out.workspace_id)
-            if news:
-                log.error(
-                    "stopped messages to this workspace: %s",
-                    error.error,
-                    extra={"workspace": out.workspace_id, "what": "digest", "outcome": error.error},
-                )
-                self.tell_managers(out.team_id, "team.workspace_stopped", error=error.error, channel=out.channel)
-            return "failed"
+            return self._stop(out, token, error)
         if error.error not in CHANNEL_ERRORS:
-            with deps.transaction() as session:
-                again = digest.retry_later(session, deps.clock, out.digest_id, token, error.error)
-            if again:
-                log.warning("digest not posted: %s", error.error, extra={"workspace": out.workspace_id})
-                return "retry"
-            log.error("digest given up: %s", error.error, extra={"workspace": out.workspace_id, "what": "digest"})
-            self.tell_managers(out.team_id, "team.digest_failed", error=error.error, channel=out.channel)
-            return "failed"
+            return self._later(out, token, error)
+        return self._blocked(out, token, error)
+
+    def _wait(self, out: Rendered, token: str, error: SlackError) -> str:
+        deps = self.deps
+        seconds = error.retry_after or 30
+        until = deps.clock.now() + timedelta(seconds=seconds)
+        if self.limits is not None:
+            until, _ = self.limits.pause(out.workspace_id, seconds)
+        with deps.transaction() as session:
+            digest.wait(session, deps.clock, out.digest_id, token, error.error, until)
+        log.warning("digest rate limited for %ss", seconds, extra={"workspace": out.workspace_id})
+        return "retry"
+
+    def _stop(self, out: Rendered, token: str, error: SlackError) -> str:
+        """The workspace's token or scopes were refused: nothing more goes out there; the managers hear it once."""
+        with self.deps.transaction() as session:
+            digest.mark_failed(session, out.digest_id, token, error.error)
+            news = dispatch.stop_workspace(session, out.workspace_id, error.error)
+        self.stopped.add(out.workspace_id)
+        if news:
+            self._told_stopped(out, error)
+        return "failed"
+
+    def _told_stopped(self, out: Rendered, error: SlackError) -> None:
+        """The workspace was stopped just now: logged, and the team's managers hear it once."""
+        log.error(
+            "stopped messages to this workspace: %s",
+            error.error,
+            extra={"workspace": out.workspace_id, "what": "digest", "outcome": error.error},
+        )
+        self.tell_managers(out.team_id, "team.workspace_stopped", error=error.error, channel=out.channel)
+
+    def _later(self, out: Rendered, token: str, error: SlackError) -> str:
+        """Passing trouble: back off and try again, until the digest is given up (the managers hear it then)."""
+        deps = self.deps
+        with deps.transaction() as session:
+            again = digest.retry_later(session, deps.clock, out.digest_id, token, error.error)
+        if again:
+            log.warning("digest not posted: %s", error.error, extra={"workspace": out.workspace_id})
+            return "retry"
+        log.error("digest given up: %s", error.error, extra={"workspace": out.workspace_id, "what": "digest"})
+        self.tell_managers(out.team_id, "team.digest_failed", error=error.error, channel=out.channel)
+        return "failed"
+
+    def _blocked(self, out: Rendered, token: str, error: SlackError) -> str:
+        """The channel refuses the bot: tried again hourly; the managers hear it once per digest."""
+        deps = self.deps
         with deps.transaction() as session:
             news = digest.mark_blocked(session, deps.clock, out.digest_id, token, error.error)
             team = session.get(Team, out.team_id)
@@ -382,12 +435,7 @@ class Digests:
         if error.workspace_wide:
             self.stopped.add(out.workspace_id)
         if news:
-            log.error(
-                "stopped messages to this workspace: %s",
-                error.error,
-                extra={"workspace": out.workspace_id, "what": "digest", "outcome": error.error},
-            )
-            self.tell_managers(out.team_id, "team.workspace_stopped", error=error.error, channel=out.channel)
+            self._told_stopped(out, error)
 
     def _edit(self, out: Rendered) -> list[str]:
         """Edit the channel message; a digest posted when the lines per person were in its thread gets those

@@ -30,6 +30,7 @@ from bot.messages.ids import (
     FORM_KIND,
     FORM_STARTER,
     OUTCOME_CALLBACK,
+    REVIEW_AGREE_CALLBACK,
     member,
 )
 from models.action import KINDS, OUTCOMES
@@ -60,8 +61,11 @@ class FormState:
     show_override: bool = False
     show_owner: bool = True
     origin: dict[str, str] = field(default_factory=dict)  # where to answer after the submit
+    # A manager and this member agree the action together (from the review): theirs at once, no proposal.
+    agreed_with: str | None = None
 
     def metadata(self) -> str:
+        together = {"agreed_with": self.agreed_with} if self.agreed_with else {}
         return json.dumps(
             {
                 "mode": self.mode,
@@ -69,6 +73,7 @@ class FormState:
                 "kind": self.kind,
                 "override": self.show_override,
                 "origin": self.origin,
+                **together,
             }
         )
 
@@ -143,13 +148,19 @@ def action_form(cat: Catalogue, state: FormState) -> dict[str, Any]:
     ]
     assert len(blocks) <= MAX_VIEW_BLOCKS
     submit = "form.submit_adjust" if state.mode == "adjust" else "form.submit"
+    if state.agreed_with:  # agreed together in a review: its own callback, so it is saved as agreed
+        return _modal(
+            cat, REVIEW_AGREE_CALLBACK, "manager.agree_title", "manager.agree_submit", state.metadata(), blocks
+        )
     return _modal(cat, FORM_CALLBACK, title_key, submit, state.metadata(), blocks)
 
 
 def _guidance(cat: Catalogue, state: FormState) -> list[Block]:
     """Above the fields: the starters (a new action), the coaching tips, the box to save over the tips."""
     blocks: list[Block] = []
-    if state.mode == "new":
+    if state.agreed_with:  # agreed in the review: for that member, no starters (they are talking already)
+        blocks.append(section(cat.t("manager.agree_intro", member=f"<@{state.agreed_with}>")))
+    elif state.mode == "new":
         blocks += [section(cat.t("starter.intro")), starter_buttons(cat, FORM_STARTER)]
     if state.tips:
         blocks.append(section(cat.t("form.coaching_header") + "\n" + "\n".join(f"• {t}" for t in state.tips)))
@@ -197,7 +208,7 @@ def _what_and_who(cat: Catalogue, state: FormState) -> list[Block]:
             element=UserMultiSelectElement(action_id="value", initial_users=state.contact_user_ids or None),
         ),
     ]
-    if state.show_owner and state.mode == "new":
+    if state.show_owner and state.mode == "new" and not state.agreed_with:
         blocks.append(
             InputBlock(
                 block_id="owner",
@@ -275,7 +286,7 @@ def read_form(values: dict[str, dict[str, Any]], metadata: str) -> FormState:
         title=value("title").get("value") or "",
         contacts=value("contacts").get("value") or "",
         contact_user_ids=list(value("contact_users").get("selected_users") or []),
-        owner_user_id=value("owner").get("selected_user"),
+        owner_user_id=value("owner").get("selected_user") or meta.get("agreed_with"),
         kind=(kind_element.get("selected_option") or {}).get("value") or meta.get("kind") or "other",
         due=date.fromisoformat(due) if due else None,
         opening_line=starting("opening_").get("value"),
@@ -284,6 +295,7 @@ def read_form(values: dict[str, dict[str, Any]], metadata: str) -> FormState:
         notes=value("notes").get("value"),
         show_override=bool(meta.get("override")),
         origin=meta.get("origin") or {},
+        agreed_with=meta.get("agreed_with"),
     )
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
@@ -149,11 +150,15 @@ def member_blocks(cat: Catalogue, data: DigestData) -> list[list[Block]]:
     ]
 
 
-def manager_message(cat: Catalogue, data: DigestData) -> dict[str, Any]:
-    """The direct message each of the team's managers gets with the digest: a line per member with a Review
-    button, as many as fit in one message, then "N more" (their Home shows everyone)."""
+def manager_message(cat: Catalogue, data: DigestData, talk: Sequence[Block] = ()) -> dict[str, Any]:
+    """The direct message each of the team's managers gets with the digest: who could use a conversation
+    (`talk`, bot/messages/conversations.py), then a line per member with a Review button, as many as fit in
+    one message, then "N more" (their Home shows everyone)."""
     title = cat.t("digest.lines_title", team=data.team_name, week=week_text(cat, data))
-    head: list[Block] = [header(title), section(cat.t("digest.lines_intro", channel=_channel(cat, data)))]
+    head: list[Block] = [header(title)]
+    if talk:
+        head += [*talk, divider()]
+    head.append(section(cat.t("digest.lines_intro", channel=_channel(cat, data))))
     if not data.members:
         head.append(section(cat.t("digest.no_members")))
     blocks = within_budget(

@@ -49,6 +49,7 @@ DIGEST_PICK = "digest_pick"
 DIGEST_POST = "digest_post"
 REVIEW_OPEN = "review_open"
 REVIEW_PROPOSE = "review_propose"
+REVIEW_AGREE = "review_agree"
 
 # -- modals (callback ids)
 FORM_CALLBACK = "action_form"
@@ -56,6 +57,7 @@ OUTCOME_CALLBACK = "action_outcome"
 DECLINE_CALLBACK = "proposal_decline"
 BOOKED_CALLBACK = "contact_booked"
 TEAM_SETTINGS_CALLBACK = "team_settings"
+REVIEW_AGREE_CALLBACK = "review_agree_form"  # the action form, agreed together in the review
 REVIEW_CALLBACK = "review"  # a modal to read, without a submit button: nothing to listen to
 
 

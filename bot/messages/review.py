@@ -13,7 +13,7 @@ from bot.messages.blocks import MAX_MESSAGE_BLOCKS, actions, button, context, he
 from bot.messages.catalogue import Catalogue, escape
 from bot.messages.counts import counted
 from bot.messages.dates import format_day
-from bot.messages.ids import REVIEW_CALLBACK, REVIEW_PROPOSE
+from bot.messages.ids import REVIEW_AGREE, REVIEW_CALLBACK, REVIEW_PROPOSE
 from bot.services.kinds import CHECKING, KINDS
 from bot.services.review import Review
 from models import Action
@@ -93,9 +93,13 @@ def blocks(cat: Catalogue, review: Review, *, with_button: bool = True) -> list[
         ),
         section(f"*{cat.t('review.checkins_header')}*\n" + _lines(cat, checkins, "review.checkins_empty")),
     ]
-    if with_button:
+    if with_button:  # agree the next action together on the spot, or propose one for them to accept later
+        member = review.member.slack_user_id
         found.append(
-            actions(button(cat.t("review.propose"), REVIEW_PROPOSE, review.member.slack_user_id, style="primary"))
+            actions(
+                button(cat.t("manager.agree_button"), REVIEW_AGREE, member, style="primary"),
+                button(cat.t("review.propose"), REVIEW_PROPOSE, member),
+            )
         )
     found.append(context(cat.t("review.footer")))
     return found[:MAX_MESSAGE_BLOCKS]

@@ -147,10 +147,13 @@ def create(
     today: date,
     source_key: str | None = None,
     rules: PlanRules,
+    agreed: bool = False,
 ) -> tuple[Action, bool]:
     """Create an action (a proposal when the actor is not the owner). Returns (action, created).
 
-    With a source_key, a second call for the same modal or command returns the first action.
+    agreed: a manager and the owner agreed it together (in the review): on the owner's list at once, by the
+    date agreed, not a proposal to accept. With a source_key, a second call for the same modal or command
+    returns the first action.
     """
     validate(data, today)
     if source_key is not None:
@@ -158,9 +161,10 @@ def create(
         if existing is not None:
             return existing, False
     now = clock.now()
-    proposal = actor.id != owner.id
+    for_someone = actor.id != owner.id
+    proposal = for_someone and not agreed
     if at_cap(session, owner, rules=rules):  # quick add, the form and a manager's proposal alike
-        raise ActionError("too_many_member" if proposal else "too_many")
+        raise ActionError("too_many_member" if for_someone else "too_many")
     action = Action(
         workspace_id=owner.workspace_id,
         owner_id=owner.id,
@@ -190,6 +194,7 @@ def create(
         due=data.due.isoformat(),
         kind_of_action=data.kind,
         contacts=len(action.contacts),
+        **({"together": True} if for_someone and agreed else {}),
     )
     if not proposal:
         _replan_owner(session, clock, action, rules=rules)
