@@ -1,8 +1,10 @@
 """The simulation loop: the real planner, worker ticks, digest and message layer, on a simulated clock.
 
 A throw-away SQLite database (migrated like the app does), an in-process fake Slack, and sample people
-who answer through the real domain services. The clock jumps from one moment that matters to the next
-(a planned message, an answer, a digest slot, a Monday when actions are agreed), so weeks take seconds.
+who click their answers through the same flows as the app (bot/flows/nudges.py), so each click updates the
+message, celebrates a Done and republishes the Home tab as a real one does. The clock jumps from one
+moment that matters to the next (a planned message, an answer, a digest slot, a Monday when actions are
+agreed), so weeks take seconds.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ import heapq
 import random
 import tempfile
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 from functools import partial
 from pathlib import Path
@@ -23,9 +25,11 @@ from sqlalchemy import func, select
 from bot.delivery import Delivery
 from bot.deps import Deps, build_deps
 from bot.fake_slack.workspace import Refusal
+from bot.flows import nudges as nudge_flows
+from bot.flows.context import Caller
 from bot.messages import catalogue as catalogues
 from bot.messages.dates import format_day
-from bot.services import actions, checkins, people, teams
+from bot.services import actions, people, teams
 from bot.services import digest as digest_service
 from bot.services import personal_settings as ps
 from bot.services.calendar import work_week_of
@@ -167,8 +171,9 @@ class Simulation:
         self.slack.add_channel(self.channel_id)  # the app is in the team's digest channel
         engine = make_engine(url)
         closers.append(engine.dispose)
-        self.deps = build_deps(settings, clock=self.clock, engine=engine)
-        self.deps.gateway = fake_gateway(self.slack)
+        # Made again with the fake Slack, so what the dependencies build from the gateway (the sender of a
+        # celebration right after a Done) talks to it too.
+        self.deps = replace(build_deps(settings, clock=self.clock, engine=engine), gateway=fake_gateway(self.slack))
         catalogues.use_directory(self.options.catalogue_dir)
         self.delivery = Delivery(self.deps, threads=1)  # one thread: the same order every run
         try:
@@ -321,39 +326,30 @@ class Simulation:
         self._note(now, member.name, text, user_id=member.user_id)
 
     def _answer(self, user_id: str, nudge_id: int) -> None:
+        """The person clicks their answers, one button per action, through the same flow as a real click:
+        the message shows the answer, a Done is celebrated, the Home tab is republished."""
         persona, member = self.personas[user_id], self.by_user[user_id]
         now = self.clock.now()
         cat = catalogues.catalogue(member.language)
-        said = []
-        with self.deps.transaction() as session:
+        who = Caller(TEAM_ID, user_id)
+        with self.deps.sessions() as session:
             person = people.find_person(session, TEAM_ID, user_id)
             row = session.get(Nudge, nudge_id)
             if person is None or row is None:
                 return
             week = work_week_of(person, TIMEZONE)
-            today = week.local_date(now)
-            for action_id in list(row.action_ids or [0]):
+            kind, action_ids = row.kind, list(row.action_ids or [0])
+        today = week.local_date(now)
+        said = []
+        for action_id in action_ids:
+            with self.deps.sessions() as session:  # what the message shows now, after the earlier clicks
                 action = session.get(Action, action_id) if action_id else None
                 if action is not None and action.status != "open":
                     continue  # already finished elsewhere
-                choice, on = persona.choose(row.kind, action_id, today, week)
-                try:
-                    with session.begin_nested():
-                        changed = checkins.answer(
-                            session,
-                            self.clock,
-                            person,
-                            row,
-                            action_id,
-                            choice,
-                            today=today,
-                            on=on,
-                            rules=self.deps.rules,
-                        )
-                except checkins.AnswerError:
-                    continue
-                if changed:
-                    said.append((_label(cat, row.kind, choice, on), action.title if action else ""))
+                title = action.title if action else ""
+            choice, on = persona.choose(kind, action_id, today, week)
+            if nudge_flows.answer(self.deps, who, nudge_flows.Click(nudge_id, action_id), choice, on):
+                said.append((_label(cat, kind, choice, on), title))
         if said:
             text = "\n".join(f"[{label}] {title}".strip() for label, title in said)
             self.entries.append(
@@ -362,7 +358,7 @@ class Simulation:
                     local=now.astimezone(self.zone),
                     what="answer",
                     who=member.name,
-                    kind=row.kind,
+                    kind=kind,
                     text=text,
                     said=said,
                     user_id=user_id,
@@ -447,10 +443,13 @@ class Simulation:
             )
             actors = {p.id: p.slack_user_id for p in session.scalars(select(Person))}
         digests: dict[str, Entry] = {}
+        fresh = len(self.entries)  # the entries of this moment start here
         for call in calls:
             if call.method == "chat.postMessage" and call.ts:
                 self._posted(call, by_ts.get(call.ts), digests)
-            elif call.method == "chat.update" and str(call.params.get("channel", "")).startswith("C"):
+            elif call.method == "chat.update" and not str(call.params.get("channel", "")).startswith("C"):
+                self._grown(call, self.entries[fresh:])
+            elif call.method == "chat.update":
                 self.entries.append(
                     Entry(
                         at=call.at,
@@ -515,6 +514,13 @@ class Simulation:
         if delay is not None:
             self._seq += 1
             heapq.heappush(self.answers, (call.at + delay, self._seq, user_id, nudge.id))
+
+    def _grown(self, call: Call, fresh: list[Entry]) -> None:
+        """A direct message posted at this same moment and updated right away reads as it ended up: today's
+        celebration, posted after one Done and grown by the next click on the same message."""
+        for entry in fresh:
+            if entry.what == "dm" and entry.ts == call.params.get("ts"):
+                entry.blocks, entry.text = _blocks(call), str(call.params.get("text", ""))
 
     def _note(self, at: datetime, who: str, text: str, *, user_id: str = "") -> None:
         self.entries.append(
