@@ -5,7 +5,8 @@ answers Accept, Adjust (the form, pre-filled) or Decline (with a reason), from t
 from __future__ import annotations
 
 import logging
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from sqlalchemy.orm import Session
 
@@ -15,12 +16,13 @@ from bot.flows.context import Caller, cat_for, today_of, turn
 from bot.flows.forms import open_form, state_from_action
 from bot.messages import actions as action_messages
 from bot.messages.action_form import decline_modal
-from bot.messages.catalogue import escape
+from bot.messages.catalogue import Catalogue, escape
 from bot.services import actions
 from bot.slack import PERMANENT_ERRORS, SlackError
 from models import Action, Person
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 def send_proposal(deps: Deps, who: Caller, action_id: int, origin: dict[str, str]) -> str:
@@ -131,29 +133,39 @@ def accept(deps: Deps, who: Caller, action_id: int | None, origin: dict[str, str
 
 def adjust(deps: Deps, who: Caller, action_id: int | None, trigger_id: str, origin: dict[str, str]) -> None:
     """Adjust: the form, pre-filled with the proposal; saving it accepts the changed action."""
-    with turn(deps, who) as t:
-        cat = t.cat
-        found = _proposal(t.session, t.person, action_id)
-        state = state_from_action(found, "adjust", origin) if found and found.status == "proposed" else None
-    if state is None:
-        finish_answer(deps, who, origin, action_messages.notice(cat.t("proposal.answered")), None)
-        return
-    open_form(deps, trigger_id, cat, state, who)
+    cat, state = _if_pending(deps, who, action_id, origin, lambda _, found: state_from_action(found, "adjust", origin))
+    if state is not None:
+        open_form(deps, trigger_id, cat, state, who)
 
 
 def decline(deps: Deps, who: Caller, action_id: int | None, trigger_id: str, origin: dict[str, str]) -> None:
     """Decline: a small modal asks for the reason; its submit declines and tells the manager."""
-    with turn(deps, who) as t:
-        cat = t.cat
-        found = _proposal(t.session, t.person, action_id)
-        view = decline_modal(cat, found.id, found.title, origin) if found and found.status == "proposed" else None
+    _, view = _if_pending(
+        deps, who, action_id, origin, lambda cat, found: decline_modal(cat, found.id, found.title, origin)
+    )
     if view is None:
-        finish_answer(deps, who, origin, action_messages.notice(cat.t("proposal.answered")), None)
         return
     try:
         deps.gateway.open_view(trigger_id, view)
     except SlackError:
         pass  # the buttons stay; the person can click again
+
+
+def _if_pending(
+    deps: Deps,
+    who: Caller,
+    action_id: int | None,
+    origin: dict[str, str],
+    build: Callable[[Catalogue, Action], T],
+) -> tuple[Catalogue, T | None]:
+    """What `build` makes of the proposal while it still waits for an answer; when it was answered already
+    (or is not theirs), None, and the place it was clicked says so."""
+    with turn(deps, who) as t:
+        found = _proposal(t.session, t.person, action_id)
+        built = build(t.cat, found) if found is not None and found.status == "proposed" else None
+    if built is None:
+        finish_answer(deps, who, origin, action_messages.notice(t.cat.t("proposal.answered")), None)
+    return t.cat, built
 
 
 def _proposal(session: Session, person: Person, action_id: int | None) -> Action | None:
