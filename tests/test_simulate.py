@@ -21,6 +21,7 @@ import holidays
 import pytest
 import yaml
 from slack_sdk.models.blocks import ActionsBlock, ButtonElement
+from sqlalchemy import select
 
 from bot import __main__ as bot_main
 from bot.fake_slack.workspace import Refusal
@@ -29,11 +30,13 @@ from bot.messages.catalogue import Catalogue, catalogue
 from bot.services.kinds import KINDS as KINDS_BY_NAME
 from bot.simulate import render, summary, transcript
 from bot.simulate.cli import REFUSED, report_refusals
+from bot.simulate.fake_slack import FakeWebClient
 from bot.simulate.plan import BEHAVIOURS
 from bot.simulate.plan_file import PlanError, load_plan
 from bot.simulate.run import Entry, Options, simulate
 from bot.simulate.sample import FIRMS, sample_plan
 from bot.simulate.summary import KINDS, Row
+from models import Nudge
 
 ROOT = Path(__file__).resolve().parents[1]
 # The 70/30 band is held for every person of the sample team with this seed (see the report in the summary).
@@ -163,6 +166,27 @@ def test_people_answer_in_character_through_the_real_services(twelve_weeks: Play
     celebrated = {(e.who, e.at) for e in dms(twelve_weeks) if e.kind == "celebration"}
     dones = [e for e in twelve_weeks.entries if e.what == "answer" and any(label in done for label, _ in e.said)]
     assert dones and all((e.who, e.at) in celebrated for e in dones)
+
+
+def test_a_simulated_answer_does_all_a_click_does() -> None:
+    """The sample people click through the app's own flows: the message they answered shows the answer in
+    place of its buttons (with Change my answer), and their Home tab is published."""
+    outcome = simulate(Options(weeks=2, seed=SEED))
+    try:
+        client = outcome.deps.gateway.interactive
+        assert isinstance(client, FakeWebClient)
+        with outcome.deps.sessions() as session:
+            answered = list(session.scalars(select(Nudge).where(Nudge.kind == "checkin", Nudge.answer.is_not(None))))
+        dones = [(n, action) for n in answered for action, said in (n.answer or {}).items() if said == "done"]
+        assert dones
+        for nudge, action in dones:
+            shown = client.workspace.message(nudge.channel_id or "", nudge.message_ts or "")
+            assert shown is not None and shown.earlier, "the message was updated in place"
+            assert f"nc:{nudge.id}:{action}" in {b.get("block_id") for b in shown.blocks or []}
+        answering = {e.user_id for e in outcome.entries if e.what == "answer"}
+        assert answering and answering <= set(client.workspace.homes)
+    finally:
+        outcome.close()
 
 
 def test_the_summary_table_counts_what_the_transcript_shows(twelve_weeks: Played) -> None:
