@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from bot.deps import Deps
 from bot.flows import home, notify
+from bot.flows.actions import refresh
 from bot.flows.context import Caller, cat_for, today_of, turn
 from bot.flows.forms import open_form, state_from_action
 from bot.messages import actions as action_messages
@@ -92,21 +93,10 @@ def finish_answer(
     elif answered is not None and origin.get("response_url"):
         if manager_note is not None:
             notify.dm(deps, who.team_id, manager_note.pop("user"), manager_note)
-        _show_list(deps, who, origin["response_url"], answered["text"])  # the answer and what is left
+        refresh(deps, who, origin, answered["text"])  # the list shows the answer and what is left
         return
     if manager_note is not None:
         notify.dm(deps, who.team_id, manager_note.pop("user"), manager_note)
-    home.publish(deps, who.team_id, who.user_id)
-
-
-def _show_list(deps: Deps, who: Caller, response_url: str, note: str) -> None:
-    """The /actions list the answer came from, with the answer on top; and the Home tab."""
-    with turn(deps, who) as t:
-        proposals = actions.pending_proposals(t.session, t.person)
-        listing = action_messages.open_list(
-            t.cat, actions.open_actions(t.session, t.person), t.today, note=note, proposals=proposals
-        )
-    notify.respond(deps, who.team_id, response_url, listing)
     home.publish(deps, who.team_id, who.user_id)
 
 
