@@ -15,8 +15,8 @@ from typing import Any
 from bot.deps import Deps
 from bot.flows import home, notify
 from bot.flows.context import Caller, Turn, turn
-from bot.listeners.actions.nudges import refresh_message
-from bot.listeners.actions.proposals import finish_answer, send_proposal, tell_manager
+from bot.flows.nudges import refresh_message
+from bot.flows.proposals import finish_answer, send_proposal, tell_manager
 from bot.messages import actions as action_messages
 from bot.messages import coaching as coach_texts
 from bot.messages.action_form import FormState, action_form

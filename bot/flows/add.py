@@ -10,7 +10,7 @@ from bot.deps import Deps
 from bot.flows import home, notify
 from bot.flows.context import Caller, Turn, turn
 from bot.flows.forms import open_form
-from bot.listeners.actions.proposals import send_proposal
+from bot.flows.proposals import send_proposal
 from bot.messages import actions as action_messages
 from bot.messages import coaching as coach_texts
 from bot.messages.action_form import FormState

@@ -7,7 +7,7 @@ from typing import Any
 
 from bot.deps import Deps
 from bot.flows.context import Caller, turn
-from bot.listeners.actions.proposals import finish_answer, tell_manager
+from bot.flows.proposals import finish_answer, tell_manager
 from bot.messages import actions as action_messages
 from bot.services import actions
 

@@ -11,12 +11,10 @@ from typing import Any
 from slack_bolt import Ack, App
 
 from bot.flows import nudges
-from bot.flows.nudges import Click, refresh_message
+from bot.flows.nudges import Click
 from bot.listeners.edge import caller, deps_of, origin_of
 from bot.messages import ids
 from bot.messages.ids import NUDGE_ANSWER, pattern
-
-__all__ = ["refresh_message", "register"]  # refresh_message: re-exported while listeners move to flows
 
 
 def _ints(parts: list[str]) -> list[int]:

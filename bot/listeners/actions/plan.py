@@ -13,13 +13,9 @@ from slack_bolt import Ack, App
 
 from bot.flows import actions as flow
 from bot.flows import forms
-from bot.flows.actions import refresh
 from bot.listeners.edge import caller, deps_of, origin_of
 from bot.messages import ids
 from bot.messages.ids import HOME_STARTER, pattern
-
-# The proposal listeners still import `refresh` from here while they move to flows.
-__all__ = ["refresh", "register"]
 
 
 def _action_id(value: str | None) -> int | None:

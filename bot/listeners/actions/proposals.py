@@ -7,12 +7,8 @@ from typing import Any
 from slack_bolt import Ack, App
 
 from bot.flows import proposals
-from bot.flows.proposals import finish_answer, send_proposal, tell_manager
 from bot.listeners.edge import caller, deps_of, origin_of
 from bot.messages import ids
-
-# Re-exported while listeners move to flows.
-__all__ = ["finish_answer", "register", "send_proposal", "tell_manager"]
 
 
 def _action_id(action: dict[str, Any]) -> int | None:
