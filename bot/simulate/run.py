@@ -340,16 +340,21 @@ class Simulation:
             week = work_week_of(person, TIMEZONE)
             kind, action_ids = row.kind, list(row.action_ids or [0])
         today = week.local_date(now)
-        said = []
+        chosen: list[tuple[int, str, str, date | None]] = []  # (action, title, answer, date), in the message's order
         for action_id in action_ids:
-            with self.deps.sessions() as session:  # what the message shows now, after the earlier clicks
+            with self.deps.sessions() as session:
                 action = session.get(Action, action_id) if action_id else None
                 if action is not None and action.status != "open":
                     continue  # already finished elsewhere
                 title = action.title if action else ""
-            choice, on = persona.choose(kind, action_id, today, week)
-            if nudge_flows.answer(self.deps, who, nudge_flows.Click(nudge_id, action_id), choice, on):
-                said.append((_label(cat, kind, choice, on), title))
+            chosen.append((action_id, title, *persona.choose(kind, action_id, today, week)))
+        # Done is clicked last. The planner counts a planned celebration as a message of its own until it joins
+        # today's sent one, so the order of one answer's clicks shapes the plan; Done last plans like one answer.
+        changed = {
+            action_id: nudge_flows.answer(self.deps, who, nudge_flows.Click(nudge_id, action_id), choice, on)
+            for action_id, _, choice, on in sorted(chosen, key=lambda c: c[2] == "done")
+        }
+        said = [(_label(cat, kind, choice, on), title) for action_id, title, choice, on in chosen if changed[action_id]]
         if said:
             text = "\n".join(f"[{label}] {title}".strip() for label, title in said)
             self.entries.append(
