@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import select
 
 from bot.delivery import Delivery
-from bot.listeners.forms import state_from_action
+from bot.flows.forms import state_from_action
 from bot.messages.action_form import BOOKED_CALLBACK, DECLINE_CALLBACK, FORM_CALLBACK, OUTCOME_CALLBACK
 from bot.services import actions, people
 from models import Action, ActionContact, Event, Nudge

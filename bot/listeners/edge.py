@@ -10,12 +10,8 @@ from slack_bolt import Ack
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.deps import Deps
-from bot.flows.context import Caller, cat_for, language, person_for, refresh_profile, today_of
+from bot.flows.context import Caller
 from bot.messages.catalogue import catalogue
-
-# Flows own these; re-exported while listeners move to flows.
-__all__ = ["Caller", "caller", "cat_for", "deps_of", "language", "origin_of", "person_for", "refresh_profile"]
-__all__ += ["save_then_ack", "today_of"]
 
 T = TypeVar("T")
 

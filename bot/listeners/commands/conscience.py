@@ -11,10 +11,11 @@ from slack_bolt import Ack, App
 
 from bot.deps import Deps
 from bot.flows import settings
+from bot.flows.context import refresh_profile
 from bot.flows.digest_on_demand import digest_command
 from bot.flows.review import review_command
 from bot.flows.teams import Asked, team_command
-from bot.listeners.edge import caller, deps_of, refresh_profile
+from bot.listeners.edge import caller, deps_of
 from bot.services.slack_text import decode
 
 # Team setup and the manager's view talk to Slack: ack first, answer after.
