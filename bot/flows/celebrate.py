@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from bot.delivery import delivery_for
 from bot.deps import Deps
-from bot.services import people
+from bot.services import kinds, people
 from models import Nudge
 
 
@@ -19,7 +19,7 @@ def celebrate(deps: Deps, team_id: str, user_id: str) -> None:
         ids = list(
             session.scalars(
                 select(Nudge.id).where(
-                    Nudge.person_id == person.id, Nudge.kind == "celebration", Nudge.status == "planned"
+                    Nudge.person_id == person.id, Nudge.kind == kinds.CELEBRATION, Nudge.status == "planned"
                 )
             )
         )

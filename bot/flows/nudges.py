@@ -21,7 +21,7 @@ from bot.flows.forms import open_form, state_from_action
 from bot.messages.action_form import FormState
 from bot.messages.catalogue import Catalogue
 from bot.messages.nudges import NudgeView, render
-from bot.services import actions, checkins, dispatch
+from bot.services import actions, checkins, dispatch, kinds
 from bot.services.calendar import work_week_of
 from models import Action, Nudge
 
@@ -178,7 +178,7 @@ def _view(t: Turn, nudge: Nudge) -> NudgeView:
         )
     }
     streak = 0
-    if nudge.kind == "celebration":  # the updated message keeps its streak line
+    if nudge.kind == kinds.CELEBRATION:  # the updated message keeps its streak line
         streak = dispatch.streak_of(t.session, t.person, work_week_of(t.person, t.deps.settings.default_timezone))
     return NudgeView(
         nudge_id=nudge.id,

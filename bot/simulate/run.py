@@ -29,7 +29,7 @@ from bot.flows import nudges as nudge_flows
 from bot.flows.context import Caller
 from bot.messages import catalogue as catalogues
 from bot.messages.dates import format_day
-from bot.services import actions, people, teams
+from bot.services import actions, kinds, people, teams
 from bot.services import digest as digest_service
 from bot.services import personal_settings as ps
 from bot.services.calendar import work_week_of
@@ -533,23 +533,13 @@ class Simulation:
         )
 
 
-# The label of the button (or date picker) behind each answer, per kind of message.
-_ANSWER_LABELS = {
-    ("checkin", "done"): "nudge.checkin.done",
-    ("checkin", "partly"): "nudge.checkin.partly",
-    ("checkin", "not_yet"): "nudge.checkin.new_date",
-    ("checkin", "help"): "nudge.checkin.help",
-    ("checkin", "drop"): "nudge.checkin.drop",
-    ("followup", "reschedule"): "nudge.followup.reschedule",
-    ("followup", "still_on"): "nudge.followup.still_on",
-    ("followup", "drop"): "nudge.followup.drop",
-    ("prep", "ready"): "nudge.prep.ready",
-}
+# The label of the button (or date picker) behind each answer, where it is not `<kind's texts>.<answer>`.
+_ANSWER_LABELS = {(kinds.CHECKIN, "not_yet"): "nudge.checkin.new_date"}
 
 
 def _label(cat: catalogues.Catalogue, kind: str, choice: str, on: date | None) -> str:
     """What the person clicked, in their language: the button, or the date picker with the day picked."""
-    label = cat.t(_ANSWER_LABELS.get((kind, choice), f"nudge.{kind}.{choice}"))
+    label = cat.t(_ANSWER_LABELS.get((kind, choice), f"{kinds.of(kind).catalogue}.{choice}"))
     return f"{label}: {format_day(cat, on)}" if on is not None else label
 
 

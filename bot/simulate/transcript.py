@@ -13,24 +13,25 @@ from datetime import date, timedelta
 from itertools import groupby
 
 from bot.messages.catalogue import Catalogue, CatalogueError, catalogue
+from bot.services import kinds
 from bot.simulate import render, summary
 from bot.simulate.run import TIMEZONE, Entry, Outcome
 from bot.simulate.summary import BAND, KINDS, MIN_MESSAGES, WINDOW_DAYS, Row
 from config.languages import NAMES
 
 TONES = {"inspire": "inspiring", "check": "checking"}
-SHORT = {
-    "prep": "prep",
-    "weekplan": "week",
-    "checkin": "check",
-    "followup": "f-up",
-    "celebration": "cel",
-    "tip": "tip",
-    "progress": "prog",
-    "rhythm": "rhy",
-    "summary": "back",
-    "focus": "focus",
-    "cleanup": "tidy",
+SHORT = {  # the columns of the --stats table
+    kinds.PREP: "prep",
+    kinds.WEEKPLAN: "week",
+    kinds.CHECKIN: "check",
+    kinds.FOLLOWUP: "f-up",
+    kinds.CELEBRATION: "cel",
+    kinds.TIP: "tip",
+    kinds.PROGRESS: "prog",
+    kinds.RHYTHM: "rhy",
+    kinds.SUMMARY: "back",
+    kinds.FOCUS: "focus",
+    kinds.CLEANUP: "tidy",
 }
 PAD = " " * 7
 WIDTH = 100
@@ -80,9 +81,7 @@ def preface(outcome: Outcome) -> list[str]:
     )  # fmt: skip
     agreed = sum(1 for p in members for a in p.actions if a.week <= weeks)
     digest_day = cat.raw("simulate.weekdays")[plan.digest_day]
-    how = cat.t(
-        "simulate.preface.how", day=digest_day, time=plan.digest_time.strftime("%H:%M"), channel=plan.channel
-    )
+    how = cat.t("simulate.preface.how", day=digest_day, time=plan.digest_time.strftime("%H:%M"), channel=plan.channel)
     answers = [cat.t(f"simulate.behaviour.{p.answers}", name=p.name) for p in members]
     away = [cat.t("simulate.preface.away", name=p.name, week=w) for p in members for w in p.away if w <= weeks]
     paragraphs = [
@@ -194,8 +193,10 @@ def achievements(outcome: Outcome, rows: list[Row]) -> list[str]:
     lines = [cat.t("simulate.end.heading", weeks=cat.t("simulate.weeks", count=outcome.options.weeks)), ""]
     lines += textwrap.wrap(team + ".", width=WIDTH)
     for row in members:
-        line = cat.t("simulate.end.done", count=row.done, name=row.name) if row.done else cat.t(
-            "simulate.end.none", name=row.name
+        line = (
+            cat.t("simulate.end.done", count=row.done, name=row.name)
+            if row.done
+            else cat.t("simulate.end.none", name=row.name)
         )
         if got.open[row.user_id]:
             line += cat.t("simulate.end.open", count=got.open[row.user_id])
