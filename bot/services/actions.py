@@ -64,11 +64,13 @@ def _record(session: Session, clock: Clock, action: Action, kind: str, actor_id:
     )
 
 
-def _owner_acted(session: Session, clock: Clock, action: Action, actor: Person) -> None:
-    """The owner finished, dropped or moved the action, wherever they did it: not silence."""
+def _acted(session: Session, clock: Clock, action: Action, actor: Person, *, rules: PlanRules) -> None:
+    """Someone finished, dropped or moved the action. From its owner, wherever they did it, that is not
+    silence; from anyone, the owner's plan follows."""
     if actor.id == action.owner_id:
         session.flush()
         responses.heard_from(session, clock, actor, {action.id})
+    _replan_owner(session, clock, action, rules=rules)
 
 
 def _replan_owner(session: Session, clock: Clock, action: Action, *, rules: PlanRules) -> None:
@@ -345,9 +347,14 @@ def reschedule(
         # Another click moved or closed it first: decide again on what it left (the same date: no effect).
         return reschedule(session, clock, action, actor, due, today, rules=rules)
     _record(session, clock, action, "rescheduled", actor.id, previous=previous.isoformat(), due=due.isoformat())
-    _owner_acted(session, clock, action, actor)
-    _replan_owner(session, clock, action, rules=rules)
+    _acted(session, clock, action, actor, rules=rules)
     return True
+
+
+@dataclass(frozen=True)
+class Completion:
+    finished: bool  # this call finished it (False: it was done already, a second click)
+    follow: Action | None = None  # the next occurrence of a repeating action
 
 
 def complete(
@@ -359,24 +366,10 @@ def complete(
     note: str | None = None,
     outcomes: list[str] | None = None,
     rules: PlanRules,
-) -> Action | None:
-    """Mark done (once). Returns the next occurrence of a repeating action, if it has one."""
-    return _complete(session, clock, action, actor, note=note, outcomes=outcomes, rules=rules)[1]
-
-
-def _complete(
-    session: Session,
-    clock: Clock,
-    action: Action,
-    actor: Person,
-    *,
-    note: str | None = None,
-    outcomes: list[str] | None = None,
-    rules: PlanRules,
-) -> tuple[bool, Action | None]:
-    """(whether this call finished the action, its next occurrence)."""
+) -> Completion:
+    """Mark done (once); a repeating action gets its next occurrence."""
     if action.status == "done":
-        return False, None
+        return Completion(finished=False)
     _require_open(action)
     chosen = [o for o in (outcomes or []) if o in OUTCOMES]
     now = clock.now()
@@ -392,7 +385,7 @@ def _complete(
         needs_attention=False,
     ):
         if action.status == "done":
-            return False, None  # the same Done, a moment earlier: it did everything
+            return Completion(finished=False)  # the same Done, a moment earlier: it did everything
         raise ActionError("not_open")
     _record(session, clock, action, "done", actor.id, outcomes=chosen, late=now.date() > action.due_date)
     follow = _next_occurrence(session, clock, action, actor) if action.repeat_weeks else None
@@ -400,9 +393,8 @@ def _complete(
     if owner is not None:
         # The celebration comes right away, whatever the hour: it answers the person's own click.
         planning.plan_reaction(session, clock, owner, CELEBRATION, now.date(), [action.id], due_at=now, rules=rules)
-    _owner_acted(session, clock, action, actor)
-    _replan_owner(session, clock, action, rules=rules)
-    return True, follow
+    _acted(session, clock, action, actor, rules=rules)
+    return Completion(finished=True, follow=follow)
 
 
 def next_occurrence_of(session: Session, action: Action) -> Action | None:
@@ -471,8 +463,7 @@ def drop(
             return False
         raise ActionError("not_open")
     _record(session, clock, action, "dropped", actor.id, reason=reason)
-    _owner_acted(session, clock, action, actor)
-    _replan_owner(session, clock, action, rules=rules)
+    _acted(session, clock, action, actor, rules=rules)
     return True
 
 
@@ -531,7 +522,7 @@ def set_contact_status(
         return set_contact_status(session, clock, action, actor, contact_id, status, on=on, rules=rules)
     _record(session, clock, action, "contact_updated", actor.id, contact=contact.position, status=status)
     if all(c.status == "done" for c in action.contacts):
-        return _complete(session, clock, action, actor, rules=rules)[0]
+        return complete(session, clock, action, actor, rules=rules).finished
     return False
 
 
