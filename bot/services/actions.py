@@ -10,7 +10,8 @@ what the first did. A repeating action has at most one next occurrence (a unique
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -125,6 +126,21 @@ def _contact_rows(action: Action, data: ActionInput, clock: Clock) -> list[Actio
     ]
 
 
+def content_of(action: Action) -> ActionInput:
+    """What was filled in for an action, as a repeat starts from it again."""
+    return ActionInput(
+        title=action.title,
+        due=action.due_date,
+        kind=action.kind,
+        contacts=[c.name for c in action.contacts if not c.slack_user_id],
+        contact_user_ids=[c.slack_user_id for c in action.contacts if c.slack_user_id],
+        opening_line=action.opening_line,
+        voicemail_plan=action.voicemail_plan,
+        notes=action.notes,
+        repeat_weeks=action.repeat_weeks,
+    )
+
+
 def _apply(action: Action, data: ActionInput) -> None:
     action.title = data.title.strip()
     action.due_date = data.due
@@ -133,6 +149,25 @@ def _apply(action: Action, data: ActionInput) -> None:
     action.voicemail_plan = _clean(data.voicemail_plan, TEXT_LIMIT)
     action.notes = _clean(data.notes, TEXT_LIMIT)
     action.repeat_weeks = data.repeat_weeks
+
+
+def _insert(
+    session: Session, clock: Clock, action: Action, data: ActionInput, made_first: Callable[[], Action | None]
+) -> Action:
+    """Fill a new action in and insert it; when a unique key says another transaction made it a moment
+    earlier, the one `made_first` finds."""
+    _apply(action, data)
+    action.contacts = _contact_rows(action, data, clock)
+    try:
+        with session.begin_nested():
+            session.add(action)
+            session.flush()
+    except IntegrityError:
+        existing = made_first()
+        if existing is None:
+            raise
+        return existing
+    return action
 
 
 def find_by_source(session: Session, workspace_id: int, source_key: str) -> Action | None:
@@ -176,17 +211,10 @@ def create(
         created_at=now,
         updated_at=now,
     )
-    _apply(action, data)
-    action.contacts = _contact_rows(action, data, clock)
-    try:
-        with session.begin_nested():
-            session.add(action)
-            session.flush()
-    except IntegrityError:  # the same submission, a moment earlier, in another thread
-        existing = find_by_source(session, owner.workspace_id, source_key or "")
-        if existing is None:
-            raise
-        return existing, False
+    # The same submission, a moment earlier, in another thread, made it first: that one.
+    saved = _insert(session, clock, action, data, lambda: find_by_source(session, owner.workspace_id, source_key or ""))
+    if saved is not action:
+        return saved, False
     _record(
         session,
         clock,
@@ -415,38 +443,17 @@ def _next_occurrence(session: Session, clock: Clock, action: Action, actor: Pers
         workspace_id=action.workspace_id,
         owner_id=action.owner_id,
         created_by_id=action.owner_id,
-        title=action.title,
-        kind=action.kind,
-        due_date=due,
         status="open",
-        opening_line=action.opening_line,
-        voicemail_plan=action.voicemail_plan,
-        notes=action.notes,
-        repeat_weeks=action.repeat_weeks,
         repeat_of_id=action.id,
         created_at=now,
         updated_at=now,
     )
-    follow.contacts = [
-        ActionContact(
-            workspace_id=action.workspace_id,
-            position=c.position,
-            name=c.name,
-            slack_user_id=c.slack_user_id,
-            status="todo",
-            updated_at=now,
-        )
-        for c in action.contacts
-    ]
-    try:
-        with session.begin_nested():
-            session.add(follow)
-            session.flush()
-    except IntegrityError:  # uq_actions_repeat_of_id: another transaction made it a moment earlier
-        existing = next_occurrence_of(session, action)
-        if existing is None:
-            raise
-        return existing
+    # What was filled in, due one rhythm later, with the same contacts all to do again. Another transaction
+    # that made it a moment earlier (uq_actions_repeat_of_id) wins.
+    content = replace(content_of(action), due=due)
+    saved = _insert(session, clock, follow, content, lambda: next_occurrence_of(session, action))
+    if saved is not follow:
+        return saved
     _record(session, clock, follow, "created", actor.id, repeat_of=action.id, due=due.isoformat())
     return follow
 
