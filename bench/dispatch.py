@@ -307,7 +307,7 @@ def insert_actions(deps: Deps, person_ids: list[int], rng: random.Random) -> Non
                         created_at=now,
                         updated_at=now,
                     )
-                    actions._apply(action, data)
+                    actions.fill(action, data)
                     action.contacts = [
                         ActionContact(workspace_id=workspace_id, position=i, name=name, status="todo", updated_at=now)
                         for i, name in enumerate(data.contacts)

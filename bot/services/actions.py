@@ -141,7 +141,8 @@ def content_of(action: Action) -> ActionInput:
     )
 
 
-def _apply(action: Action, data: ActionInput) -> None:
+def fill(action: Action, data: ActionInput) -> None:
+    """What was filled in, onto the action row, cleaned as it is stored."""
     action.title = data.title.strip()
     action.due_date = data.due
     action.kind = data.kind
@@ -156,7 +157,7 @@ def _insert(
 ) -> Action:
     """Fill a new action in and insert it; when a unique key says another transaction made it a moment
     earlier, the one `made_first` finds."""
-    _apply(action, data)
+    fill(action, data)
     action.contacts = _contact_rows(action, data, clock)
     try:
         with session.begin_nested():
@@ -330,7 +331,7 @@ def edit(
     if not _transition(session, action, ("proposed", "open"), updated_at=clock.now()):
         raise ActionError("not_open")
     before = {"due": action.due_date.isoformat(), "kind": action.kind}
-    _apply(action, data)
+    fill(action, data)
     if action.status == "proposed":  # not agreed yet; an open action keeps the date first agreed (streaks)
         action.agreed_due = data.due
     # Keep the progress of contacts that stay; add new ones; drop the ones removed.
