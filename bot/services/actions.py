@@ -127,7 +127,7 @@ def _contact_rows(action: Action, data: ActionInput, clock: Clock) -> list[Actio
 
 
 def content_of(action: Action) -> ActionInput:
-    """What was filled in for an action, as a repeat starts from it again."""
+    """What was filled in for an action, as the edit form and a repeat start from it again."""
     return ActionInput(
         title=action.title,
         due=action.due_date,
