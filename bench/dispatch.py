@@ -206,7 +206,6 @@ class Figures:
     plan_seconds: float = 0.0
     plan_cpu_ms: float = 0.0
     planned_rows: int = 0
-    setup_seconds: float = 0.0
     idle_ms: list[float] = field(default_factory=list)
     idle_statements: list[int] = field(default_factory=list)
     due_rows: int = 0
