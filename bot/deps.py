@@ -20,18 +20,6 @@ from config.settings import Settings
 from models.db import make_engine, make_session_factory, transaction
 
 
-def rules_from(settings: Settings) -> PlanRules:
-    """The planning rules the settings set; the others keep their defaults."""
-    return PlanRules(
-        inspire_share=settings.inspire_share,
-        max_per_day=settings.max_messages_per_day,
-        prep_days=settings.prep_working_days,
-        max_open_actions=settings.max_open_actions,
-        default_timezone=settings.default_timezone,
-        default_language=settings.default_language,
-    )
-
-
 @dataclass
 class Deps:
     settings: Settings
@@ -66,4 +54,16 @@ def build_deps(settings: Settings, clock: Clock | None = None, engine: Engine | 
         sessions=make_session_factory(engine),
         gateway=SlackGateway(settings.slack_bot_token, settings.slack_api_url),
         clock=clock or SystemClock(),
+    )
+
+
+def rules_from(settings: Settings) -> PlanRules:
+    """The planning rules the settings set; the others keep their defaults."""
+    return PlanRules(
+        inspire_share=settings.inspire_share,
+        max_per_day=settings.max_messages_per_day,
+        prep_days=settings.prep_working_days,
+        max_open_actions=settings.max_open_actions,
+        default_timezone=settings.default_timezone,
+        default_language=settings.default_language,
     )
