@@ -28,7 +28,7 @@ from bot.messages import teams as team_messages
 from bot.messages.catalogue import Catalogue, catalogue
 from bot.messages.home import home_view
 from bot.messages.nudges import RENDERERS, NudgeView, render
-from bot.services import kinds
+from bot.services import actions, kinds
 from bot.services.digest import DigestData, MemberLine, Period, Wins
 from bot.services.people import language_from_locale
 from bot.slack import SlackError, SlackGateway
@@ -161,20 +161,11 @@ def _action(
     voicemail: str | None = None,
     status: str = "open",
 ) -> Action:
-    """A plain in-memory Action, shaped as the renderers get it from the database (nothing is stored)."""
-    action = Action(
-        id=action_id,
-        workspace_id=1,
-        owner_id=1,
-        created_by_id=1,
-        title=title,
-        kind=kind,
-        due_date=due,
-        status=status,
-        opening_line=opening,
-        voicemail_plan=voicemail,
-        repeat_weeks=None,
-        needs_attention=False,
+    """A plain in-memory Action, filled in as the bot fills what people type, so shaped as the renderers get it
+    from the database (nothing is stored)."""
+    action = Action(id=action_id, workspace_id=1, owner_id=1, created_by_id=1, status=status, needs_attention=False)
+    actions.fill(
+        action, actions.ActionInput(title=title, due=due, kind=kind, opening_line=opening, voicemail_plan=voicemail)
     )
     action.contacts = [
         ActionContact(

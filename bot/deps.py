@@ -13,8 +13,8 @@ from bot.admin_cache import AdminCache
 from bot.event_deliveries import EventDeliveries
 from bot.language_cache import LanguageCache
 from bot.nudge_sender import NudgeSender
-from bot.services import rules as plan_rules
 from bot.services.clock import Clock, SystemClock
+from bot.services.rules import PlanRules
 from bot.slack import SlackGateway
 from config.settings import Settings
 from models.db import make_engine, make_session_factory, transaction
@@ -30,24 +30,15 @@ class Deps:
     languages: LanguageCache = field(default_factory=LanguageCache)
     admins: AdminCache = field(default_factory=AdminCache)
     deliveries: EventDeliveries = field(default_factory=EventDeliveries)
+    # Made once from the settings: what every service that plans takes as `rules`.
+    rules: PlanRules = field(init=False, repr=False, compare=False)
     # Sends a planned message at once (a celebration right after Done). The worker's ticks send through their
     # own Delivery, with a thread pool.
     sender: NudgeSender = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
+        self.rules = rules_from(self.settings)
         self.sender = NudgeSender(self.transaction, self.clock, self.gateway, self.rules)
-
-    @property
-    def rules(self) -> plan_rules.PlanRules:
-        s = self.settings
-        return plan_rules.PlanRules(
-            inspire_share=s.inspire_share,
-            max_per_day=s.max_messages_per_day,
-            prep_days=s.prep_working_days,
-            max_open_actions=s.max_open_actions,
-            default_timezone=s.default_timezone,
-            default_language=s.default_language,
-        )
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:
@@ -63,4 +54,16 @@ def build_deps(settings: Settings, clock: Clock | None = None, engine: Engine | 
         sessions=make_session_factory(engine),
         gateway=SlackGateway(settings.slack_bot_token, settings.slack_api_url),
         clock=clock or SystemClock(),
+    )
+
+
+def rules_from(settings: Settings) -> PlanRules:
+    """The planning rules the settings set; the others keep their defaults."""
+    return PlanRules(
+        inspire_share=settings.inspire_share,
+        max_per_day=settings.max_messages_per_day,
+        prep_days=settings.prep_working_days,
+        max_open_actions=settings.max_open_actions,
+        default_timezone=settings.default_timezone,
+        default_language=settings.default_language,
     )

@@ -13,7 +13,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from bot.deps import Deps
-from bot.flows import home, notify
+from bot.flows import add, home, notify
 from bot.flows.context import Caller, Turn, turn
 from bot.flows.nudges import refresh_message
 from bot.flows.proposals import finish_answer, send_proposal, tell_manager
@@ -161,16 +161,7 @@ def _create(t: Turn, data: actions.ActionInput, owner_user_id: str, view_id: str
     if owner_user_id != t.who.user_id:
         owner, _ = people.ensure_person(t.session, t.deps.clock, t.who.team_id, owner_user_id)
     try:
-        action, created = actions.create(
-            t.session,
-            t.deps.clock,
-            owner=owner,
-            actor=t.person,
-            data=data,
-            today=t.today,
-            source_key=f"view:{view_id}",
-            rules=t.deps.rules,
-        )
+        action, created = add.create(t, owner, data, source_key=f"view:{view_id}")
     except actions.ActionError as exc:  # e.g. the list is full: said where they are, or by DM
         return Created(action_messages.notice(t.cat.t(f"error.{exc.code}")), error=exc.code)
     if not created:

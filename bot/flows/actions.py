@@ -153,7 +153,7 @@ def complete(deps: Deps, who: Caller, action_id: int, note: str | None, outcomes
             action = actions.get_own(t.session, t.person, action_id)
             follow = actions.complete(
                 t.session, deps.clock, action, t.person, note=note, outcomes=outcomes, rules=t.deps.rules
-            )
+            ).follow
         except actions.ActionError as exc:
             return t.cat.t(f"error.{exc.code}")
         said = t.cat.t("result.done", title=escape(action.title))

@@ -16,7 +16,7 @@ from bot.messages import coaching as coach_texts
 from bot.messages.action_form import FormState
 from bot.messages.catalogue import Catalogue, escape
 from bot.services import actions, coaching, people, quick_add, teams
-from models import Person
+from models import Action, Person
 
 
 def refusal(deps: Deps, who: Caller, code: str) -> dict[str, Any]:
@@ -83,23 +83,28 @@ def _save(t: Turn, parsed: quick_add.QuickAdd, owner: Person, trigger_id: str) -
         contacts=parsed.contacts,
         contact_user_ids=parsed.contact_user_ids,
     )
-    source_key = f"command:{trigger_id}"
     try:
-        action, created = actions.create(
-            t.session,
-            t.deps.clock,
-            owner=owner,
-            actor=t.person,
-            data=data,
-            today=t.today,
-            source_key=source_key,
-            rules=t.deps.rules,
-        )
+        action, created = create(t, owner, data, source_key=f"command:{trigger_id}")
     except actions.ActionError as error:
         return Quick(t.cat, refusal=t.cat.t(f"error.{error.code}"))
     if owner.id != t.person.id:
         return Quick(t.cat, proposal_id=action.id if created else None)
     return Quick(t.cat, reply=action_messages.quick_saved(t.cat, action, t.today))
+
+
+def create(t: Turn, owner: Person, data: actions.ActionInput, *, source_key: str) -> tuple[Action, bool]:
+    """The caller adds an action, their own or (a proposal) a member's, once per source key (the command's
+    trigger, the form's view): a second submission returns the first action, not created."""
+    return actions.create(
+        t.session,
+        t.deps.clock,
+        owner=owner,
+        actor=t.person,
+        data=data,
+        today=t.today,
+        source_key=source_key,
+        rules=t.deps.rules,
+    )
 
 
 def _owner(t: Turn, parsed: quick_add.QuickAdd) -> Person | str:

@@ -13,7 +13,7 @@ from bot.flows.context import Caller, turn
 from bot.messages.action_form import FormState, action_form, starter_state, suggestion
 from bot.messages.actions import notice
 from bot.messages.catalogue import Catalogue
-from bot.services import personal_settings
+from bot.services import actions, personal_settings
 from bot.slack import SlackError
 from models import Action
 
@@ -21,18 +21,19 @@ log = logging.getLogger(__name__)
 
 
 def state_from_action(action: Action, mode: str, origin: dict[str, str]) -> FormState:
+    data = actions.content_of(action)
     return FormState(
         mode=mode,
         action_id=action.id,
-        title=action.title,
-        contacts=", ".join(c.name for c in action.contacts if not c.slack_user_id),
-        contact_user_ids=[c.slack_user_id for c in action.contacts if c.slack_user_id],
-        kind=action.kind,
-        due=action.due_date,
-        opening_line=action.opening_line,
-        voicemail_plan=action.voicemail_plan,
-        repeat_weeks=action.repeat_weeks,
-        notes=action.notes,
+        title=data.title,
+        contacts=", ".join(data.contacts),
+        contact_user_ids=data.contact_user_ids,
+        kind=data.kind,
+        due=data.due,
+        opening_line=data.opening_line,
+        voicemail_plan=data.voicemail_plan,
+        repeat_weeks=data.repeat_weeks,
+        notes=data.notes,
         origin=origin,
     )
 

@@ -10,7 +10,8 @@ what the first did. A repeating action has at most one next occurrence (a unique
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -64,11 +65,13 @@ def _record(session: Session, clock: Clock, action: Action, kind: str, actor_id:
     )
 
 
-def _owner_acted(session: Session, clock: Clock, action: Action, actor: Person) -> None:
-    """The owner finished, dropped or moved the action, wherever they did it: not silence."""
+def _acted(session: Session, clock: Clock, action: Action, actor: Person, *, rules: PlanRules) -> None:
+    """Someone finished, dropped or moved the action. From its owner, wherever they did it, that is not
+    silence; from anyone, the owner's plan follows."""
     if actor.id == action.owner_id:
         session.flush()
         responses.heard_from(session, clock, actor, {action.id})
+    _replan_owner(session, clock, action, rules=rules)
 
 
 def _replan_owner(session: Session, clock: Clock, action: Action, *, rules: PlanRules) -> None:
@@ -123,7 +126,23 @@ def _contact_rows(action: Action, data: ActionInput, clock: Clock) -> list[Actio
     ]
 
 
-def _apply(action: Action, data: ActionInput) -> None:
+def content_of(action: Action) -> ActionInput:
+    """What was filled in for an action, as the edit form and a repeat start from it again."""
+    return ActionInput(
+        title=action.title,
+        due=action.due_date,
+        kind=action.kind,
+        contacts=[c.name for c in action.contacts if not c.slack_user_id],
+        contact_user_ids=[c.slack_user_id for c in action.contacts if c.slack_user_id],
+        opening_line=action.opening_line,
+        voicemail_plan=action.voicemail_plan,
+        notes=action.notes,
+        repeat_weeks=action.repeat_weeks,
+    )
+
+
+def fill(action: Action, data: ActionInput) -> None:
+    """What was filled in, onto the action row, cleaned as it is stored."""
     action.title = data.title.strip()
     action.due_date = data.due
     action.kind = data.kind
@@ -131,6 +150,25 @@ def _apply(action: Action, data: ActionInput) -> None:
     action.voicemail_plan = _clean(data.voicemail_plan, TEXT_LIMIT)
     action.notes = _clean(data.notes, TEXT_LIMIT)
     action.repeat_weeks = data.repeat_weeks
+
+
+def _insert(
+    session: Session, clock: Clock, action: Action, data: ActionInput, made_first: Callable[[], Action | None]
+) -> Action:
+    """Fill a new action in and insert it; when a unique key says another transaction made it a moment
+    earlier, the one `made_first` finds."""
+    fill(action, data)
+    action.contacts = _contact_rows(action, data, clock)
+    try:
+        with session.begin_nested():
+            session.add(action)
+            session.flush()
+    except IntegrityError:
+        existing = made_first()
+        if existing is None:
+            raise
+        return existing
+    return action
 
 
 def find_by_source(session: Session, workspace_id: int, source_key: str) -> Action | None:
@@ -174,17 +212,10 @@ def create(
         created_at=now,
         updated_at=now,
     )
-    _apply(action, data)
-    action.contacts = _contact_rows(action, data, clock)
-    try:
-        with session.begin_nested():
-            session.add(action)
-            session.flush()
-    except IntegrityError:  # the same submission, a moment earlier, in another thread
-        existing = find_by_source(session, owner.workspace_id, source_key or "")
-        if existing is None:
-            raise
-        return existing, False
+    # The same submission, a moment earlier, in another thread, made it first: that one.
+    saved = _insert(session, clock, action, data, lambda: find_by_source(session, owner.workspace_id, source_key or ""))
+    if saved is not action:
+        return saved, False
     _record(
         session,
         clock,
@@ -300,7 +331,7 @@ def edit(
     if not _transition(session, action, ("proposed", "open"), updated_at=clock.now()):
         raise ActionError("not_open")
     before = {"due": action.due_date.isoformat(), "kind": action.kind}
-    _apply(action, data)
+    fill(action, data)
     if action.status == "proposed":  # not agreed yet; an open action keeps the date first agreed (streaks)
         action.agreed_due = data.due
     # Keep the progress of contacts that stay; add new ones; drop the ones removed.
@@ -345,9 +376,14 @@ def reschedule(
         # Another click moved or closed it first: decide again on what it left (the same date: no effect).
         return reschedule(session, clock, action, actor, due, today, rules=rules)
     _record(session, clock, action, "rescheduled", actor.id, previous=previous.isoformat(), due=due.isoformat())
-    _owner_acted(session, clock, action, actor)
-    _replan_owner(session, clock, action, rules=rules)
+    _acted(session, clock, action, actor, rules=rules)
     return True
+
+
+@dataclass(frozen=True)
+class Completion:
+    finished: bool  # this call finished it (False: it was done already, a second click)
+    follow: Action | None = None  # the next occurrence of a repeating action
 
 
 def complete(
@@ -359,24 +395,10 @@ def complete(
     note: str | None = None,
     outcomes: list[str] | None = None,
     rules: PlanRules,
-) -> Action | None:
-    """Mark done (once). Returns the next occurrence of a repeating action, if it has one."""
-    return _complete(session, clock, action, actor, note=note, outcomes=outcomes, rules=rules)[1]
-
-
-def _complete(
-    session: Session,
-    clock: Clock,
-    action: Action,
-    actor: Person,
-    *,
-    note: str | None = None,
-    outcomes: list[str] | None = None,
-    rules: PlanRules,
-) -> tuple[bool, Action | None]:
-    """(whether this call finished the action, its next occurrence)."""
+) -> Completion:
+    """Mark done (once); a repeating action gets its next occurrence."""
     if action.status == "done":
-        return False, None
+        return Completion(finished=False)
     _require_open(action)
     chosen = [o for o in (outcomes or []) if o in OUTCOMES]
     now = clock.now()
@@ -392,7 +414,7 @@ def _complete(
         needs_attention=False,
     ):
         if action.status == "done":
-            return False, None  # the same Done, a moment earlier: it did everything
+            return Completion(finished=False)  # the same Done, a moment earlier: it did everything
         raise ActionError("not_open")
     _record(session, clock, action, "done", actor.id, outcomes=chosen, late=now.date() > action.due_date)
     follow = _next_occurrence(session, clock, action, actor) if action.repeat_weeks else None
@@ -400,9 +422,8 @@ def _complete(
     if owner is not None:
         # The celebration comes right away, whatever the hour: it answers the person's own click.
         planning.plan_reaction(session, clock, owner, CELEBRATION, now.date(), [action.id], due_at=now, rules=rules)
-    _owner_acted(session, clock, action, actor)
-    _replan_owner(session, clock, action, rules=rules)
-    return True, follow
+    _acted(session, clock, action, actor, rules=rules)
+    return Completion(finished=True, follow=follow)
 
 
 def next_occurrence_of(session: Session, action: Action) -> Action | None:
@@ -423,38 +444,17 @@ def _next_occurrence(session: Session, clock: Clock, action: Action, actor: Pers
         workspace_id=action.workspace_id,
         owner_id=action.owner_id,
         created_by_id=action.owner_id,
-        title=action.title,
-        kind=action.kind,
-        due_date=due,
         status="open",
-        opening_line=action.opening_line,
-        voicemail_plan=action.voicemail_plan,
-        notes=action.notes,
-        repeat_weeks=action.repeat_weeks,
         repeat_of_id=action.id,
         created_at=now,
         updated_at=now,
     )
-    follow.contacts = [
-        ActionContact(
-            workspace_id=action.workspace_id,
-            position=c.position,
-            name=c.name,
-            slack_user_id=c.slack_user_id,
-            status="todo",
-            updated_at=now,
-        )
-        for c in action.contacts
-    ]
-    try:
-        with session.begin_nested():
-            session.add(follow)
-            session.flush()
-    except IntegrityError:  # uq_actions_repeat_of_id: another transaction made it a moment earlier
-        existing = next_occurrence_of(session, action)
-        if existing is None:
-            raise
-        return existing
+    # What was filled in, due one rhythm later, with the same contacts all to do again. Another transaction
+    # that made it a moment earlier (uq_actions_repeat_of_id) wins.
+    content = replace(content_of(action), due=due)
+    saved = _insert(session, clock, follow, content, lambda: next_occurrence_of(session, action))
+    if saved is not follow:
+        return saved
     _record(session, clock, follow, "created", actor.id, repeat_of=action.id, due=due.isoformat())
     return follow
 
@@ -471,8 +471,7 @@ def drop(
             return False
         raise ActionError("not_open")
     _record(session, clock, action, "dropped", actor.id, reason=reason)
-    _owner_acted(session, clock, action, actor)
-    _replan_owner(session, clock, action, rules=rules)
+    _acted(session, clock, action, actor, rules=rules)
     return True
 
 
@@ -531,7 +530,7 @@ def set_contact_status(
         return set_contact_status(session, clock, action, actor, contact_id, status, on=on, rules=rules)
     _record(session, clock, action, "contact_updated", actor.id, contact=contact.position, status=status)
     if all(c.status == "done" for c in action.contacts):
-        return _complete(session, clock, action, actor, rules=rules)[0]
+        return complete(session, clock, action, actor, rules=rules).finished
     return False
 
 

@@ -110,12 +110,11 @@ def answer(
         else:
             action = _action_of(session, person, nudge, action_id)
             _apply(session, clock, person, nudge, action, choice, today=today, on=on, rules=rules)
-    events.record(
+    events.by(
         session,
         clock,
-        workspace_id=person.workspace_id,
-        kind="answered",
-        actor_id=person.id,
+        person,
+        "answered",
         action_id=action_id or None,
         nudge=nudge.kind,
         answer=choice,
@@ -202,12 +201,11 @@ def change(session: Session, clock: Clock, person: Person, nudge: Nudge, action_
         action = _action_of(session, person, nudge, action_id)
         if action.status in ("done", "dropped"):
             actions.reopen(session, clock, action, person, rules=rules)
-    events.record(
+    events.by(
         session,
         clock,
-        workspace_id=person.workspace_id,
-        kind="answer_changed",
-        actor_id=person.id,
+        person,
+        "answer_changed",
         action_id=action_id or None,
         nudge=nudge.kind,
         previous=previous,

@@ -32,6 +32,8 @@ def record(
     return event
 
 
-def by(session: Session, clock: Clock, actor: Person, kind: str, **data: Any) -> Event:
+def by(session: Session, clock: Clock, actor: Person, kind: str, *, action_id: int | None = None, **data: Any) -> Event:
     """What a person did, in their workspace."""
-    return record(session, clock, workspace_id=actor.workspace_id, kind=kind, actor_id=actor.id, **data)
+    return record(
+        session, clock, workspace_id=actor.workspace_id, kind=kind, actor_id=actor.id, action_id=action_id, **data
+    )

@@ -227,16 +227,7 @@ def _changed(
     session: Session, clock: Clock, person: Person, setting: str, value: Any, *, rules: PlanRules, **extra: Any
 ) -> None:
     person.updated_at = clock.now()
-    events.record(
-        session,
-        clock,
-        workspace_id=person.workspace_id,
-        kind="settings_changed",
-        actor_id=person.id,
-        setting=setting,
-        value=value,
-        **extra,
-    )
+    events.by(session, clock, person, "settings_changed", setting=setting, value=value, **extra)
     session.flush()
     planning.replan(session, clock, person, rules=rules)
 

@@ -1,4 +1,5 @@
-"""The planning rules (from settings): `deps.rules` builds them; every service that plans takes them as `rules`."""
+"""The planning rules (from settings): `bot.deps.rules_from` makes them once; every service that plans takes them as
+`rules`."""
 
 from __future__ import annotations
 
