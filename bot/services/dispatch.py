@@ -397,16 +397,20 @@ def _outgoing(
 
 def _prepared_by_weekplan(session: Session, to: _To, actions: list[Action]) -> frozenset[int]:
     """The actions whose preparation would fall on the week plan's morning (the planner leaves those preps
-    out): due within the preparation window, and with no preparation message of their own, sent or to come
-    (a preparation is shown once)."""
+    out): due within the preparation window, with no preparation message of their own, sent or to come, and
+    in no earlier week plan (a date moved since: that one carried it, or its own message did)."""
     last = to.week.add_working_days(to.today, to.rules.prep_days)
     soon = {a.id for a in actions if a.due_date <= last}
-    own = session.scalars(
+    shown = session.scalars(
         select(Nudge.action_ids).where(
-            Nudge.person_id == to.person.id, Nudge.kind == PREP, Nudge.status.in_(("planned", "claimed", "sent"))
+            Nudge.person_id == to.person.id,
+            or_(
+                and_(Nudge.kind == PREP, Nudge.status.in_(("planned", "claimed", "sent"))),
+                and_(Nudge.kind == WEEKPLAN, Nudge.status == "sent"),
+            ),
         )
     )
-    return frozenset(soon - {i for ids in own for i in (ids or [])})
+    return frozenset(soon - {i for ids in shown for i in (ids or [])})
 
 
 def _todays_celebration(session: Session, person: Person, week: WorkWeek, today: date) -> Nudge | None:
