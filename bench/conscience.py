@@ -10,9 +10,12 @@ professional (the manager's weekly lines are left out):
 - check-ins per action per due date (max): check-ins and tidy-ups naming the action, counted per due date it
   had when they were sent (a new date starts a new count); follow-ups (one when a check-in went unanswered)
   are counted the same way, apart,
-- the inspiring share of every 4-week window with 8 or more messages, for people who answer (min-max);
-  for the person who never answers it is reported, not judged,
-- how often an action's preparation text (its opening line or voicemail plan) is shown (max).
+- the inspiring share of every 4-week window with 8 or more messages, for people who answer (min-max),
+  counted by parts as bot/services/mix.py does (a check-in that opens with what went well or what is next
+  carries one inspiring and one checking part); for the person who never answers it is reported, not judged,
+- how often an action's preparation text (its opening line or voicemail plan) is shown (max): in a message
+  about several actions (a week plan) only on the line that names the action, since two actions may share
+  an opening line; its first words, since a week plan shows it clipped.
 
 Each figure is printed with its target (issue 13) and PASS or FAIL. The script measures; it asserts nothing
 and exits 0 (a crash exits 1). Runs go to worker processes (--jobs, default 2).
@@ -50,6 +53,7 @@ FOLLOWUPS_PER_DUE = 1
 ASKING = ("checkin", "cleanup")  # the question about a due date; a follow-up is its one reminder
 SHARE = (0.65, 0.75)
 PREPARATION_SHOWN = 2
+PREPARATION_HEAD = 60  # characters: a week plan clips the opening line at 100
 
 
 @dataclass
@@ -86,6 +90,13 @@ def _due_on(history: list[tuple[datetime, date]], moment: datetime) -> date | No
     return due
 
 
+def _shows(text: str, preparation: str, title: str, single: bool) -> bool:
+    """The message shows this action's preparation: its first words, on the line naming the action when the
+    message is about several."""
+    head = preparation[:PREPARATION_HEAD]
+    return any(head in line and (single or title in line) for line in text.split("\n"))
+
+
 def measure(outcome: Outcome) -> Figures:
     figures = Figures(runs=1)
     style_of = {m.user_id: m.answers for m in outcome.people if m.role == "member"}
@@ -99,8 +110,7 @@ def measure(outcome: Outcome) -> Figures:
     for entry in dms:
         weekly[entry.user_id, (entry.local.date() - outcome.start).days // 7] += 1
         daily[entry.user_id, entry.local.date()] += 1
-        if entry.tone in ("inspire", "check"):
-            tones[entry.user_id].append((entry.local.date(), entry.tone))
+        tones[entry.user_id].append((entry.local.date(), entry.tone))  # window_shares counts the parts
     for user_id, style in style_of.items():
         figures.week_counts[style] += [weekly[user_id, week] for week in range(outcome.options.weeks)]
         figures.day_max[style] = max([n for (u, _), n in daily.items() if u == user_id], default=0)
@@ -116,6 +126,7 @@ def measure(outcome: Outcome) -> Figures:
         ):
             if isinstance(data, dict) and data.get("due"):
                 history[action_id].append((at, date.fromisoformat(data["due"])))
+        title = {a.id: a.title for a in session.scalars(select(Action))}
         preparation = {
             a.id: [t.strip() for t in (a.opening_line, a.voicemail_plan) if t and t.strip()]
             for a in session.scalars(select(Action))
@@ -137,7 +148,8 @@ def measure(outcome: Outcome) -> Figures:
                 elif nudge.kind == "followup":
                     followups[action_id, due] += 1
                 for line in preparation.get(action_id, []):
-                    shown[action_id, line] += line in text_of[nudge.message_ts]
+                    single = len(nudge.action_ids or []) <= 1
+                    shown[action_id, line] += _shows(text_of[nudge.message_ts], line, title[action_id], single)
     for counts, most in ((checks, figures.checks_max), (followups, figures.followups_max),
                          (shown, figures.shown_max)):  # fmt: skip
         for (action_id, _), count in counts.items():

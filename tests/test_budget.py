@@ -8,7 +8,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import select
 
 from bot.delivery import Delivery
-from bot.services import actions, budget, planning
+from bot.services import actions, budget, mix, planning
 from models import Action, Nudge, Person
 from tests.conftest import AMSTERDAM
 from tests.scenario import person, run_until, text_of
@@ -193,3 +193,50 @@ def test_a_preparation_is_shown_at_most_twice_when_the_date_moves(deps, clock, f
     assert len(shown) == 2, shown
     week_plans = [p for p in posts if "Call Kees" in p and "Call Linda" in p]
     assert week_plans and all("new office" not in p for p in week_plans)
+
+
+def checkin_posted(deps, clock, fake_slack, moment: datetime) -> tuple[str, Nudge]:
+    delivery = Delivery(deps, threads=1)
+    try:
+        run_until(deps, clock, delivery, moment)
+    finally:
+        delivery.close()
+    with deps.sessions() as session:
+        row = session.scalars(select(Nudge).where(Nudge.kind == "checkin", Nudge.status == "sent")).one()
+    [post] = [text_of(c.params) for c in fake_slack.calls_to("chat.postMessage") if "get to it" in text_of(c.params)]
+    return post, row
+
+
+def test_a_check_in_opens_with_what_went_well_in_the_past_week(deps, clock, fake_slack):
+    clock.set(MONDAY)
+    finished = add(deps, "Visit Linda", date(2026, 12, 8))
+    add(deps, "Call Piet", date(2026, 12, 2))
+    clock.set(datetime(2026, 12, 1, 11, 0, tzinfo=AMSTERDAM))
+    with deps.transaction() as session:
+        owner = session.scalar(select(Person))
+        actions.complete(session, deps.clock, session.get(Action, finished), owner, rules=deps.rules)
+    post, row = checkin_posted(deps, clock, fake_slack, datetime(2026, 12, 2, 16, 30, tzinfo=AMSTERDAM))
+    # The first block, before the question: the title on its own line, what went well after it.
+    assert post.index("*Visit Linda*\\nYou finished this in the past week.") < post.index("Call Piet")
+    assert row.tone == "mixed"  # one inspiring part, one checking part
+
+
+def test_a_check_in_opens_with_what_is_next_and_its_first_step(deps, clock, fake_slack):
+    clock.set(MONDAY)
+    add(deps, "Call Piet", date(2026, 12, 2))
+    add(deps, "Call Kees", date(2026, 12, 10))  # no opening line yet
+    post, row = checkin_posted(deps, clock, fake_slack, datetime(2026, 12, 2, 16, 30, tzinfo=AMSTERDAM))
+    assert "*Call Kees*\\nNext on your list, for Thu 10 December.\\nA first step: write down the sentence" in post
+    assert row.tone == "mixed"
+
+
+def test_a_check_in_with_nothing_true_to_say_is_a_check_and_counts_as_one(deps, clock, fake_slack):
+    clock.set(MONDAY)
+    add(deps, "Call Piet", date(2026, 12, 2))
+    post, row = checkin_posted(deps, clock, fake_slack, datetime(2026, 12, 2, 16, 30, tzinfo=AMSTERDAM))
+    assert "past week" not in post and "Next on your list" not in post
+    assert row.tone == "check"
+    # The share counts parts: a mixed check-in is one inspiring and one checking part.
+    assert mix.share_of(["check"]) == 0.0
+    assert mix.share_of(["mixed", "inspire", "check"]) == 0.5
+    assert mix.share_of(["mixed", "inspire", "none"]) == 2 / 3
