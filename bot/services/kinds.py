@@ -59,21 +59,21 @@ class Kind:
         return f"nudge.{self.name}"
 
 
+def _question(name: str) -> Kind:
+    """The question about an action's current due date (a check-in, or a tidy-up of several): asked once per
+    due date, always within the budget, opening with what went well or what is next."""
+    return Kind(
+        name, CHECK, priority=0, answers=CHECKIN_ANSWERS, asks_about_due=True, essential=True, opens_with_news=True
+    )
+
+
 # In the order the simulator's tables show them.
 KINDS: dict[str, Kind] = {
     k.name: k
     for k in (
         Kind(PREP, INSPIRE, MORNING, priority=5, answers=("ready", "reschedule", "edit")),
         Kind(WEEKPLAN, INSPIRE, MORNING, priority=4, overview=True),
-        Kind(
-            CHECKIN,
-            CHECK,
-            priority=0,
-            answers=CHECKIN_ANSWERS,
-            asks_about_due=True,
-            essential=True,
-            opens_with_news=True,
-        ),
+        _question(CHECKIN),
         Kind(
             FOLLOWUP,
             CHECK,
@@ -118,15 +118,7 @@ KINDS: dict[str, Kind] = {
         # More than a handful open: pick the few that matter this month (once).
         Kind(FOCUS, INSPIRE, MORNING, priority=6, needs_actions=False, overview=True, about_all_open=True),
         # Many overdue: one message to clean up the list, with the check-in's answers for each action.
-        Kind(
-            CLEANUP,
-            CHECK,
-            priority=0,
-            answers=CHECKIN_ANSWERS,
-            asks_about_due=True,
-            essential=True,
-            opens_with_news=True,
-        ),
+        _question(CLEANUP),
         Kind(ATTENTION, NONE, scheduled=False, capped=False, sends=False, waits_for_answer=True),
         Kind(QUIET, NONE, scheduled=False, capped=False, needs_actions=False, sends=False),
     )
