@@ -7,11 +7,15 @@ professional (the manager's weekly lines are left out):
 
 - direct messages per professional per week (median and max over every person-week),
 - most direct messages to one person on one day (celebrations included),
-- checking messages per action per due date (max): messages of tone "check" naming the action, counted per
-  due date it had when they were sent (a new date starts a new count),
-- the inspiring share of every 4-week window with 8 or more messages, for people who answer (min-max);
-  for the person who never answers it is reported, not judged,
-- how often an action's preparation text (its opening line or voicemail plan) is shown (max).
+- check-ins per action per due date (max): check-ins and tidy-ups naming the action, counted per due date it
+  had when they were sent (a new date starts a new count); follow-ups (one when a check-in went unanswered)
+  are counted the same way, apart,
+- the inspiring share of every 4-week window with 8 or more messages, for people who answer (min-max),
+  counted by parts as bot/services/mix.py does (a check-in that opens with what went well or what is next
+  carries one inspiring and one checking part); for the person who never answers it is reported, not judged,
+- how often an action's preparation text (its opening line or voicemail plan) is shown (max): in a message
+  about several actions (a week plan) only on the line that names the action, since two actions may share
+  an opening line; its first words, since a week plan shows it clipped.
 
 Each figure is printed with its target (issue 13) and PASS or FAIL. The script measures; it asserts nothing
 and exits 0 (a crash exits 1). Runs go to worker processes (--jobs, default 2).
@@ -45,8 +49,11 @@ WEEKS = 12
 WEEK_MEDIAN = 4  # direct messages a week for a typical professional
 DAY_MAX = 3
 CHECKS_PER_DUE = 1
+FOLLOWUPS_PER_DUE = 1
+ASKING = ("checkin", "cleanup")  # the question about a due date; a follow-up is its one reminder
 SHARE = (0.65, 0.75)
 PREPARATION_SHOWN = 2
+PREPARATION_HEAD = 60  # characters: a week plan clips the opening line at 100
 
 
 @dataclass
@@ -56,6 +63,7 @@ class Figures:
     week_counts: dict[str, list[int]] = field(default_factory=lambda: defaultdict(list))
     day_max: dict[str, int] = field(default_factory=Counter)
     checks_max: dict[str, int] = field(default_factory=Counter)
+    followups_max: dict[str, int] = field(default_factory=Counter)
     shares: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
     shown_max: dict[str, int] = field(default_factory=Counter)
     runs: int = 0
@@ -66,7 +74,7 @@ class Figures:
         for style, values in other.shares.items():
             self.shares[style] += values
         for mine, theirs in ((self.day_max, other.day_max), (self.checks_max, other.checks_max),
-                             (self.shown_max, other.shown_max)):  # fmt: skip
+                             (self.followups_max, other.followups_max), (self.shown_max, other.shown_max)):  # fmt: skip
             for style, value in theirs.items():
                 mine[style] = max(mine[style], value)
         self.runs += other.runs
@@ -82,6 +90,13 @@ def _due_on(history: list[tuple[datetime, date]], moment: datetime) -> date | No
     return due
 
 
+def _shows(text: str, preparation: str, title: str, single: bool) -> bool:
+    """The message shows this action's preparation: its first words, on the line naming the action when the
+    message is about several."""
+    head = preparation[:PREPARATION_HEAD]
+    return any(head in line and (single or title in line) for line in text.split("\n"))
+
+
 def measure(outcome: Outcome) -> Figures:
     figures = Figures(runs=1)
     style_of = {m.user_id: m.answers for m in outcome.people if m.role == "member"}
@@ -95,8 +110,7 @@ def measure(outcome: Outcome) -> Figures:
     for entry in dms:
         weekly[entry.user_id, (entry.local.date() - outcome.start).days // 7] += 1
         daily[entry.user_id, entry.local.date()] += 1
-        if entry.tone in ("inspire", "check"):
-            tones[entry.user_id].append((entry.local.date(), entry.tone))
+        tones[entry.user_id].append((entry.local.date(), entry.tone))  # window_shares counts the parts
     for user_id, style in style_of.items():
         figures.week_counts[style] += [weekly[user_id, week] for week in range(outcome.options.weeks)]
         figures.day_max[style] = max([n for (u, _), n in daily.items() if u == user_id], default=0)
@@ -112,12 +126,14 @@ def measure(outcome: Outcome) -> Figures:
         ):
             if isinstance(data, dict) and data.get("due"):
                 history[action_id].append((at, date.fromisoformat(data["due"])))
+        title = {a.id: a.title for a in session.scalars(select(Action))}
         preparation = {
             a.id: [t.strip() for t in (a.opening_line, a.voicemail_plan) if t and t.strip()]
             for a in session.scalars(select(Action))
         }
         sent = session.scalars(select(Nudge).where(Nudge.status == "sent", Nudge.message_ts.is_not(None)))
         checks: Counter[tuple[int, date | None]] = Counter()
+        followups: Counter[tuple[int, date | None]] = Counter()
         shown: Counter[tuple[int, str]] = Counter()
         owner: dict[int, str] = {}
         for nudge in sent:
@@ -126,16 +142,19 @@ def measure(outcome: Outcome) -> Figures:
                 continue
             for action_id in nudge.action_ids or ([nudge.action_id] if nudge.action_id else []):
                 owner[action_id] = user_id
-                if nudge.tone == "check":
-                    checks[action_id, _due_on(history[action_id], nudge.sent_at or nudge.due_at)] += 1
+                due = _due_on(history[action_id], nudge.sent_at or nudge.due_at)
+                if nudge.kind in ASKING:
+                    checks[action_id, due] += 1
+                elif nudge.kind == "followup":
+                    followups[action_id, due] += 1
                 for line in preparation.get(action_id, []):
-                    shown[action_id, line] += line in text_of[nudge.message_ts]
-    for (action_id, _), count in checks.items():
-        style = style_of[owner[action_id]]
-        figures.checks_max[style] = max(figures.checks_max[style], count)
-    for (action_id, _), count in shown.items():
-        style = style_of[owner[action_id]]
-        figures.shown_max[style] = max(figures.shown_max[style], count)
+                    single = len(nudge.action_ids or []) <= 1
+                    shown[action_id, line] += _shows(text_of[nudge.message_ts], line, title[action_id], single)
+    for counts, most in ((checks, figures.checks_max), (followups, figures.followups_max),
+                         (shown, figures.shown_max)):  # fmt: skip
+        for (action_id, _), count in counts.items():
+            style = style_of[owner[action_id]]
+            most[style] = max(most[style], count)
     return figures
 
 
@@ -167,8 +186,11 @@ def table(figures: Figures, styles: list[str]) -> list[str]:
         ("messages a week, max", "(reported)", max(everyone), None),
         ("messages on one day, max", f"<= {DAY_MAX}", max(figures.day_max[s] for s in styles),
          max(figures.day_max[s] for s in styles) <= DAY_MAX),
-        ("checking msgs per action per due date, max", f"<= {CHECKS_PER_DUE}",
+        ("check-ins per action per due date, max", f"<= {CHECKS_PER_DUE}",
          max(figures.checks_max[s] for s in styles), max(figures.checks_max[s] for s in styles) <= CHECKS_PER_DUE),
+        ("follow-ups per action per due date, max", f"<= {FOLLOWUPS_PER_DUE}",
+         max(figures.followups_max[s] for s in styles),
+         max(figures.followups_max[s] for s in styles) <= FOLLOWUPS_PER_DUE),
         ("inspiring share, 4-week windows, who answers", f"{SHARE[0]:.0%}-{SHARE[1]:.0%}", _range(answering),
          bool(answering) and SHARE[0] - 1e-9 <= min(answering) and max(answering) <= SHARE[1] + 1e-9),
         ("inspiring share, who never answers", "(reported)", _range(figures.shares["never"]), None),
@@ -184,13 +206,14 @@ def table(figures: Figures, styles: list[str]) -> list[str]:
 
 
 def per_style(figures: Figures, styles: list[str]) -> list[str]:
-    head = f"{'answers':<12} {'week median':>11} {'week max':>8} {'day max':>7} {'checks max':>10} "
+    head = f"{'answers':<12} {'week median':>11} {'week max':>8} {'day max':>7} {'checks max':>10} {'f-ups max':>9} "
     lines = [head + f"{'share min-max':>13} {'prep shown max':>14}"]
     for style in styles:
         counts = figures.week_counts[style]
         lines.append(
             f"{style:<12} {statistics.median(counts):>11g} {max(counts):>8} {figures.day_max[style]:>7} "
-            f"{figures.checks_max[style]:>10} {_range(figures.shares[style]):>13} {figures.shown_max[style]:>14}"
+            f"{figures.checks_max[style]:>10} {figures.followups_max[style]:>9} "
+            f"{_range(figures.shares[style]):>13} {figures.shown_max[style]:>14}"
         )
     return lines
 

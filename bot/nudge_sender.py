@@ -175,5 +175,6 @@ def payload_of(out: dispatch.Outgoing) -> dict[str, Any]:
         streak=out.streak,
         answers=out.answers,
         prepared=out.prepared,
+        opener=out.opener,
     )
     return render(catalogue(out.language), view)

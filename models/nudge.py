@@ -10,7 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from models.base import Base
 
-TONES = ("inspire", "check", "none")
+TONES = ("inspire", "check", "mixed", "none")  # mixed: one inspiring part and one checking part
 # planned -> claimed (by one worker, until claimed_until) -> sent | failed; or cancelled.
 STATUSES = ("planned", "claimed", "sent", "cancelled", "failed")
 

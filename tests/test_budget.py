@@ -8,10 +8,10 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import select
 
 from bot.delivery import Delivery
-from bot.services import budget, planning
-from models import Nudge, Person
+from bot.services import actions, budget, mix, planning
+from models import Action, Nudge, Person
 from tests.conftest import AMSTERDAM
-from tests.scenario import person
+from tests.scenario import click_button, person, run_until, text_of
 from tests.test_nudge_plan import add, planned
 
 FRIDAY = datetime(2026, 11, 27, 10, 0, tzinfo=AMSTERDAM)
@@ -115,9 +115,8 @@ def test_more_than_seven_open_actions_get_one_question_to_pick_the_few_that_matt
 
 
 def test_many_overdue_actions_get_one_tidy_up_not_a_check_in_each(deps, clock):
-    clock.set(datetime(2026, 11, 23, 8, 0, tzinfo=AMSTERDAM))
-    ids = [add(deps, f"Call client {n}", date(2026, 11, 24)) for n in range(3)]
-    sent_row(deps, "U1", "checkin", date(2026, 11, 24), ids)  # asked, never answered
+    clock.set(datetime(2026, 11, 16, 8, 0, tzinfo=AMSTERDAM))
+    ids = [add(deps, f"Call client {n}", date(2026, 11, 20)) for n in range(3)]  # never asked: no check-in went
     clock.set(MONDAY)
     replan(deps, "U1")
     [cleanup] = planned(deps, "cleanup")
@@ -125,7 +124,32 @@ def test_many_overdue_actions_get_one_tidy_up_not_a_check_in_each(deps, clock):
     assert planned(deps, "checkin") == []
     sent_row(deps, "U1", "cleanup", cleanup.local_date, ids)
     replan(deps, "U1")
-    assert planned(deps, "cleanup") == []  # one tidy-up per action, not one a week
+    assert planned(deps, "cleanup") == [] and planned(deps, "checkin") == []  # one question per due date
+
+
+def test_an_action_is_asked_about_once_per_due_date_and_followed_up_once_only_without_an_answer(
+    deps, clock, fake_slack
+):
+    clock.set(datetime(2026, 11, 16, 8, 0, tzinfo=AMSTERDAM))
+    ids = [add(deps, f"Call client {n}", date(2026, 11, 17)) for n in range(3)]
+    delivery = Delivery(deps, threads=1)
+    try:
+        for day in range(17, 31):  # two weeks of silence
+            clock.set(datetime(2026, 11, day, 9, 30, tzinfo=AMSTERDAM))
+            if day == 23:
+                add(deps, "Visit a new client", date(2026, 12, 18))  # a new action: the plan is rebuilt
+            delivery.tick()
+            clock.set(datetime(2026, 11, day, 16, 0, tzinfo=AMSTERDAM))
+            delivery.tick()
+    finally:
+        delivery.close()
+    with deps.sessions() as session:
+        sent = list(session.scalars(select(Nudge).where(Nudge.status == "sent")))
+    for action_id in ids:
+        about = [n.kind for n in sent if action_id in (n.action_ids or [])]
+        # The check-in, one follow-up because it went unanswered; no tidy-up asks the same question again.
+        assert about.count("checkin") + about.count("cleanup") == 1, about
+        assert about.count("followup") == 1, about
 
 
 def test_preparation_gives_way_when_the_week_is_spent_by_the_time_it_is_due(deps, clock, fake_slack):
@@ -143,3 +167,94 @@ def test_preparation_gives_way_when_the_week_is_spent_by_the_time_it_is_due(deps
     with deps.sessions() as session:
         row = session.get(Nudge, prep.id)
         assert (row.status, row.error) == ("cancelled", "budget")
+
+
+def test_a_preparation_is_shown_at_most_twice_when_the_date_moves(deps, clock, fake_slack):
+    """Its first week plan carries it (on the morning of its own message), its own message comes once before
+    the new date, and the next week plan lists the action without it."""
+    clock.set(FRIDAY)
+    linda = add(deps, "Call Linda", date(2026, 12, 2), opening_line="How is the new office working out?")
+    add(deps, "Call Piet", date(2026, 12, 3))
+    delivery = Delivery(deps, threads=1)
+    try:
+        run_until(deps, clock, delivery, datetime(2026, 12, 1, 12, 0, tzinfo=AMSTERDAM))
+        with deps.transaction() as session:
+            action, owner = session.get(Action, linda), session.scalar(select(Person))
+            actions.reschedule(
+                session, deps.clock, action, owner, date(2026, 12, 9), date(2026, 12, 1), rules=deps.rules
+            )
+            planning.replan(session, deps.clock, owner, rules=deps.rules)
+        add(deps, "Call Kees", date(2026, 12, 10))
+        run_until(deps, clock, delivery, datetime(2026, 12, 9, 12, 0, tzinfo=AMSTERDAM))
+    finally:
+        delivery.close()
+    posts = [text_of(c.params) for c in fake_slack.calls_to("chat.postMessage")]
+    shown = [p for p in posts if "How is the new office working out?" in p]
+    assert len(shown) == 2, shown
+    week_plans = [p for p in posts if "Call Kees" in p and "Call Linda" in p]
+    assert week_plans and all("new office" not in p for p in week_plans)
+
+
+def checkin_posted(deps, clock, fake_slack, moment: datetime) -> tuple[str, Nudge]:
+    delivery = Delivery(deps, threads=1)
+    try:
+        run_until(deps, clock, delivery, moment)
+    finally:
+        delivery.close()
+    with deps.sessions() as session:
+        row = session.scalars(select(Nudge).where(Nudge.kind == "checkin", Nudge.status == "sent")).one()
+    [post] = [text_of(c.params) for c in fake_slack.calls_to("chat.postMessage") if "get to it" in text_of(c.params)]
+    return post, row
+
+
+def test_a_check_in_opens_with_what_went_well_in_the_past_week(deps, clock, fake_slack):
+    clock.set(MONDAY)
+    finished = add(deps, "Visit Linda", date(2026, 12, 8))
+    add(deps, "Call Piet", date(2026, 12, 2))
+    clock.set(datetime(2026, 12, 1, 11, 0, tzinfo=AMSTERDAM))
+    with deps.transaction() as session:
+        owner = session.scalar(select(Person))
+        actions.complete(session, deps.clock, session.get(Action, finished), owner, rules=deps.rules)
+    post, row = checkin_posted(deps, clock, fake_slack, datetime(2026, 12, 2, 16, 30, tzinfo=AMSTERDAM))
+    # The first block, before the question: the title on its own line, what went well after it.
+    assert post.index("*Visit Linda*\\nYou finished this in the past week.") < post.index("Call Piet")
+    assert row.tone == "mixed"  # one inspiring part, one checking part
+
+
+def test_a_check_in_opens_with_what_is_next_and_its_first_step(deps, clock, fake_slack):
+    clock.set(MONDAY)
+    add(deps, "Call Piet", date(2026, 12, 2))
+    add(deps, "Call Kees", date(2026, 12, 10))  # no opening line yet
+    post, row = checkin_posted(deps, clock, fake_slack, datetime(2026, 12, 2, 16, 30, tzinfo=AMSTERDAM))
+    assert "*Call Kees*\\nNext on your list, for Thu 10 December.\\nA first step: write down the sentence" in post
+    assert row.tone == "mixed"
+
+
+def test_a_check_in_with_nothing_true_to_say_is_a_check_and_counts_as_one(deps, clock, fake_slack):
+    clock.set(MONDAY)
+    add(deps, "Call Piet", date(2026, 12, 2))
+    post, row = checkin_posted(deps, clock, fake_slack, datetime(2026, 12, 2, 16, 30, tzinfo=AMSTERDAM))
+    assert "past week" not in post and "Next on your list" not in post
+    assert row.tone == "check"
+    # The share counts parts: a mixed check-in is one inspiring and one checking part.
+    assert mix.share_of(["check"]) == 0.0
+    assert mix.share_of(["mixed", "inspire", "check"]) == 0.5
+    assert mix.share_of(["mixed", "inspire", "none"]) == 2 / 3
+
+
+def test_an_answered_check_in_still_opens_with_what_went_well(deps, clock, running, slack):
+    clock.set(MONDAY)
+    finished = add(deps, "Visit Linda", date(2026, 12, 8))
+    piet = add(deps, "Call Piet", date(2026, 12, 2))
+    clock.set(datetime(2026, 12, 1, 11, 0, tzinfo=AMSTERDAM))
+    with deps.transaction() as session:
+        owner = session.scalar(select(Person))
+        actions.complete(session, deps.clock, session.get(Action, finished), owner, rules=deps.rules)
+    _, row = checkin_posted(deps, clock, running.fake, datetime(2026, 12, 2, 16, 30, tzinfo=AMSTERDAM))
+    assert click_button(slack, running.fake, "nudge_answer:partly", f"{row.id}:{piet}:partly").status == 200
+    running.settle()
+    # Redrawn in place with the answer, the message still leads with the good news it was sent with.
+    message = running.fake.message(row.channel_id, row.message_ts)
+    shown = text_of({"blocks": message.blocks})
+    assert message.earlier and "Change my answer" in shown  # updated in place with the answer
+    assert shown.index("You finished this in the past week.") < shown.index("Call Piet")

@@ -168,9 +168,9 @@ def assert_budget(sent: dict[str, list[Nudge]]) -> None:
 
 
 def assert_share_reported(sent: dict[str, list[Nudge]]) -> None:
-    """The inspiring share per person over 4 weeks, as bot/services/mix.py reports it. Without padding it
-    is lower than 70% (preparation and celebrations inspire, check-ins check); people who answer get the
-    more inspiring mix, and someone who never answers gets mostly questions, then fewer of them."""
+    """The inspiring share per person over 4 weeks, as bot/services/mix.py reports it (by parts: a check-in
+    that opens with what went well or what is next is one of each). Nothing pads it; people who answer get
+    the more inspiring mix, and someone who never answers gets mostly questions, then fewer of them."""
     shares = {}
     for persona in PERSONAS:
         messages = sent[persona.user_id]

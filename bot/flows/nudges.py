@@ -21,7 +21,7 @@ from bot.flows.forms import open_form, state_from_action
 from bot.messages.action_form import FormState
 from bot.messages.catalogue import Catalogue
 from bot.messages.nudges import NudgeView, render
-from bot.services import actions, checkins, dispatch, kinds
+from bot.services import actions, checkins, dispatch, kinds, openers
 from bot.services.calendar import work_week_of
 from models import Action, Nudge
 
@@ -189,4 +189,5 @@ def _view(t: Turn, nudge: Nudge) -> NudgeView:
         answers=dict(nudge.answer or {}),
         until=t.person.paused_until,
         streak=streak,
+        opener=openers.opener_of(t.session, nudge, t.person),  # redrawn after an answer, it still leads with it
     )

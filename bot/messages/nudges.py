@@ -28,7 +28,7 @@ from bot.messages.ids import (
     NUDGE_NEXT_STEP,
     member,
 )
-from bot.services import kinds
+from bot.services import kinds, openers
 from models import Action
 from models.action import CONTACT_STATUSES
 
@@ -50,6 +50,7 @@ class NudgeView:
     streak: int = 0
     until: date | None = None
     prepared: frozenset[int] = frozenset()  # week plan: actions whose preparation it carries
+    opener: openers.Opener | None = None  # a check-in's first line: what went well lately, or what is next
 
 
 def _title(action: Action) -> str:
@@ -154,7 +155,26 @@ CHECKIN_ANSWERS = {
 
 def _checkin(cat: Catalogue, view: NudgeView) -> list[Block]:
     intro = section(cat.t("nudge.checkin.intro", view.variant, count=len(view.actions)))
-    return within_budget([intro], [_checkin_action(cat, view, a) for a in view.actions], _more(cat))
+    return within_budget(
+        [*_opener(cat, view), intro], [_checkin_action(cat, view, a) for a in view.actions], _more(cat)
+    )
+
+
+def _opener(cat: Catalogue, view: NudgeView) -> list[Block]:
+    """The line a check-in opens with: what went well lately, or what is next and its first step."""
+    opener = view.opener
+    if opener is None:
+        return []
+    title = _title(opener.action)
+    if opener.what == openers.BOOKED and opener.contact is not None:
+        contact = opener.contact
+        name = contact.name if contact.slack_user_id else escape(contact.name)
+        return [section(cat.t("nudge.checkin.opener_booked", contact=name, title=title))]
+    if opener.what == openers.NEXT:
+        due = _due(cat, opener.action, view.today)
+        step = cat.t(f"nudge.checkin.opener_step_{opener.step}")
+        return [section(cat.t("nudge.checkin.opener_next", due=due, title=title) + "\n" + step)]
+    return [section(cat.t("nudge.checkin.opener_done", title=title))]
 
 
 def _checkin_action(cat: Catalogue, view: NudgeView, action: Action) -> list[Block]:
@@ -271,7 +291,9 @@ def _focus(cat: Catalogue, view: NudgeView) -> list[Block]:
 
 def _cleanup(cat: Catalogue, view: NudgeView) -> list[Block]:
     intro = section(cat.t("nudge.cleanup.intro", view.variant, count=len(view.actions)))
-    return within_budget([intro], [_checkin_action(cat, view, a) for a in view.actions], _more(cat))
+    return within_budget(
+        [*_opener(cat, view), intro], [_checkin_action(cat, view, a) for a in view.actions], _more(cat)
+    )
 
 
 def _tip_line(cat: Catalogue, choice: tips.Choice) -> Block:
@@ -302,9 +324,7 @@ def _celebration(cat: Catalogue, view: NudgeView) -> list[Block]:
         blocks.append(section(text if not earlier else f"*{_title(action)}*\n{text}"))
         blocks.append(
             actions(
-                button(
-                    cat.t("nudge.celebration.plan_next"), NUDGE_NEXT_STEP, _value(view, action.id), style="primary"
-                ),
+                button(cat.t("nudge.celebration.plan_next"), NUDGE_NEXT_STEP, _value(view, action.id), style="primary"),
                 block_id=f"nn:{view.nudge_id}:{action.id}",
             )
         )

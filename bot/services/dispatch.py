@@ -25,6 +25,7 @@ from bot.services.kinds import (
     CHECKING,
     FOLLOWUP,
     KINDS,
+    MIXED,
     PREP,
     QUIET,
     RHYTHM,
@@ -34,6 +35,7 @@ from bot.services.kinds import (
     WEEKPLAN,
     Kind,
 )
+from bot.services.openers import Opener, opener_for
 from bot.services.planning import first_slot_day, plan_reaction, replan, slot_moment
 from bot.services.rules import PlanRules
 from models import Action, Nudge, Person, Workspace
@@ -69,6 +71,7 @@ class Outgoing:
     update: tuple[str, str] | None = None  # (channel, ts): update this message in place instead of posting
     answers: dict[str, str] = field(default_factory=dict)  # what was already clicked on it
     prepared: frozenset[int] = frozenset()  # week plan: due within the prep window, so it carries their prep
+    opener: Opener | None = None  # a check-in's first line: what went well lately, or what is next
 
 
 def claim(
@@ -275,10 +278,22 @@ def _decide(
         # Variants rotate: the n-th message of a kind uses the n-th wording.
         row.variant = batch.of_kind[(to.person.id, row.kind)]
         batch.accept(row, to.today, {a.id for a in actions})
+    opener = _opener(session, row, to, actions)
     out = _outgoing(session, row, token, to, actions, update)
+    out.opener = opener
     if kind.instant:
         batch.celebrations[to.person.id] = (row, out)
     return out
+
+
+def _opener(session: Session, row: Nudge, to: _To, actions: list[Action]) -> Opener | None:
+    """A check-in opens with something true and specific when there is one: it is then "mixed"."""
+    kind = KINDS[row.kind]
+    if not kind.opens_with_news:
+        return None
+    opener = opener_for(session, to.person, {a.id for a in actions}, to.now, to.today)
+    row.tone = MIXED if opener is not None else kind.tone
+    return opener
 
 
 def _recipient(session: Session, clock: Clock, batch: _Batch, row: Nudge, *, rules: PlanRules) -> _To | None:
@@ -397,16 +412,20 @@ def _outgoing(
 
 def _prepared_by_weekplan(session: Session, to: _To, actions: list[Action]) -> frozenset[int]:
     """The actions whose preparation would fall on the week plan's morning (the planner leaves those preps
-    out): due within the preparation window, and with no preparation message of their own, sent or to come
-    (a preparation is shown once)."""
+    out): due within the preparation window, with no preparation message of their own, sent or to come, and
+    in no earlier week plan (a date moved since: that one carried it, or its own message did)."""
     last = to.week.add_working_days(to.today, to.rules.prep_days)
     soon = {a.id for a in actions if a.due_date <= last}
-    own = session.scalars(
+    shown = session.scalars(
         select(Nudge.action_ids).where(
-            Nudge.person_id == to.person.id, Nudge.kind == PREP, Nudge.status.in_(("planned", "claimed", "sent"))
+            Nudge.person_id == to.person.id,
+            or_(
+                and_(Nudge.kind == PREP, Nudge.status.in_(("planned", "claimed", "sent"))),
+                and_(Nudge.kind == WEEKPLAN, Nudge.status == "sent"),
+            ),
         )
     )
-    return frozenset(soon - {i for ids in own for i in (ids or [])})
+    return frozenset(soon - {i for ids in shown for i in (ids or [])})
 
 
 def _todays_celebration(session: Session, person: Person, week: WorkWeek, today: date) -> Nudge | None:

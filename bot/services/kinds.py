@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 INSPIRE, CHECK, NONE = "inspire", "check", "none"
+# A sent row's tone when it carried both: a check-in that opened with what went well or what is next.
+MIXED = "mixed"
 MORNING, AFTERNOON = "morning", "checkin"  # the person's morning, or their check-in time
 
 PREP = "prep"
@@ -45,6 +47,7 @@ class Kind:
     retired: bool = False  # no longer planned (tips and progress checks filled a tone mix); rows left are cancelled
     instant: bool = False  # answers a click: sent at once, about a closed action, even while away
     about_all_open: bool = False  # speaks of every open action, not of the ones it was planned with
+    opens_with_news: bool = False  # leads with what went well or what is next (bot/services/openers.py)
 
     @property
     def checking(self) -> bool:
@@ -56,13 +59,21 @@ class Kind:
         return f"nudge.{self.name}"
 
 
+def _question(name: str) -> Kind:
+    """The question about an action's current due date (a check-in, or a tidy-up of several): asked once per
+    due date, always within the budget, opening with what went well or what is next."""
+    return Kind(
+        name, CHECK, priority=0, answers=CHECKIN_ANSWERS, asks_about_due=True, essential=True, opens_with_news=True
+    )
+
+
 # In the order the simulator's tables show them.
 KINDS: dict[str, Kind] = {
     k.name: k
     for k in (
         Kind(PREP, INSPIRE, MORNING, priority=5, answers=("ready", "reschedule", "edit")),
         Kind(WEEKPLAN, INSPIRE, MORNING, priority=4, overview=True),
-        Kind(CHECKIN, CHECK, priority=0, answers=CHECKIN_ANSWERS, asks_about_due=True, essential=True),
+        _question(CHECKIN),
         Kind(
             FOLLOWUP,
             CHECK,
@@ -107,7 +118,7 @@ KINDS: dict[str, Kind] = {
         # More than a handful open: pick the few that matter this month (once).
         Kind(FOCUS, INSPIRE, MORNING, priority=6, needs_actions=False, overview=True, about_all_open=True),
         # Many overdue: one message to clean up the list, with the check-in's answers for each action.
-        Kind(CLEANUP, CHECK, priority=0, answers=CHECKIN_ANSWERS, asks_about_due=True, essential=True),
+        _question(CLEANUP),
         Kind(ATTENTION, NONE, scheduled=False, capped=False, sends=False, waits_for_answer=True),
         Kind(QUIET, NONE, scheduled=False, capped=False, needs_actions=False, sends=False),
     )

@@ -8,7 +8,8 @@ their actions are open.
 What a person gets is spent from a budget (bot/services/budget.py): check-ins first, one per due date and
 bundled (check-ins due within BUNDLE_WORKING_DAYS come together on the last of those days), room for the
 celebration a check-in may bring, then preparation and the week plan with what is left. An action's
-preparation comes once: in its own message, or in the week plan on a morning that replaces that message.
+preparation is shown at most twice: in the first week plan that lists it, on a morning that replaces its own
+message, and in its own message (once, whatever the date moves to); a later week plan leaves it out.
 Nothing is added to keep a tone mix: the inspiring share is what the messages carry (bot/services/mix.py).
 """
 
@@ -44,8 +45,8 @@ BUNDLE_WORKING_DAYS = 1
 # More open actions than this, and the person is asked (once) to pick the few that matter this month.
 FOCUS_ABOVE = 7
 FOCUS_WITHIN = timedelta(days=14)
-# This many overdue actions get one message to clean up the list rather than a check-in each; at most one
-# such message in CLEANUP_EVERY.
+# This many actions a week or more past their date and never asked about for it (the person was away or
+# unreachable) get one message to clean up the list rather than a check-in each; at most one in CLEANUP_EVERY.
 CLEANUP_AT = 3
 CLEANUP_EVERY = timedelta(days=28)
 OVERDUE_LONG = timedelta(days=7)
@@ -120,6 +121,7 @@ class Known:
 
     history: list[Nudge]  # sent or claimed rows of the last weeks, and older questions about open actions
     prepared: frozenset[int]  # actions whose preparation message was sent (it comes once)
+    listed: frozenset[int]  # actions a sent week plan listed (only the first week plan carries a preparation)
     focus_asked: bool  # the "pick the few that matter" message was sent (it comes once)
 
 
@@ -131,14 +133,9 @@ def base_items(
     checkins: dict[date, list[int]] = {}
     first_checkin = first_slot_day(week, CHECKIN, now)
     first_morning = first_slot_day(week, PREP, now)
-    # Overdue: asked about already (and still open), or long past its date.
-    overdue = [
-        a
-        for a in actions
-        if a.due_date < today and (_checkin_covered(known.history, a) or a.due_date <= today - OVERDUE_LONG)
-    ]
-    # Each overdue action is in one such message at most.
-    overdue = [a for a in overdue if not any(n.kind == CLEANUP and a.id in (n.action_ids or []) for n in known.history)]
+    # Long past its date and never asked about for that date (away, unreachable): one question per due date,
+    # so an action a check-in asked about is not asked again here (its follow-up is the one reminder).
+    overdue = [a for a in actions if a.due_date <= today - OVERDUE_LONG and not _checkin_covered(known.history, a)]
     cleanup = len(overdue) >= CLEANUP_AT and not any(
         n.kind == CLEANUP and n.local_date > today - CLEANUP_EVERY for n in known.history
     )
@@ -179,14 +176,17 @@ def base_items(
     return items
 
 
-def place(items: list[Item], week: WorkWeek, spent: Spent, *, celebrations: bool) -> dict[date, list[Item]]:
+def place(
+    items: list[Item], week: WorkWeek, spent: Spent, *, celebrations: bool, listed: frozenset[int] = frozenset()
+) -> dict[date, list[Item]]:
     """Put items on days, what helps most first: at most max_per_day a day and the week's budget, never two
     about one action a day; the rest moves on or, past its deadline, is left out. With `celebrations`, each
-    check-in keeps room in its week for the celebration its Done brings."""
+    check-in keeps room in its week for the celebration its Done brings. A week plan carries the preparation
+    of an action due soon (its own message is left out) unless an earlier week plan (`listed`) did."""
     by_day: dict[date, list[Item]] = {}
     queue = sorted(items, key=lambda i: (KINDS[i.kind].priority, i.day))
     for item in queue:
-        day = _day_for(item, by_day, week, spent)
+        day = _day_for(item, by_day, week, spent, listed)
         if day is None:
             continue
         item.day = day
@@ -197,7 +197,9 @@ def place(items: list[Item], week: WorkWeek, spent: Spent, *, celebrations: bool
     return by_day
 
 
-def _day_for(item: Item, by_day: dict[date, list[Item]], week: WorkWeek, spent: Spent) -> date | None:
+def _day_for(
+    item: Item, by_day: dict[date, list[Item]], week: WorkWeek, spent: Spent, listed: frozenset[int]
+) -> date | None:
     """The first day from the item's own that takes it; None when its deadline passes first."""
     day = item.day
     while True:
@@ -212,7 +214,7 @@ def _day_for(item: Item, by_day: dict[date, list[Item]], week: WorkWeek, spent: 
             overlap = set()
             if item.kind == WEEKPLAN and len(item.action_ids) < 2:
                 return None
-        if overlap and item.kind == PREP and any(i.kind == WEEKPLAN for i in placed):
+        if overlap and item.kind == PREP and any(i.kind == WEEKPLAN for i in placed) and not overlap & listed:
             return None  # the week plan of that morning carries this action's preparation
         fits = spent.day_has_room(item.kind, day) and spent.week_has_room(item.kind, day)
         if fits and not overlap and week.can_speak_on(day):
@@ -258,7 +260,7 @@ def replan(session: Session, clock: Clock, person: Person, *, rules: PlanRules) 
         if row.status == "planned":
             spent.add(row.kind, row.local_date)  # reactive rows keep their slot
     items = base_items(week, actions, known, person, now, rules)
-    by_day = place(items, week, spent, celebrations=not quiet)
+    by_day = place(items, week, spent, celebrations=not quiet, listed=known.listed)
     created = now
     for day, placed in sorted(by_day.items()):
         for item in placed:
@@ -316,7 +318,8 @@ def _known(session: Session, person: Person, actions: list[Action], today: date,
             prepared.update(ids or [])
         else:
             focus_asked = True
-    return Known(history, frozenset(prepared), focus_asked)
+    listed = frozenset(i for n in history if n.kind == WEEKPLAN and n.status == "sent" for i in n.action_ids or [])
+    return Known(history, frozenset(prepared), listed, focus_asked)
 
 
 def cancel_reactions(session: Session, person: Person, action_ids: set[int], kinds: tuple[str, ...]) -> None:

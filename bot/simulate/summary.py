@@ -1,7 +1,9 @@
 """The closing table: per person, what they received and did, and whether the 70/30 mix held.
 
-The mix rule is the one tests/test_tone_mix.py holds the planner to: every 28-day window inside the
-simulated weeks that has at least 8 messages keeps its inspiring share within INSPIRE_SHARE ± 0.05.
+The share is the one bot/services/mix.py reports: inspiring parts over all parts, where a check-in that
+opens with what went well or what is next carries one of each. For people who answer, every 28-day window
+inside the simulated weeks with at least 8 messages should keep it within INSPIRE_SHARE ± 0.05; for people
+who never answer it is reported, not judged (nothing is sent to chase it).
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 
 from bot.services.kinds import SENT
+from bot.services.mix import parts_of
 from bot.simulate.run import TIMEZONE, Outcome
 from models import Action, ActionContact, Event, Person
 
@@ -26,10 +29,12 @@ KINDS = SENT
 
 @dataclass(frozen=True)
 class Mix:
-    status: str  # "held", "missed", or "too few" (no window with enough messages)
+    status: str  # "held", "missed", "reported" (never answers: not judged), or "too few" (no window to judge)
     windows: int = 0  # windows judged
     worst: float | None = None  # the share furthest from the target
     worst_day: date | None = None  # last day of that window
+    low: float | None = None  # the lowest and highest share of the windows
+    high: float | None = None
 
 
 @dataclass
@@ -39,7 +44,7 @@ class Row:
     role: str
     answers: str
     kinds: Counter[str] = field(default_factory=Counter)
-    inspire: int = 0
+    inspire: int = 0  # inspiring parts (a mixed check-in counts one here and one under check)
     check: int = 0
     done: int = 0
     late: int = 0
@@ -57,32 +62,39 @@ class Row:
 
 
 def window_shares(days: list[tuple[date, str]], start: date, end: date) -> list[tuple[date, float]]:
-    """(last day, inspiring share) of every 28-day window inside [start, end) with enough messages to judge."""
+    """(last day, inspiring share) of every 28-day window inside [start, end) with enough messages to judge:
+    inspiring parts over all parts (bot/services/mix.py)."""
     by_day: dict[date, Counter[str]] = {}
     for day, tone in days:
-        by_day.setdefault(day, Counter())[tone] += 1
+        inspiring, checking = parts_of(tone)
+        if inspiring or checking:
+            counts = by_day.setdefault(day, Counter())
+            counts["messages"] += 1
+            counts["inspire"] += inspiring
+            counts["check"] += checking
     shares = []
     last = start + timedelta(days=WINDOW_DAYS - 1)
     while last < end:
-        inspire = check = 0
+        window: Counter[str] = Counter()
         for offset in range(WINDOW_DAYS):
-            counts = by_day.get(last - timedelta(days=offset))
-            if counts:
-                inspire, check = inspire + counts["inspire"], check + counts["check"]
-        if inspire + check >= MIN_MESSAGES:
-            shares.append((last, inspire / (inspire + check)))
+            window.update(by_day.get(last - timedelta(days=offset), Counter()))
+        if window["messages"] >= MIN_MESSAGES:
+            shares.append((last, window["inspire"] / (window["inspire"] + window["check"])))
         last += timedelta(days=1)
     return shares
 
 
-def mix_of(days: list[tuple[date, str]], start: date, end: date, target: float) -> Mix:
-    """Judge every 28-day window that lies inside [start, end) by the rule above."""
+def mix_of(days: list[tuple[date, str]], start: date, end: date, target: float, *, judged: bool = True) -> Mix:
+    """Judge every 28-day window that lies inside [start, end) by the rule above; with `judged` False (a
+    person who never answers) only report the shares."""
     shares = window_shares(days, start, end)
     if not shares:
         return Mix("too few")
     worst_day, worst = max(shares, key=lambda item: abs(item[1] - target))
+    low, high = min(s for _, s in shares), max(s for _, s in shares)
     missed = any(not target - BAND - 1e-9 <= share <= target + BAND + 1e-9 for _, share in shares)
-    return Mix("missed" if missed else "held", len(shares), worst, worst_day)
+    status = ("missed" if missed else "held") if judged else "reported"
+    return Mix(status, len(shares), worst, worst_day, low, high)
 
 
 def rows(outcome: Outcome) -> list[Row]:
@@ -93,9 +105,10 @@ def rows(outcome: Outcome) -> list[Row]:
             continue
         sender = found[entry.user_id]
         sender.kinds[entry.kind] += 1
-        if entry.tone in ("inspire", "check"):
-            sender.inspire += entry.tone == "inspire"
-            sender.check += entry.tone == "check"
+        inspiring, checking = parts_of(entry.tone)
+        if inspiring or checking:
+            sender.inspire += inspiring
+            sender.check += checking
             tones[entry.user_id].append((entry.local.date(), entry.tone))
     zone = ZoneInfo(TIMEZONE)
     with outcome.deps.sessions() as session:
@@ -125,7 +138,9 @@ def rows(outcome: Outcome) -> list[Row]:
             if row is not None:
                 row.attention += 1
     for user_id, row in found.items():
-        row.mix = mix_of(tones[user_id], outcome.start, outcome.end, outcome.inspire_share)
+        row.mix = mix_of(
+            tones[user_id], outcome.start, outcome.end, outcome.inspire_share, judged=row.answers != "never"
+        )
     return [found[m.user_id] for m in outcome.people]
 
 

@@ -19,7 +19,7 @@ from bot.simulate.run import TIMEZONE, Entry, Outcome
 from bot.simulate.summary import BAND, KINDS, MIN_MESSAGES, WINDOW_DAYS, Row
 from config.languages import NAMES
 
-TONES = {"inspire": "inspiring", "check": "checking"}
+TONES = {"inspire": "inspiring", "check": "checking", "mixed": "inspiring and checking"}
 SHORT = {  # the columns of the --stats table
     kinds.PREP: "prep",
     kinds.WEEKPLAN: "week",
@@ -231,6 +231,8 @@ def _share(value: float | None) -> str:
 def _mix_text(row: Row) -> str:
     if row.mix.status == "too few":
         return "-" if row.messages == 0 else "too few to judge"
+    if row.mix.status == "reported":  # never answers: the share is reported, not judged
+        return f"reported ({_share(row.mix.low)}-{_share(row.mix.high)})"
     return f"{row.mix.status} (worst {_share(row.mix.worst)})"
 
 
@@ -248,20 +250,23 @@ def _notes(outcome: Outcome, rows: list[Row]) -> list[str]:
     """What the columns mean, then what happened in the channel, then the verdict on the mix."""
     digests = [e for e in outcome.entries if e.what == "digest"]
     edits = len({(e.local.date(), e.ts) for e in outcome.entries if e.what == "digest_edit"})
-    judged = [r for r in rows if r.mix.status != "too few"]
+    judged = [r for r in rows if r.mix.status in ("held", "missed")]
     missed = [r.name for r in judged if r.mix.status == "missed"]
     if not judged:
         verdict = f"The 70/30 mix: nobody had a {WINDOW_DAYS}-day window with {MIN_MESSAGES} or more messages to judge."
     elif missed:
         verdict = f"The 70/30 mix did NOT hold for: {', '.join(missed)}."
     else:
-        verdict = f"The 70/30 mix held for everyone with enough messages ({', '.join(r.name for r in judged)})."
+        names = ", ".join(r.name for r in judged)
+        verdict = f"The 70/30 mix held for everyone who answers, with enough messages ({names})."
     sent = sum(1 for e in outcome.entries if e.what == "dm")
     return [
         "Columns: " + ", ".join(f"{SHORT[k]} = {k}" for k in KINDS) + ".",
         "Late: actions done after the date first agreed. Attention: actions marked needs attention (no answer).",
-        f"Mix: inspiring share of every {WINDOW_DAYS}-day window with {MIN_MESSAGES}+ messages, target "
-        f"{_share(outcome.inspire_share)} ± {round(BAND * 100)} points; worst = the window furthest from the target.",
+        f"Mix: inspiring share of every {WINDOW_DAYS}-day window with {MIN_MESSAGES}+ messages, counted by parts "
+        "(a check-in that opens with what went well or what is next carries one inspiring and one checking part), "
+        f"target {_share(outcome.inspire_share)} ± {round(BAND * 100)} points for people who answer; worst = the "
+        "window furthest from the target. For people who never answer it is reported (lowest-highest), not judged.",
         f"Direct messages: {sent}. Digests posted in #{outcome.channel}: {len(digests)}, "
         f"edited in place {edits} times as answers came in (shown once a day).",
         verdict,
@@ -314,6 +319,7 @@ justify-content:center;font-size:14px}
 .tone{font-size:11px;font-weight:700;border-radius:10px;padding:1px 8px;margin-left:6px}
 .tone.inspire{background:#e3f5ea;color:#007a5a}
 .tone.check{background:#fdf1dc;color:#9c5d00}
+.tone.mixed{background:#eef3e2;color:#5a6b00}
 .tone.digest{background:#e8f0fb;color:#1264a3}
 .section{display:flex;justify-content:space-between;gap:12px;margin:4px 0}
 .header{font-weight:900;font-size:18px;margin:4px 0}
