@@ -342,7 +342,7 @@ def checkin_clicks(ctx: Context, count: int) -> list[Request]:
                     data = actions.ActionInput(
                         title=f"Call client {number} about the renewal", due=today, kind="other", contacts=["Jan"]
                     )
-                    actions.create(session, clock, owner=person, actor=person, data=data, today=today)
+                    actions.create(session, clock, owner=person, actor=person, data=data, today=today, rules=deps.rules)
         clicking = select(Person.id).where(Person.slack_user_id.in_(users))
         theirs = (Nudge.kind == "checkin", Nudge.person_id.in_(clicking))
         with deps.sessions() as session:
