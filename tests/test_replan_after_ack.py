@@ -6,12 +6,13 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from sqlalchemy import select, update
+from sqlalchemy.exc import OperationalError
 
 from bot.delivery import Delivery
 from bot.flows import action_form as form_flow
 from bot.services import planning, stale_plans
 from models import Person
-from tests.scenario import actions_of, form_values, nudges, opened_view, person
+from tests.scenario import actions_of, form_values, last_response, nudges, opened_view, person, text_of
 
 CONCRETE = "Call Jan, Piet and Klaas and book a catch-up with each"
 
@@ -50,6 +51,29 @@ def test_a_plan_whose_replan_never_came_is_repaired_by_the_worker(slack, running
     try:
         assert worker.tick().replanned == 0  # within the grace: the after-ack replan may still be under way
         clock.advance(stale_plans.GRACE + timedelta(seconds=1))
+        assert worker.tick().replanned == 1
+    finally:
+        worker.close()
+    assert planned_for(deps, action.id)
+    assert marks(deps) == [None]
+
+
+def test_a_replan_that_fails_after_the_ack_still_answers_and_is_repaired(
+    slack, running, fake_slack, deps, clock, monkeypatch
+):
+    def database_gone(*args, **kwargs):
+        raise OperationalError("DELETE FROM nudges ...", {}, Exception("server closed the connection"))
+
+    monkeypatch.setattr(stale_plans, "replan", database_gone)
+    submit_form(slack, fake_slack, date(2026, 12, 11))
+    running.settle()
+    assert "Saved:" in text_of(last_response(fake_slack))  # the person still hears it was saved
+    [action] = actions_of(deps)
+    assert planned_for(deps, action.id) == []
+    monkeypatch.undo()
+    clock.advance(stale_plans.GRACE + timedelta(seconds=1))
+    worker = Delivery(deps, threads=1)
+    try:
         assert worker.tick().replanned == 1
     finally:
         worker.close()

@@ -8,6 +8,7 @@ messages. A resubmitted form has one effect: new actions carry the view id as so
 
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -24,6 +25,7 @@ from bot.messages.action_form import FormState, action_form
 from bot.messages.catalogue import Catalogue, escape
 from bot.services import actions, coaching, people, stale_plans, teams
 
+log = logging.getLogger(__name__)
 _SPLIT_NAMES = re.compile(r"\s*(?:[,;\n]|\band\b|\ben\b|&)\s*", re.IGNORECASE)
 
 
@@ -155,8 +157,11 @@ def after_save(deps: Deps, who: Caller, state: FormState, saved: Created | Chang
     """Once the modal is closed: the owner's plan, the replies, the proposal's message, the refreshed list or
     nudge, Home."""
     if saved.replan_id is not None:
-        with deps.transaction() as session:
-            stale_plans.replan(session, deps.clock, saved.replan_id, rules=deps.rules)
+        try:
+            with deps.transaction() as session:
+                stale_plans.replan(session, deps.clock, saved.replan_id, rules=deps.rules)
+        except Exception:  # saved all the same: the mark stays, and the worker replans them
+            log.exception("replanning after the form failed", extra={"workspace": who.team_id, "user": who.user_id})
     if isinstance(saved, Created):
         _after_create(deps, who, saved, state.origin)
     else:
