@@ -2,7 +2,7 @@
 
 Sends overlap (a small thread pool), so a slow Slack does not make a tick crawl. Sending one row, and what a
 refusal from Slack means, is bot/nudge_sender.py; a tick also posts the weekly digests (bot/flows/digest.py),
-under the same rate limits.
+under the same rate limits. First, a tick replans the plans a saved change left stale (bot/services/stale_plans.py).
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from bot.flows.digest import DigestReport, Digests
 from bot.nudge_sender import NudgeSender
 from bot.nudge_sender import RateLimits as RateLimits  # where the digests' type hints find it
 from bot.nudge_sender import payload_of as payload_of
-from bot.services import dispatch
+from bot.services import dispatch, stale_plans
 
 log = logging.getLogger("conscience.delivery")
 BATCH = 50
@@ -30,6 +30,7 @@ IN_FLIGHT_PER_THREAD = 4
 
 @dataclass
 class TickReport:
+    replanned: int = 0  # plans left stale by a change whose replan never came
     claimed: int = 0
     sent: int = 0
     failed: int = 0
@@ -50,6 +51,7 @@ class Delivery(NudgeSender):
 
     def tick(self) -> TickReport:
         report = TickReport()
+        report.replanned = self._replan_left_behind()
         token = str(uuid.uuid4())
         # Sends overlap: batches are claimed and decided while earlier messages are still on their way.
         pending: deque[Future[str]] = deque()
@@ -82,6 +84,20 @@ class Delivery(NudgeSender):
         except Exception:  # a digest bug must not stop the nudges; the next tick tries again
             log.exception("digest tick failed", extra={"what": "digest"})
         return report
+
+    def _replan_left_behind(self) -> int:
+        """A change saved with its replan left for after the ack, when the process died before it: replanned
+        now, a person a transaction, before their messages are claimed. Someone replanning them already wins."""
+        deps, replanned = self.deps, 0
+        with deps.transaction() as session:
+            person_ids = stale_plans.left_behind(session, deps.clock)
+        for person_id in person_ids:
+            try:
+                with deps.transaction() as session:
+                    replanned += stale_plans.replan(session, deps.clock, person_id, rules=deps.rules, skip_locked=True)
+            except Exception:  # one person's bug must not stop the others, nor the messages; the next tick retries
+                log.exception("replanning a stale plan failed", extra={"what": "replan"})
+        return replanned
 
     def _prepare(self, ids: list[int], token: str, report: TickReport) -> list[dispatch.Outgoing]:
         """Decide a claimed batch in one transaction; should one row trip a bug, decide row by row so

@@ -41,5 +41,8 @@ class Person(Base):
     unreachable: Mapped[str | None] = mapped_column(String(64))
     # A pause ended: the next slot brings one summary instead of the backlog.
     welcome_back_pending: Mapped[bool] = mapped_column(default=False)
+    # Set with a change whose replan comes after the ack (the action form); cleared by that replan, or by the
+    # worker's repair should the process die in between.
+    plan_stale_at: Mapped[datetime | None] = mapped_column(index=True)  # each worker tick looks for old marks
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]

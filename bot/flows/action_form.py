@@ -1,12 +1,14 @@
 """Submitting the action form: errors inline, coaching tips once (with "Save anyway"), then save.
 
 `decide` (checks and coaching) and `save` run before the ack: they decide what the modal shows, and a save
-that fails keeps the modal open with what was typed. `after_save` sends the messages after it. A resubmitted
-form has one effect: new actions carry the view id as source key.
+that fails keeps the modal open with what was typed. The save marks the owner's plan stale instead of
+replanning it; `after_save` replans it (the worker does, should the process die first), then sends the
+messages. A resubmitted form has one effect: new actions carry the view id as source key.
 """
 
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -21,8 +23,9 @@ from bot.messages import actions as action_messages
 from bot.messages import coaching as coach_texts
 from bot.messages.action_form import FormState, action_form
 from bot.messages.catalogue import Catalogue, escape
-from bot.services import actions, coaching, people, teams
+from bot.services import actions, coaching, people, stale_plans, teams
 
+log = logging.getLogger(__name__)
 _SPLIT_NAMES = re.compile(r"\s*(?:[,;\n]|\band\b|\ben\b|&)\s*", re.IGNORECASE)
 
 
@@ -130,6 +133,7 @@ class Created:
     action_id: int = 0
     proposal: bool = False
     error: str | None = None
+    replan_id: int | None = None  # the person whose plan the save marked stale
 
 
 @dataclass
@@ -137,6 +141,7 @@ class Changed:
     listing: dict[str, Any]
     answered: dict[str, Any] | None = None
     manager_note: Any = None
+    replan_id: int | None = None  # the person whose plan the save marked stale
 
 
 def save(deps: Deps, who: Caller, state: FormState, decision: Decision, view_id: str) -> Created | Changed:
@@ -149,7 +154,14 @@ def save(deps: Deps, who: Caller, state: FormState, decision: Decision, view_id:
 
 
 def after_save(deps: Deps, who: Caller, state: FormState, saved: Created | Changed) -> None:
-    """Once the modal is closed: the replies, the proposal's message, the refreshed list or nudge, Home."""
+    """Once the modal is closed: the owner's plan, the replies, the proposal's message, the refreshed list or
+    nudge, Home."""
+    if saved.replan_id is not None:
+        try:
+            with deps.transaction() as session:
+                stale_plans.replan(session, deps.clock, saved.replan_id, rules=deps.rules)
+        except Exception:  # saved all the same: the mark stays, and the worker replans them
+            log.exception("replanning after the form failed", extra={"workspace": who.team_id, "user": who.user_id})
     if isinstance(saved, Created):
         _after_create(deps, who, saved, state.origin)
     else:
@@ -161,12 +173,13 @@ def _create(t: Turn, data: actions.ActionInput, owner_user_id: str, view_id: str
     if owner_user_id != t.who.user_id:
         owner, _ = people.ensure_person(t.session, t.deps.clock, t.who.team_id, owner_user_id)
     try:
-        action, created = add.create(t, owner, data, source_key=f"view:{view_id}")
+        action, created = add.create(t, owner, data, source_key=f"view:{view_id}", defer_replan=True)
     except actions.ActionError as exc:  # e.g. the list is full: said where they are, or by DM
         return Created(action_messages.notice(t.cat.t(f"error.{exc.code}")), error=exc.code)
     if not created:
         return Created(None)
-    return Created(action_messages.quick_saved(t.cat, action, t.today), action.id, owner.id != t.person.id)
+    reply = action_messages.quick_saved(t.cat, action, t.today)
+    return Created(reply, action.id, owner.id != t.person.id, replan_id=owner.id)
 
 
 def _after_create(deps: Deps, who: Caller, created: Created, origin: dict[str, str]) -> None:
@@ -186,13 +199,13 @@ def _change(t: Turn, data: actions.ActionInput, state: FormState) -> Changed:
     cat = t.cat
     try:
         action = actions.get_own(t.session, t.person, state.action_id or 0)
-        actions.edit(t.session, t.deps.clock, action, t.person, data, t.today, rules=t.deps.rules)
+        actions.edit(t.session, t.deps.clock, action, t.person, data, t.today, rules=t.deps.rules, defer_replan=True)
         accepted = state.mode == "adjust" and actions.respond_to_proposal(
-            t.session, t.deps.clock, action, t.person, accept=True, rules=t.deps.rules
+            t.session, t.deps.clock, action, t.person, accept=True, rules=t.deps.rules, defer_replan=True
         )
     except actions.ActionError as exc:
         return Changed(action_messages.notice(cat.t(f"error.{exc.code}")))
-    changed = Changed(listing={})
+    changed = Changed(listing={}, replan_id=t.person.id)
     if accepted:
         changed.answered = action_messages.proposal_answered(cat, action, "proposal.adjusted")
         changed.manager_note = tell_manager(t.deps, t.session, action, t.who, "proposal.manager_adjusted")

@@ -92,9 +92,12 @@ def _save(t: Turn, parsed: quick_add.QuickAdd, owner: Person, trigger_id: str) -
     return Quick(t.cat, reply=action_messages.quick_saved(t.cat, action, t.today))
 
 
-def create(t: Turn, owner: Person, data: actions.ActionInput, *, source_key: str) -> tuple[Action, bool]:
+def create(
+    t: Turn, owner: Person, data: actions.ActionInput, *, source_key: str, defer_replan: bool = False
+) -> tuple[Action, bool]:
     """The caller adds an action, their own or (a proposal) a member's, once per source key (the command's
-    trigger, the form's view): a second submission returns the first action, not created."""
+    trigger, the form's view): a second submission returns the first action, not created. defer_replan: the
+    plan is marked stale, for the caller to replan after the ack."""
     return actions.create(
         t.session,
         t.deps.clock,
@@ -104,6 +107,7 @@ def create(t: Turn, owner: Person, data: actions.ActionInput, *, source_key: str
         today=t.today,
         source_key=source_key,
         rules=t.deps.rules,
+        defer_replan=defer_replan,
     )
 
 

@@ -20,7 +20,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
-from bot.services import events, planning, responses
+from bot.services import events, planning, responses, stale_plans
 from bot.services.clock import Clock
 from bot.services.kinds import CELEBRATION
 from bot.services.rules import PlanRules
@@ -74,11 +74,16 @@ def _acted(session: Session, clock: Clock, action: Action, actor: Person, *, rul
     _replan_owner(session, clock, action, rules=rules)
 
 
-def _replan_owner(session: Session, clock: Clock, action: Action, *, rules: PlanRules) -> None:
-    """Every change to an action changes what its owner should hear, and when."""
+def _replan_owner(session: Session, clock: Clock, action: Action, *, rules: PlanRules, defer: bool = False) -> None:
+    """Every change to an action changes what its owner should hear, and when. defer: only mark the plan
+    stale, for the caller to replan after the ack (bot.services.stale_plans)."""
     session.flush()
     owner = session.get(Person, action.owner_id)
-    if owner is not None:
+    if owner is None:
+        return
+    if defer:
+        stale_plans.mark(session, clock, owner)
+    else:
         planning.replan(session, clock, owner, rules=rules)
 
 
@@ -186,12 +191,13 @@ def create(
     source_key: str | None = None,
     rules: PlanRules,
     agreed: bool = False,
+    defer_replan: bool = False,
 ) -> tuple[Action, bool]:
     """Create an action (a proposal when the actor is not the owner). Returns (action, created).
 
     agreed: a manager and the owner agreed it together (in the review): on the owner's list at once, by the
     date agreed, not a proposal to accept. With a source_key, a second call for the same modal or command
-    returns the first action.
+    returns the first action. defer_replan: the owner's plan is marked stale, for a replan after the ack.
     """
     validate(data, today)
     if source_key is not None:
@@ -228,7 +234,7 @@ def create(
         **({"together": True} if for_someone and agreed else {}),
     )
     if not proposal:
-        _replan_owner(session, clock, action, rules=rules)
+        _replan_owner(session, clock, action, rules=rules, defer=defer_replan)
     return action, True
 
 
@@ -322,7 +328,15 @@ def _transition(session: Session, action: Action, from_statuses: tuple[str, ...]
 
 
 def edit(
-    session: Session, clock: Clock, action: Action, actor: Person, data: ActionInput, today: date, *, rules: PlanRules
+    session: Session,
+    clock: Clock,
+    action: Action,
+    actor: Person,
+    data: ActionInput,
+    today: date,
+    *,
+    rules: PlanRules,
+    defer_replan: bool = False,
 ) -> None:
     if action.is_final:
         raise ActionError("not_open")
@@ -350,7 +364,7 @@ def edit(
     action.updated_at = clock.now()
     _record(session, clock, action, "edited", actor.id, before=before, due=data.due.isoformat())
     if action.status == "open":
-        _replan_owner(session, clock, action, rules=rules)
+        _replan_owner(session, clock, action, rules=rules, defer=defer_replan)
 
 
 def reschedule(
@@ -550,6 +564,7 @@ def respond_to_proposal(
     accept: bool,
     reason: str | None = None,
     rules: PlanRules,
+    defer_replan: bool = False,
 ) -> bool:
     """The member accepts or declines a manager's proposal. Returns False when already answered."""
     if action.owner_id != member.id or action.workspace_id != member.workspace_id:
@@ -570,7 +585,7 @@ def respond_to_proposal(
         return False  # answered a moment earlier, maybe from another click
     _record(session, clock, action, "accepted" if accept else "declined", member.id)
     if accept:
-        _replan_owner(session, clock, action, rules=rules)
+        _replan_owner(session, clock, action, rules=rules, defer=defer_replan)
     return True
 
 
