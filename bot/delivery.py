@@ -17,8 +17,6 @@ from dataclasses import dataclass, field
 from bot.deps import Deps
 from bot.flows.digest import DigestReport, Digests
 from bot.nudge_sender import NudgeSender
-from bot.nudge_sender import RateLimits as RateLimits  # where the digests' type hints find it
-from bot.nudge_sender import payload_of as payload_of
 from bot.services import dispatch, stale_plans
 
 log = logging.getLogger("conscience.delivery")
@@ -145,8 +143,3 @@ def _tally(report: TickReport, outcome: str) -> None:
         report.failed += 1
     else:
         report.skipped += 1
-
-
-def delivery_for(deps: Deps) -> NudgeSender:
-    """The process's sender for immediate messages; kept for callers not yet moved to `deps.sender`."""
-    return deps.sender

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from bot.delivery import delivery_for
 from bot.deps import Deps
 from bot.services import kinds, people
 from models import Nudge
@@ -24,4 +23,4 @@ def celebrate(deps: Deps, team_id: str, user_id: str) -> None:
             )
         )
     for nudge_id in ids:
-        delivery_for(deps).send_now(nudge_id)
+        deps.sender.send_now(nudge_id)

@@ -38,7 +38,7 @@ from bot.slack import SlackError
 from models import Digest, Team, Workspace
 
 if TYPE_CHECKING:
-    from bot.delivery import RateLimits
+    from bot.nudge_sender import RateLimits
 
 log = logging.getLogger("conscience.digest")
 # Answers meaning "the bot may not post here"; the managers hear it and the row waits for a fix.
