@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import sys
 
-from bot.boot import boot
+from bot.boot import boot, settle_garbage_collection
 from bot.web import WSGIApp
 
 log = logging.getLogger("conscience")
@@ -22,7 +22,9 @@ def web_application() -> WSGIApp:
     from bot.web import make_wsgi_app
 
     deps = boot(migrate=False)
-    return make_wsgi_app(create_app(deps), deps.engine)
+    application = make_wsgi_app(create_app(deps), deps.engine)
+    settle_garbage_collection()
+    return application
 
 
 def main() -> int:
@@ -34,6 +36,7 @@ def main() -> int:
     bolt_app = create_app(deps)
     scheduler = start_background(deps)
     wsgi = make_wsgi_app(bolt_app, deps.engine)
+    settle_garbage_collection()
     settings = deps.settings
     try:
         if settings.socket_mode:

@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import gc
 import sys
 
 from bot import logging_setup
@@ -27,3 +28,13 @@ def boot(*, migrate: bool) -> Deps:
     if migrate:
         upgrade_to_head(settings.database_url)
     return build_deps(settings)
+
+
+def settle_garbage_collection() -> None:
+    """For a long-lived server: what start-up loaded (modules, the Bolt app, settings) lives as long as the
+    process, so it is moved out of the collector's reach (a full collection then walks only what requests
+    made), and collections come less often. Before this, one full collection took about 80 ms, stalling
+    whichever ack was under way (bench/ack.py)."""
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(50_000, 20, 20)  # Python's default, 700 allocations, is tuned for small scripts

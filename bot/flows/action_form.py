@@ -1,7 +1,7 @@
 """Submitting the action form: errors inline, coaching tips once (with "Save anyway"), then save.
 
-`decide` (checks and coaching) and `save` run before the ack: they decide what the modal shows, and a save
-that fails keeps the modal open with what was typed. The save marks the owner's plan stale instead of
+`submit` runs before the ack, in one transaction: it decides what the modal shows (errors, coaching once) or
+saves, and a save that fails keeps the modal open with what was typed. The save marks the owner's plan stale instead of
 replanning it; `after_save` replans it (the worker does, should the process die first), then sends the
 messages. A resubmitted form has one effect: new actions carry the view id as source key.
 """
@@ -24,6 +24,7 @@ from bot.messages import coaching as coach_texts
 from bot.messages.action_form import FormState, action_form
 from bot.messages.catalogue import Catalogue, escape
 from bot.services import actions, coaching, people, stale_plans, teams
+from models import Action
 
 log = logging.getLogger(__name__)
 _SPLIT_NAMES = re.compile(r"\s*(?:[,;\n]|\band\b|\ben\b|&)\s*", re.IGNORECASE)
@@ -40,11 +41,33 @@ class Decision:
     owner_user_id: str | None = None
 
 
+@dataclass
+class Submitted:
+    """What a submission did: the modal's answer (None: close it), and what was saved (None: nothing)."""
+
+    response: dict[str, Any] | None
+    saved: Created | Changed | None = None
+
+
+def submit(deps: Deps, who: Caller, state: FormState, override: bool, view_id: str) -> Submitted:
+    """Check the submission and save it when it is ready, in one transaction (the ack waits for it)."""
+    with turn(deps, who) as t:
+        decision = decide_in(t, state, override)
+        if decision.response is not None:
+            return Submitted(decision.response)
+        return Submitted(None, _save_in(t, state, decision, view_id))
+
+
 def decide(deps: Deps, who: Caller, state: FormState, override: bool) -> Decision:
     """What the modal does with this submission: show errors, show coaching once, or save (`data`)."""
     with turn(deps, who) as t:
-        errors = _errors(t.cat, state, t.today) | _owner_errors(t, state) | _open_errors(t, state)
-        cat, today = t.cat, t.today
+        return decide_in(t, state, override)
+
+
+def decide_in(t: Turn, state: FormState, override: bool) -> Decision:
+    """`decide` inside a transaction the caller holds."""
+    who, cat, today = t.who, t.cat, t.today
+    errors = _errors(cat, state, today) | _owner_errors(t, state) | _open_errors(t, state)
     if errors:
         return Decision({"response_action": "errors", "errors": errors})
     contacts = split_names(state.contacts) or coaching.extract_contacts(state.title)
@@ -129,10 +152,14 @@ def _input(state: FormState, contacts: list[str], today: date) -> actions.Action
 
 @dataclass
 class Created:
-    reply: dict[str, Any] | None  # None: the same form submitted twice, the first one did it all
-    action_id: int = 0
+    """What saving a new action did. The reply is rendered after the ack (`reply_of`), from the saved row."""
+
+    made: bool  # False: the same form submitted twice, the first one did it all
+    action: Action | None = None
+    cat: Catalogue | None = None
+    today: date | None = None
     proposal: bool = False
-    error: str | None = None
+    error: dict[str, Any] | None = None  # why it was not saved (e.g. the list is full), as a notice
     replan_id: int | None = None  # the person whose plan the save marked stale
 
 
@@ -144,13 +171,12 @@ class Changed:
     replan_id: int | None = None  # the person whose plan the save marked stale
 
 
-def save(deps: Deps, who: Caller, state: FormState, decision: Decision, view_id: str) -> Created | Changed:
-    """Save a decided submission in one transaction: a new action (or proposal), or the changed one."""
+def _save_in(t: Turn, state: FormState, decision: Decision, view_id: str) -> Created | Changed:
+    """Save a decided submission: a new action (or proposal), or the changed one."""
     assert decision.data is not None, "only a decision to save is saved"
-    with turn(deps, who) as t:
-        if state.mode == "new":
-            return _create(t, decision.data, decision.owner_user_id or who.user_id, view_id)
-        return _change(t, decision.data, state)
+    if state.mode == "new":
+        return _create(t, decision.data, decision.owner_user_id or t.who.user_id, view_id)
+    return _change(t, decision.data, state)
 
 
 def after_save(deps: Deps, who: Caller, state: FormState, saved: Created | Changed) -> None:
@@ -175,23 +201,25 @@ def _create(t: Turn, data: actions.ActionInput, owner_user_id: str, view_id: str
     try:
         action, created = add.create(t, owner, data, source_key=f"view:{view_id}", defer_replan=True)
     except actions.ActionError as exc:  # e.g. the list is full: said where they are, or by DM
-        return Created(action_messages.notice(t.cat.t(f"error.{exc.code}")), error=exc.code)
+        return Created(True, error=action_messages.notice(t.cat.t(f"error.{exc.code}")))
     if not created:
-        return Created(None)
-    reply = action_messages.quick_saved(t.cat, action, t.today)
-    return Created(reply, action.id, owner.id != t.person.id, replan_id=owner.id)
+        return Created(False)
+    return Created(True, action, t.cat, t.today, owner.id != t.person.id, replan_id=owner.id)
 
 
 def _after_create(deps: Deps, who: Caller, created: Created, origin: dict[str, str]) -> None:
-    if created.reply is None:
+    if not created.made:
         return
     if created.error is not None:
-        notify.tell(deps, who.team_id, who.user_id, origin, created.reply)
+        notify.tell(deps, who.team_id, who.user_id, origin, created.error)
         return
+    assert created.action is not None and created.cat is not None and created.today is not None
     if created.proposal:  # the member's DM first, then the manager hears what really happened
-        send_proposal(deps, who, created.action_id, origin)
+        send_proposal(deps, who, created.action.id, origin)
     elif origin.get("response_url"):
-        notify.respond(deps, who.team_id, origin["response_url"], created.reply)
+        # The saved row, as committed (nothing expires on commit): rendered here, after the ack.
+        reply = action_messages.quick_saved(created.cat, created.action, created.today)
+        notify.respond(deps, who.team_id, origin["response_url"], reply)
     home.publish(deps, who.team_id, who.user_id)
 
 

@@ -42,9 +42,17 @@ def origin_of(body: dict[str, Any]) -> dict[str, str]:
     return origin
 
 
-def save_then_ack(ack: Ack, deps: Deps, who: Caller, field: str, save: Callable[[], T]) -> T | None:
+def save_then_ack(
+    ack: Ack,
+    deps: Deps,
+    who: Caller,
+    field: str,
+    save: Callable[[], T],
+    answer: Callable[[T], dict[str, Any] | None] = lambda _: None,
+) -> T | None:
     """Save what a submitted form carries, then close it: `save` calls a flow that owns its transaction, and
-    the ack waits for it (milliseconds, far within Slack's 3 seconds). When the save fails the modal stays
+    the ack waits for it (milliseconds, far within Slack's 3 seconds); `answer` says what the modal does
+    instead of closing (errors, an update), from what `save` returned. When the save fails the modal stays
     open with everything the person typed, and says so on `field` (an input block of the view); None tells
     the caller to stop there."""
     try:
@@ -54,5 +62,5 @@ def save_then_ack(ack: Ack, deps: Deps, who: Caller, field: str, save: Callable[
         spoken = deps.languages.get(who.team_id, who.user_id) or deps.settings.default_language
         ack(response_action="errors", errors={field: catalogue(spoken).t("error.not_saved")})
         return None
-    ack()
+    ack(**(answer(result) or {}))
     return result

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, null, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
@@ -200,14 +200,13 @@ def create(
     returns the first action. defer_replan: the owner's plan is marked stale, for a replan after the ack.
     """
     validate(data, today)
-    if source_key is not None:
-        existing = find_by_source(session, owner.workspace_id, source_key)
-        if existing is not None:
-            return existing, False
+    existing_id, open_count = _made_and_open(session, owner, source_key)
+    if existing_id is not None:
+        return session.get_one(Action, existing_id), False
     now = clock.now()
     for_someone = actor.id != owner.id
     proposal = for_someone and not agreed
-    if at_cap(session, owner, rules=rules):  # quick add, the form and a manager's proposal alike
+    if open_count >= rules.max_open_actions:  # quick add, the form and a manager's proposal alike (at_cap)
         raise ActionError("too_many_member" if for_someone else "too_many")
     action = Action(
         workspace_id=owner.workspace_id,
@@ -236,6 +235,25 @@ def create(
     if not proposal:
         _replan_owner(session, clock, action, rules=rules, defer=defer_replan)
     return action, True
+
+
+def _made_and_open(session: Session, owner: Person, source_key: str | None) -> tuple[int | None, int]:
+    """In one query (it runs before the ack): the action this source key already made, if any, and how many
+    actions the owner has open."""
+    made: Any = null()  # no key: nothing to look for
+    if source_key is not None:
+        made = (
+            select(Action.id)
+            .where(Action.workspace_id == owner.workspace_id, Action.source_key == source_key)
+            .correlate(None)  # a query of its own, not about the rows counted
+            .scalar_subquery()
+        )
+    row = session.execute(
+        select(made, func.count())
+        .select_from(Action)
+        .where(Action.workspace_id == owner.workspace_id, Action.owner_id == owner.id, Action.status == "open")
+    ).one()
+    return row[0], int(row[1] or 0)
 
 
 def at_cap(session: Session, person: Person, *, rules: PlanRules) -> bool:

@@ -1,5 +1,6 @@
-"""Submitting the action form: the flow decides what the modal shows (errors, coaching once, or save); a
-save comes before the ack (see `save_then_ack`), the messages after it (`bot.flows.action_form`)."""
+"""Submitting the action form: the flow decides what the modal shows (errors, coaching once, or save) and
+saves, in one transaction before the ack (see `save_then_ack`); the messages come after it
+(`bot.flows.action_form`)."""
 
 from __future__ import annotations
 
@@ -17,14 +18,12 @@ def on_submit(ack: Ack, body: dict[str, Any], view: dict[str, Any], context: dic
     deps, who = deps_of(context), caller(body)
     values = (view.get("state") or {}).get("values") or {}
     state = read_form(values, view.get("private_metadata") or "")
-    decision = flow.decide(deps, who, state, override_ticked(values))
-    if decision.response is not None:
-        ack(**decision.response)
-        return
-    view_id = view.get("id", "")
-    saved = save_then_ack(ack, deps, who, "title", lambda: flow.save(deps, who, state, decision, view_id))
-    if saved is not None:
-        flow.after_save(deps, who, state, saved)
+    override, view_id = override_ticked(values), view.get("id", "")
+    submitted = save_then_ack(
+        ack, deps, who, "title", lambda: flow.submit(deps, who, state, override, view_id), lambda s: s.response
+    )
+    if submitted is not None and submitted.saved is not None:
+        flow.after_save(deps, who, state, submitted.saved)
 
 
 def register(app: App) -> None:
