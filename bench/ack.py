@@ -328,7 +328,8 @@ def checkin_clicks(ctx: Context, count: int) -> list[Request]:
         {"SLACK_BOT_TOKEN": BOT_TOKEN, "SLACK_SIGNING_SECRET": SIGNING_SECRET, "DATABASE_URL": ctx.database_url,
          "SLACK_API_URL": ctx.fake.url}
     )  # fmt: skip
-    now = datetime.now(ZONE)
+    # Today (the servers run on the real clock), in the morning: before the check-in hour, whenever it runs.
+    now = datetime.now(ZONE).replace(hour=9, minute=0, second=0, microsecond=0)
     clock = FixedClock(now)
     deps = build_deps(settings, clock=clock)
     users = [ctx.new_user("UC") for _ in range(-(-count // CHECKIN_ACTIONS))]
