@@ -177,6 +177,19 @@ def _range(values: list[float]) -> str:
     return f"{min(values) * 100:.0f}-{max(values) * 100:.0f}%" if values else "-"
 
 
+def _spread(values: list[float]) -> str:
+    """Median and 10th to 90th percentile: how far the typical window is from the edges of the band."""
+    if len(values) < 2:
+        return "-"
+    deciles = statistics.quantiles(values, n=10)
+    return f"{statistics.median(values) * 100:.0f}% ({deciles[0] * 100:.0f}-{deciles[-1] * 100:.0f})"
+
+
+def _within(values: list[float]) -> str:
+    inside = sum(SHARE[0] - 1e-9 <= v <= SHARE[1] + 1e-9 for v in values)
+    return f"{inside / len(values):.0%}" if values else "-"
+
+
 def table(figures: Figures, styles: list[str]) -> list[str]:
     everyone = [n for s in styles for n in figures.week_counts[s]]
     answering = [v for s in styles if s != "never" for v in figures.shares[s]]
@@ -193,6 +206,8 @@ def table(figures: Figures, styles: list[str]) -> list[str]:
          max(figures.followups_max[s] for s in styles) <= FOLLOWUPS_PER_DUE),
         ("inspiring share, 4-week windows, who answers", f"{SHARE[0]:.0%}-{SHARE[1]:.0%}", _range(answering),
          bool(answering) and SHARE[0] - 1e-9 <= min(answering) and max(answering) <= SHARE[1] + 1e-9),
+        ("  of those windows: median (10th-90th pct)", "(reported)", _spread(answering), None),
+        ("  of those windows: within 65%-75%", "(reported)", _within(answering), None),
         ("inspiring share, who never answers", "(reported)", _range(figures.shares["never"]), None),
         ("preparation text shown, max", f"<= {PREPARATION_SHOWN}", max(figures.shown_max[s] for s in styles),
          max(figures.shown_max[s] for s in styles) <= PREPARATION_SHOWN),
