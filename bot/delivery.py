@@ -15,6 +15,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from bot.deps import Deps
+from bot.flows import action_form
 from bot.flows.digest import DigestReport, Digests
 from bot.nudge_sender import NudgeSender
 from bot.services import dispatch, stale_plans
@@ -28,6 +29,7 @@ IN_FLIGHT_PER_THREAD = 4
 
 @dataclass
 class TickReport:
+    forms: int = 0  # submitted forms whose save after the ack never came, saved now
     replanned: int = 0  # plans left stale by a change whose replan never came
     claimed: int = 0
     sent: int = 0
@@ -49,6 +51,7 @@ class Delivery(NudgeSender):
 
     def tick(self) -> TickReport:
         report = TickReport()
+        report.forms = action_form.finish_left_behind(self.deps)
         report.replanned = self._replan_left_behind()
         token = str(uuid.uuid4())
         # Sends overlap: batches are claimed and decided while earlier messages are still on their way.

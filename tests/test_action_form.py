@@ -6,7 +6,7 @@ from datetime import date
 
 from sqlalchemy.exc import OperationalError
 
-from bot.services import actions as action_service
+from bot.services import form_submissions
 from tests.scenario import actions_of, event_kinds, form_values, last_response, opened_view, text_of, top_modal
 
 CONCRETE = "Call Jan, Piet and Klaas and book a catch-up with each"
@@ -149,9 +149,10 @@ def test_a_form_whose_save_fails_stays_open_with_everything_typed(slack, running
     view = open_blank_form(slack, fake_slack)
 
     def database_down(*args, **kwargs):
-        raise OperationalError("INSERT INTO actions ...", {}, Exception("could not connect"))
+        raise OperationalError("INSERT INTO form_submissions ...", {}, Exception("could not connect"))
 
-    monkeypatch.setattr(action_service, "create", database_down)
+    # Keeping the submission is what the ack waits for (bot/services/form_submissions.py).
+    monkeypatch.setattr(form_submissions, "accept", database_down)
     values = form_values("Call Jan about next year", date(2027, 1, 15), opening="Hi Jan, my own words")
     answer = slack.view_submission("action_form", values, private_metadata=view["private_metadata"])
     body = answer.json()

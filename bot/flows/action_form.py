@@ -1,9 +1,11 @@
 """Submitting the action form: errors inline, coaching tips once (with "Save anyway"), then save.
 
-`submit` runs before the ack, in one transaction: it decides what the modal shows (errors, coaching once) or
-saves, and a save that fails keeps the modal open with what was typed. The save marks the owner's plan stale instead of
-replanning it; `after_save` replans it (the worker does, should the process die first), then sends the
-messages. A resubmitted form has one effect: new actions carry the view id as source key.
+Before the ack, `submit` checks the submission (what the modal shows: errors, coaching once) and, when it is
+ready, keeps it as one row (bot/services/form_submissions.py): a database that fails there keeps the modal
+open with what was typed. After the ack, `complete` turns the row into the action (checked again, then saved;
+the row deleted in that transaction), replans the owner and sends the messages; the worker finishes a row
+whose completion never came (`finish_left_behind`). A resubmitted form has one effect: new actions carry the
+view id as source key.
 """
 
 from __future__ import annotations
@@ -14,6 +16,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
+from sqlalchemy.exc import IntegrityError
+
 from bot.deps import Deps
 from bot.flows import add, home, notify
 from bot.flows.context import Caller, Turn, turn
@@ -21,9 +25,9 @@ from bot.flows.nudges import refresh_message
 from bot.flows.proposals import finish_answer, send_proposal, tell_manager
 from bot.messages import actions as action_messages
 from bot.messages import coaching as coach_texts
-from bot.messages.action_form import FormState, action_form
+from bot.messages.action_form import FormState, action_form, override_ticked, read_form
 from bot.messages.catalogue import Catalogue, escape
-from bot.services import actions, coaching, people, stale_plans, teams
+from bot.services import actions, coaching, form_submissions, people, stale_plans, teams
 from models import Action
 
 log = logging.getLogger(__name__)
@@ -43,19 +47,64 @@ class Decision:
 
 @dataclass
 class Submitted:
-    """What a submission did: the modal's answer (None: close it), and what was saved (None: nothing)."""
+    """What a submission did before the ack: the modal's answer (None: close it), and the kept submission to
+    complete after the ack (None: nothing to do)."""
 
     response: dict[str, Any] | None
-    saved: Created | Changed | None = None
+    accepted: int | None = None
 
 
-def submit(deps: Deps, who: Caller, state: FormState, override: bool, view_id: str) -> Submitted:
-    """Check the submission and save it when it is ready, in one transaction (the ack waits for it)."""
+def submit(deps: Deps, who: Caller, values: dict[str, Any], private_metadata: str, view_id: str) -> Submitted:
+    """Before the ack: check the submission and, when it is ready to save, keep it (the ack waits for this)."""
+    state = read_form(values, private_metadata)
+    try:
+        with turn(deps, who) as t:
+            decision = decide_in(t, state, override_ticked(values))
+            if decision.response is not None:
+                return Submitted(decision.response)
+            kept = form_submissions.accept(t.session, deps.clock, t.person, view_id, values, private_metadata)
+            return Submitted(None, kept)
+    except IntegrityError:
+        with deps.transaction() as session:
+            if not form_submissions.is_kept(session, who.team_id, view_id):
+                raise
+        return Submitted(None)  # the same form, submitted twice at once: the first one saves it
+
+
+def complete(deps: Deps, who: Caller, submission_id: int) -> None:
+    """After the ack (or from the worker): the kept submission becomes the action, then the messages."""
     with turn(deps, who) as t:
-        decision = decide_in(t, state, override)
-        if decision.response is not None:
-            return Submitted(decision.response)
-        return Submitted(None, _save_in(t, state, decision, view_id))
+        kept = form_submissions.take(t.session, submission_id)
+        if kept is None:  # saved already, or being saved
+            return
+        state = read_form(kept.values, kept.private_metadata)
+        decision = decide_in(t, state, override_ticked(kept.values))
+        saved = _save_in(t, state, decision, kept.view_id) if decision.response is None else None
+        t.session.delete(kept)
+        refusal = _refusal(t.cat, decision)
+    if saved is None:  # what held a moment ago no longer does (the action was closed meanwhile, say)
+        notify.tell(deps, who.team_id, who.user_id, state.origin, refusal)
+        return
+    after_save(deps, who, state, saved)
+
+
+def _refusal(cat: Catalogue, decision: Decision) -> dict[str, Any]:
+    errors = list(((decision.response or {}).get("errors") or {}).values())
+    return action_messages.notice(" ".join(errors) or cat.t("error.not_saved"))
+
+
+def finish_left_behind(deps: Deps) -> int:
+    """The worker: complete submissions whose save after the ack never came (the process died). How many."""
+    with deps.transaction() as session:
+        waiting = form_submissions.left_behind(session, deps.clock)
+    finished = 0
+    for submission_id, team_id, user_id in waiting:
+        try:
+            complete(deps, Caller(team_id, user_id), submission_id)
+            finished += 1
+        except Exception:  # one submission's bug must not stop the others; the next tick tries again
+            log.exception("completing a kept form failed", extra={"workspace": team_id, "user": user_id})
+    return finished
 
 
 def decide(deps: Deps, who: Caller, state: FormState, override: bool) -> Decision:

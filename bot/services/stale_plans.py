@@ -1,8 +1,9 @@
 """A replan after the ack: a change saved now, with the person's plan marked stale in the same transaction.
 
-The action form saves before it acks (a failed save keeps the modal open), and the replan is most of that
-save; so the form's save marks the plan stale, and replans it once the modal is closed. Should the process
-die in between, the worker replans every plan marked longer than GRACE ago: nothing saved goes unplanned.
+The action form's save (after its ack, from the kept submission: bot/services/form_submissions.py) marks
+the plan stale instead of replanning in its transaction, and the replan follows at once in its own. Should
+the process die in between, the worker replans every plan marked longer than GRACE ago: nothing saved goes
+unplanned.
 """
 
 from __future__ import annotations
