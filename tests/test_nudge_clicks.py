@@ -157,7 +157,7 @@ def test_i_could_use_help_keeps_the_action_and_tells_nobody(deps, clock, deliver
     for _ in range(2):
         click(slack, running, "nudge_answer:help", f"{nudge.id}:{action_id}:help")
     update = text_of(update_of(fake_slack, nudge))
-    assert "Good that you say so" in update and "I don't tell them" in update
+    assert "Thanks for saying so" in update and "I won't tell them" in update
     assert not answer_buttons(update_of(fake_slack, nudge))
     found = action(deps, action_id)
     assert (found.status, found.due_date, found.needs_attention) == ("open", WED, False)
