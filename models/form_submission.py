@@ -28,3 +28,4 @@ class FormSubmission(Base):
     values: Mapped[dict[str, Any]] = mapped_column(JSON)  # the view's state.values, as Slack sent them
     private_metadata: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(index=True)
+    attempts: Mapped[int] = mapped_column(default=0)  # the worker's tries to save it (bot/flows/action_form.py)

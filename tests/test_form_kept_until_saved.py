@@ -91,3 +91,20 @@ def test_the_same_form_submitted_twice_at_once_is_saved_once(slack, running, fak
     assert all(a.status == 200 and "errors" not in (a.body or "") for a in answers)
     running.settle()
     assert len(actions_of(deps)) == 1 and kept(deps) == 0
+
+
+def test_a_form_that_cannot_be_saved_at_all_comes_back_to_its_author(slack, running, fake_slack, deps, clock,
+                                                                       worker, monkeypatch):  # fmt: skip
+    def broken(*args, **kwargs):
+        raise RuntimeError("a bug in saving")
+
+    monkeypatch.setattr(action_service, "create", broken)
+    submit(slack, fake_slack)
+    running.settle()
+    clock.advance(form_submissions.GRACE + timedelta(seconds=1))
+    for _ in range(form_submissions.MAX_ATTEMPTS):
+        assert worker.tick().forms == 0 and kept(deps) == 1  # tried again each tick
+    worker.tick()
+    assert kept(deps) == 0 and actions_of(deps) == []
+    [dm] = [c.params for c in fake_slack.calls_to("chat.postMessage") if "several tries" in text_of(c.params)]
+    assert CONCRETE in text_of(dm) and "Hi Jan, a quick question" in text_of(dm)  # what they typed, back

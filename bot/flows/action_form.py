@@ -94,17 +94,43 @@ def _refusal(cat: Catalogue, decision: Decision) -> dict[str, Any]:
 
 
 def finish_left_behind(deps: Deps) -> int:
-    """The worker: complete submissions whose save after the ack never came (the process died). How many."""
+    """The worker: complete submissions whose save after the ack never came (the process died, or the save
+    failed); after MAX_ATTEMPTS tries the person gets what they typed back instead. How many were saved."""
     with deps.transaction() as session:
         waiting = form_submissions.left_behind(session, deps.clock)
     finished = 0
     for submission_id, team_id, user_id in waiting:
+        who = Caller(team_id, user_id)
+        with deps.transaction() as session:
+            attempts = form_submissions.count_attempt(session, submission_id)
         try:
-            complete(deps, Caller(team_id, user_id), submission_id)
-            finished += 1
+            if attempts > form_submissions.MAX_ATTEMPTS:
+                _give_back(deps, who, submission_id)
+            elif attempts:
+                complete(deps, who, submission_id)
+                finished += 1
         except Exception:  # one submission's bug must not stop the others; the next tick tries again
             log.exception("completing a kept form failed", extra={"workspace": team_id, "user": user_id})
     return finished
+
+
+def _give_back(deps: Deps, who: Caller, submission_id: int) -> None:
+    """Saving it keeps failing: the person gets what they typed by direct message, and the row goes."""
+    with turn(deps, who) as t:
+        kept = form_submissions.take(t.session, submission_id)
+        if kept is None:
+            return
+        state = read_form(kept.values, kept.private_metadata)
+        t.session.delete(kept)
+        typed = [
+            ("form.label_contacts", state.contacts),
+            ("form.label_opening", state.opening_line),
+            ("form.label_voicemail", state.voicemail_plan),
+            ("form.label_notes", state.notes),
+        ]
+        message = action_messages.typed_back(t.cat, state.title, typed)
+    log.error("gave a kept form back unsaved", extra={"workspace": who.team_id, "user": who.user_id})
+    notify.dm(deps, who.team_id, who.user_id, message)
 
 
 def decide(deps: Deps, who: Caller, state: FormState, override: bool) -> Decision:

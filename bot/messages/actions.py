@@ -227,6 +227,14 @@ def quick_saved(cat: Catalogue, action: Action, today: date) -> dict[str, Any]:
     return {"response_type": "ephemeral", "text": text, "blocks": to_dicts(blocks)}
 
 
+def typed_back(cat: Catalogue, title: str, typed: list[tuple[str, str | None]]) -> dict[str, Any]:
+    """A form that could not be saved, with what was typed in it (label, text), so nothing is lost."""
+    text = cat.t("error.given_up", title=escape(title))
+    lines = [f"_{cat.t(label)}_ {escape(value)}" for label, value in typed if value and value.strip()]
+    blocks = [section(text)] + ([section("\n".join(lines))] if lines else [])
+    return {"text": text, "blocks": to_dicts(blocks)}
+
+
 def notice(text: str, *, replace: bool = False) -> dict[str, Any]:
     """A short ephemeral answer (already rendered and escaped)."""
     payload: dict[str, Any] = {"response_type": "ephemeral", "text": text, "blocks": to_dicts([section(text)])}

@@ -18,6 +18,7 @@ from models import FormSubmission, Person, Workspace
 
 GRACE = timedelta(seconds=30)  # the after-ack save normally takes the row within milliseconds
 BATCH = 50
+MAX_ATTEMPTS = 5  # the worker's tries; then the person gets what they typed back (a bug, not a blip)
 
 
 def accept(
@@ -54,6 +55,15 @@ def take(session: Session, submission_id: int) -> FormSubmission | None:
     return session.scalar(
         select(FormSubmission).where(FormSubmission.id == submission_id).with_for_update(skip_locked=True)
     )
+
+
+def count_attempt(session: Session, submission_id: int) -> int:
+    """One more try by the worker; how many so far (0: the row is gone)."""
+    row = session.get(FormSubmission, submission_id)
+    if row is None:
+        return 0
+    row.attempts += 1
+    return row.attempts
 
 
 def left_behind(session: Session, clock: Clock, *, limit: int = BATCH) -> list[tuple[int, str, str]]:

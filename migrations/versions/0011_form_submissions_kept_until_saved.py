@@ -27,6 +27,7 @@ def upgrade() -> None:
         sa.Column("values", sa.JSON(), nullable=False),
         sa.Column("private_metadata", sa.Text(), nullable=False),
         sa.Column("created_at", models.base.UTCDateTime(), nullable=False),
+        sa.Column("attempts", sa.Integer(), nullable=False, server_default="0"),
         sa.ForeignKeyConstraint(
             ["person_id"], ["people.id"], name=op.f("fk_form_submissions_person_id_people"), ondelete="CASCADE"
         ),
