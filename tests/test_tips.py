@@ -120,3 +120,20 @@ def test_an_email_prep_asks_for_its_opening_line_only(language):
 @pytest.mark.parametrize(("language", "word"), [("en", "project"), ("nl", "project")])
 def test_aftercare_tips_speak_of_a_project_that_has_ended(language, word):
     assert all(word in line for line in all_texts(Catalogue(language), "nudge.prep.tip.aftercare"))
+
+
+@pytest.mark.parametrize("language", ["en", "nl"])
+def test_the_week_plan_quotes_the_opening_line_on_the_line_that_names_the_action(language):
+    cat = Catalogue(language)
+    opening = "Hi Jan, " + "a quick word about the audit and what comes next. " * 4
+    view = NudgeView(
+        nudge_id=1,
+        kind="weekplan",
+        variant=0,
+        today=TODAY,
+        actions=[action("Call Jan", opening=opening)],
+        prepared=frozenset({7}),
+    )
+    [line] = [line for line in text(render(cat, view)).split("\n") if "Hi Jan" in line]
+    assert line.startswith("*Call Jan* · ") and "“Hi Jan, a quick word about the audit" in line
+    assert line.endswith("…”") and cat.t("nudge.prep.opening_label") not in line

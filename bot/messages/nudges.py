@@ -174,7 +174,7 @@ def _opener(cat: Catalogue, view: NudgeView) -> list[Block]:
         due = _due(cat, opener.action, view.today)
         step = cat.t(f"nudge.checkin.opener_step_{opener.step}")
         return [section(cat.t("nudge.checkin.opener_next", due=due, title=title) + "\n" + step)]
-    return [section(cat.t("nudge.checkin.opener_done", title=title))]
+    return [section(cat.t("nudge.checkin.opener_done", view.variant, title=title))]
 
 
 def _checkin_action(cat: Catalogue, view: NudgeView, action: Action) -> list[Block]:
@@ -276,13 +276,11 @@ def _weekplan(cat: Catalogue, view: NudgeView) -> list[Block]:
 
 
 def _weekplan_prep(cat: Catalogue, view: NudgeView, action: Action) -> list[Block]:
-    # One line: the opening line (clipped to its first words), or the note that there is none yet.
+    # One line naming the action: its opening line (clipped to its first words), or the note that there is none yet.
     if action.opening_line:
         opening = _clip(" ".join(action.opening_line.split()), PREP_TEXT_SHOWN)
-        line = f"*{cat.t('nudge.prep.opening_label')}* {escape(opening)}"
-    else:
-        line = cat.t("nudge.prep.no_preparation")
-    return [context(f"*{_title(action)}*: {line}")]
+        return [context(cat.t("nudge.weekplan.line_opening", title=_title(action), opening=escape(opening)))]
+    return [context(cat.t("nudge.weekplan.line_no_opening", title=_title(action)))]
 
 
 def _focus(cat: Catalogue, view: NudgeView) -> list[Block]:
@@ -320,7 +318,7 @@ def _celebration(cat: Catalogue, view: NudgeView) -> list[Block]:
             continue
         if view.answers.get(str(action.id)) == "next_step":
             continue
-        text = cat.t(f"nudge.celebration.next_step_{action.kind}")
+        text = cat.t(f"nudge.celebration.next_step_{action.kind}", view.variant)
         blocks.append(section(text if not earlier else f"*{_title(action)}*\n{text}"))
         blocks.append(
             actions(

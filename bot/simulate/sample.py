@@ -78,7 +78,7 @@ TEMPLATES = {
             "top_client",
             "Call {c1} at {firm} for a catch-up",
             "Hi {first}, it's been a while. I was curious how things are going at {firm}.",
-            "Leave a short message that you'll try again Thursday, and send a two-line email.",
+            "Leave a short message that you'll try again in a couple of days, and send a two-line email.",
         ),
         Template(
             "top_client",
@@ -118,7 +118,7 @@ TEMPLATES = {
             "top_client",
             "Bel {c1} van {firm} om bij te praten",
             "Hoi {first}, het is alweer even geleden. Ik was benieuwd hoe het gaat bij {firm}.",
-            "Kort inspreken dat ik donderdag terugbel, en een mailtje van twee regels sturen.",
+            "Kort inspreken dat ik over een paar dagen terugbel, en een mailtje van twee regels sturen.",
         ),
         Template(
             "top_client",
@@ -141,8 +141,8 @@ TEMPLATES = {
         ),
         Template(
             "networking",
-            "Koffie met {c1} van de {firm} ronde tafel",
-            "Leuk je te ontmoeten bij de ronde tafel. Zullen we volgende week koffie drinken?",
+            "Koffie met {c1} van de rondetafel bij {firm}",
+            "Leuk je gesproken te hebben bij de rondetafel. Zullen we volgende week koffie drinken?",
             None,
         ),
         Template(
