@@ -28,7 +28,6 @@ from bot.messages import coaching as coach_texts
 from bot.messages.action_form import FormState, action_form, override_ticked, read_form
 from bot.messages.catalogue import Catalogue, escape
 from bot.services import actions, coaching, form_submissions, people, stale_plans, teams
-from models import Action
 
 log = logging.getLogger(__name__)
 _SPLIT_NAMES = re.compile(r"\s*(?:[,;\n]|\band\b|\ben\b|&)\s*", re.IGNORECASE)
@@ -227,14 +226,10 @@ def _input(state: FormState, contacts: list[str], today: date) -> actions.Action
 
 @dataclass
 class Created:
-    """What saving a new action did. The reply is rendered after the ack (`reply_of`), from the saved row."""
-
-    made: bool  # False: the same form submitted twice, the first one did it all
-    action: Action | None = None
-    cat: Catalogue | None = None
-    today: date | None = None
+    reply: dict[str, Any] | None  # None: the same form submitted twice, the first one did it all
+    action_id: int = 0
     proposal: bool = False
-    error: dict[str, Any] | None = None  # why it was not saved (e.g. the list is full), as a notice
+    error: str | None = None
     replan_id: int | None = None  # the person whose plan the save marked stale
 
 
@@ -276,25 +271,23 @@ def _create(t: Turn, data: actions.ActionInput, owner_user_id: str, view_id: str
     try:
         action, created = add.create(t, owner, data, source_key=f"view:{view_id}", defer_replan=True)
     except actions.ActionError as exc:  # e.g. the list is full: said where they are, or by DM
-        return Created(True, error=action_messages.notice(t.cat.t(f"error.{exc.code}")))
+        return Created(action_messages.notice(t.cat.t(f"error.{exc.code}")), error=exc.code)
     if not created:
-        return Created(False)
-    return Created(True, action, t.cat, t.today, owner.id != t.person.id, replan_id=owner.id)
+        return Created(None)
+    reply = action_messages.quick_saved(t.cat, action, t.today)
+    return Created(reply, action.id, owner.id != t.person.id, replan_id=owner.id)
 
 
 def _after_create(deps: Deps, who: Caller, created: Created, origin: dict[str, str]) -> None:
-    if not created.made:
+    if created.reply is None:
         return
     if created.error is not None:
-        notify.tell(deps, who.team_id, who.user_id, origin, created.error)
+        notify.tell(deps, who.team_id, who.user_id, origin, created.reply)
         return
-    assert created.action is not None and created.cat is not None and created.today is not None
     if created.proposal:  # the member's DM first, then the manager hears what really happened
-        send_proposal(deps, who, created.action.id, origin)
+        send_proposal(deps, who, created.action_id, origin)
     elif origin.get("response_url"):
-        # The saved row, as committed (nothing expires on commit): rendered here, after the ack.
-        reply = action_messages.quick_saved(created.cat, created.action, created.today)
-        notify.respond(deps, who.team_id, origin["response_url"], reply)
+        notify.respond(deps, who.team_id, origin["response_url"], created.reply)
     home.publish(deps, who.team_id, who.user_id)
 
 

@@ -206,7 +206,7 @@ def create(
     now = clock.now()
     for_someone = actor.id != owner.id
     proposal = for_someone and not agreed
-    if open_count >= rules.max_open_actions:  # quick add, the form and a manager's proposal alike (at_cap)
+    if open_count >= rules.max_open_actions:  # quick add, the form and a manager's proposal alike (see at_cap)
         raise ActionError("too_many_member" if for_someone else "too_many")
     action = Action(
         workspace_id=owner.workspace_id,
@@ -238,7 +238,7 @@ def create(
 
 
 def _made_and_open(session: Session, owner: Person, source_key: str | None) -> tuple[int | None, int]:
-    """In one query (it runs before the ack): the action this source key already made, if any, and how many
+    """In one query: the action this source key already made, if any (None without a key), and how many
     actions the owner has open."""
     made: Any = null()  # no key: nothing to look for
     if source_key is not None:
@@ -259,12 +259,7 @@ def _made_and_open(session: Session, owner: Person, source_key: str | None) -> t
 def at_cap(session: Session, person: Person, *, rules: PlanRules) -> bool:
     """The person has as many open actions as one person keeps (MAX_OPEN_ACTIONS): no new one until one is
     done or dropped. Keeps a list a plan, and every replan of the person small."""
-    count = session.scalar(
-        select(func.count())
-        .select_from(Action)
-        .where(Action.workspace_id == person.workspace_id, Action.owner_id == person.id, Action.status == "open")
-    )
-    return (count or 0) >= rules.max_open_actions
+    return _made_and_open(session, person, None)[1] >= rules.max_open_actions
 
 
 def get_own(session: Session, person: Person, action_id: int) -> Action:
