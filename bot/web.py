@@ -8,6 +8,10 @@ written: Bolt polls for the ack every 10 ms and the answer then still has to pas
 and work running beside them (on the same GIL) delays what Slack waits for. The WSGI server calls the body's
 `close()` once the answer is out (PEP 3333); that opens the gate `ack()` waits behind in the listener's thread.
 In Socket Mode no gate is set and the work runs at once.
+
+The other way round, the request's thread does not find the ack by Bolt's poll (it looks every 10 ms, so an ack
+made 1 ms after a look waited 9 ms more): reading `ack.response` there waits for the listener's ack itself, and
+the answer leaves the moment it is made.
 """
 
 from __future__ import annotations
@@ -30,15 +34,33 @@ WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 SLACK_PATH = "/slack/events"
 # The longest a listener's after-work waits for its answer to be written (Slack itself waits 3 s).
 AFTER_RESPONSE_WAIT_S = 2.0
+# The longest the request's thread waits for a listener's ack (Bolt's own ack timeout; Slack's limit).
+ACK_WAIT_S = 3.0
 
 
 class AckThenWait(Ack):
-    """Bolt's ack, which, called from the listener's thread, returns once the HTTP answer is written."""
+    """Bolt's ack, which, called from the listener's thread, returns once the HTTP answer is written; and whose
+    `response`, read in the request's thread (Bolt's poll), is there as soon as the listener made it."""
 
     def __init__(self, written: threading.Event) -> None:
-        super().__init__()
         self._written = written
         self._request_thread = threading.get_ident()
+        self._made = threading.Event()
+        self._waited = False
+        super().__init__()
+
+    @property
+    def response(self) -> BoltResponse | None:
+        if self._response is None and not self._waited and threading.get_ident() == self._request_thread:
+            # Once: a listener that never acks (or a read after Bolt gave up) costs one wait, as Bolt's loop did.
+            self._waited = not self._made.wait(ACK_WAIT_S)
+        return self._response
+
+    @response.setter
+    def response(self, value: BoltResponse | None) -> None:
+        self._response = value
+        if value is not None:
+            self._made.set()
 
     def __call__(self, *args: Any, **kwargs: Any) -> BoltResponse:
         response = super().__call__(*args, **kwargs)

@@ -99,3 +99,51 @@ def test_an_ack_from_the_listeners_thread_answers_bolt_first_then_waits_for_the_
     written.set()
     worker.join(timeout=10)
     assert returned.is_set()
+
+
+class _PollClock:
+    """Bolt's thread runner's `time`, counting the 10 ms sleeps of its poll for the ack."""
+
+    def __init__(self) -> None:
+        self.sleeps = 0
+
+    def time(self) -> float:
+        return time.time()
+
+    def sleep(self, seconds: float) -> None:
+        self.sleeps += 1
+        time.sleep(seconds)
+
+
+def test_the_answer_leaves_as_soon_as_the_listener_acks(monkeypatch: Any) -> None:
+    # Bolt looks for the ack every 10 ms; the request's thread here is woken by the ack itself instead.
+    from slack_bolt.listener import thread_runner
+
+    poll = _PollClock()
+    monkeypatch.setattr(thread_runner, "time", poll)
+    bolt = App(
+        signing_secret=SECRET,
+        authorize=lambda **_: AuthorizeResult(enterprise_id=None, team_id="T1", bot_token="xoxb-test"),
+    )
+    listener_may_ack = threading.Event()
+
+    @bolt.command("/action")
+    def quick(ack: Ack) -> None:
+        listener_may_ack.wait(10)  # the request's thread is already looking for the ack
+        ack("saved")
+
+    application = make_wsgi_app(bolt, create_engine("sqlite://"))
+    statuses: list[str] = []
+    threading.Timer(0.05, listener_may_ack.set).start()
+    body = application(_command_environ("call Jan"), lambda status, headers: statuses.append(status))
+    assert statuses == ["200 OK"] and b"saved" in b"".join(body)
+    body.close()  # type: ignore[attr-defined]
+    assert poll.sleeps == 0
+
+
+def test_a_listener_that_never_acks_costs_one_wait_not_one_per_look(monkeypatch: Any) -> None:
+    monkeypatch.setattr("bot.web.ACK_WAIT_S", 0.01)
+    ack = AckThenWait(threading.Event())
+    assert ack.response is None  # waited once, in vain
+    monkeypatch.setattr(ack, "_made", _NeverWritten())
+    assert ack.response is None  # Bolt's later looks do not wait again
