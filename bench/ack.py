@@ -36,8 +36,9 @@ Slack accepts (checked after the clock); anything else counts as a failure. Each
 connection (urllib, no keep-alive), for both servers alike. The check-ins are sent before the clock starts by
 the real worker (`Delivery.tick()` on a fixed clock in this process), into the fake Slack.
 
-Bolt waits for a listener's ack() by polling every 10 ms, so no answer comes back much faster than that, for
-either server; the clients, the fake Slack and PostgreSQL share the machine with the servers.
+Bare Bolt waits for a listener's ack() by polling every 10 ms, so the floor's answers come back after about
+that; the app's request thread is woken by the ack itself (bot/web.py), so its answers can come sooner. The
+clients, the fake Slack and PostgreSQL share the machine with the servers.
 
 Run from the repository root:
 
