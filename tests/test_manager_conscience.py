@@ -32,7 +32,7 @@ DIRK = "UDIRK"
 TALK = {
     "en": (
         "*Worth a conversation this week*",
-        "*Anna*: :warning: 1 action needs attention · :fire: 2 done on time in a row, worth a word",
+        "*Anna*: :warning: 1 action needs attention · :fire: 2 done on time in a row, worth a compliment",
         "*Carol*: nothing new agreed in 3 weeks",
         "*Dirk*: nothing new agreed in 3 weeks",
     ),
