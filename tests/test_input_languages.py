@@ -168,7 +168,7 @@ def test_a_dutch_speaker_typing_english_gets_the_action_saved_and_answered_in_du
     person(deps, language="nl")
     slack.command("/action", "call Jan by Friday")
     text = text_of(last_response(fake_slack))
-    assert "Opgeslagen: *Call Jan*" in text and "Klaar op:" in text
+    assert "Opgeslagen: *Call Jan*" in text and "Uiterlijk op:" in text
     running.settle()
     [action] = actions_of(deps)
     assert (action.title, action.due_date) == ("Call Jan", FRIDAY)
@@ -193,7 +193,7 @@ def test_days_in_the_other_language_are_answered_in_the_persons_own(slack, deps)
     assert stored_person(deps).work_days == "mon,tue,wed,thu"
     person(deps, language="nl")
     text = answer(slack, "days monday until wednesday")
-    assert text.startswith("Klaar") and "ma–wo" in text
+    assert text.startswith("Geregeld") and "ma–wo" in text
     assert stored_person(deps).work_days == "mon,tue,wed"
 
 
@@ -203,7 +203,7 @@ def test_hours_in_the_other_language_are_answered_in_the_persons_own(slack, deps
     assert (stored_person(deps).work_start, stored_person(deps).work_end) == (time(8, 30), time(16, 0))
     person(deps, language="nl")
     text = answer(slack, "hours from 9am to 5pm")
-    assert text.startswith("Klaar") and "09:00" in text and "17:00" in text
+    assert text.startswith("Geregeld") and "09:00" in text and "17:00" in text
     assert (stored_person(deps).work_start, stored_person(deps).work_end) == (time(9, 0), time(17, 0))
 
 

@@ -138,7 +138,11 @@ def test_from_the_digest_message_the_manager_and_member_agree_an_action_together
         assert (event.kind, event.data.get("together")) == ("created", True)
     told = {
         "en": ("You and <@UMAN> agreed on a new action together:", "*Call Klaas about the tender*", "Done by "),
-        "nl": ("Je hebt samen met <@UMAN> een nieuwe actie afgesproken:", "*Call Klaas about the tender*", "Klaar op "),
+        "nl": (
+            "Je hebt samen met <@UMAN> een nieuwe actie afgesproken:",
+            "*Call Klaas about the tender*",
+            "Uiterlijk op ",
+        ),
     }
     [to_member] = dms_to(fake_slack, CAROL)  # told, in her language; no Accept or Decline
     assert all(part in text_of(to_member) for part in told[member_language])

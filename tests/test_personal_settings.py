@@ -224,7 +224,7 @@ def test_hours_that_exclude_the_checkin_move_it_inside(slack, deps) -> None:
 
 def test_hours_answer_in_dutch(slack, deps) -> None:
     person(deps, language="nl")
-    assert "Klaar" in answer(slack, "hours 08:00-16:00")["text"]
+    assert "Geregeld" in answer(slack, "hours 08:00-16:00")["text"]
     assert "Die tijden kan ik niet lezen" in answer(slack, "hours ochtend")["text"]
 
 
@@ -241,7 +241,7 @@ def test_days_are_stored(slack, deps) -> None:
 def test_days_in_dutch_for_a_dutch_person(slack, deps) -> None:
     person(deps, language="nl")
     body = answer(slack, "days maandag-donderdag")
-    assert body["text"].startswith("Klaar") and "ma–do" in body["text"]
+    assert body["text"].startswith("Geregeld") and "ma–do" in body["text"]
     assert stored_person(deps).work_days == "mon,tue,wed,thu"
     answer(slack, "days ma,wo,vr")
     assert stored_person(deps).work_days == "mon,wed,fri"

@@ -31,7 +31,7 @@ def test_concrete_dutch_action_is_saved_in_dutch(slack, running, fake_slack, dep
     slack.command("/action", "bel Jan en Piet voor eind juni")
     text = text_of(last_response(fake_slack))
     assert "Opgeslagen: *Bel Jan en Piet*" in text
-    assert "Klaar op: wo 30 juni 2027" in text
+    assert "Uiterlijk op: wo 30 juni 2027" in text
     running.settle()
     [action] = actions_of(deps)
     assert [c.name for c in action.contacts] == ["Jan", "Piet"]
