@@ -4,8 +4,8 @@ gunicorn serves it in production (`app:web_application()`); `python app.py` serv
 standard library's threaded server.
 
 A listener's work after its ack (saving, sending, the Home tab) waits until the ack's HTTP answer has been
-written: Bolt polls for the ack every 10 ms and the answer then still has to pass the adapter and the server,
-and work running beside them (on the same GIL) delays what Slack waits for. The WSGI server calls the body's
+written: after the ack the answer still has to pass Bolt, the adapter and the server, and work running beside
+them (on the same GIL) delays what Slack waits for. The WSGI server calls the body's
 `close()` once the answer is out (PEP 3333); that opens the gate `ack()` waits behind in the listener's thread.
 In Socket Mode no gate is set and the work runs at once.
 
