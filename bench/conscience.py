@@ -40,6 +40,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from sqlalchemy import select  # noqa: E402
 
+from bot.services.mix import parts_of  # noqa: E402
 from bot.simulate import render  # noqa: E402
 from bot.simulate.run import Options, Outcome, simulate  # noqa: E402
 from bot.simulate.summary import window_shares  # noqa: E402
@@ -66,6 +67,7 @@ class Figures:
     followups_max: dict[str, int] = field(default_factory=Counter)
     shares: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
     shown_max: dict[str, int] = field(default_factory=Counter)
+    parts: dict[str, Counter[str]] = field(default_factory=lambda: defaultdict(Counter))  # all 12 weeks
     runs: int = 0
 
     def add(self, other: Figures) -> None:
@@ -73,6 +75,8 @@ class Figures:
             self.week_counts[style] += counts
         for style, values in other.shares.items():
             self.shares[style] += values
+        for style, parts in other.parts.items():
+            self.parts[style].update(parts)
         for mine, theirs in ((self.day_max, other.day_max), (self.checks_max, other.checks_max),
                              (self.followups_max, other.followups_max), (self.shown_max, other.shown_max)):  # fmt: skip
             for style, value in theirs.items():
@@ -111,6 +115,8 @@ def measure(outcome: Outcome) -> Figures:
         weekly[entry.user_id, (entry.local.date() - outcome.start).days // 7] += 1
         daily[entry.user_id, entry.local.date()] += 1
         tones[entry.user_id].append((entry.local.date(), entry.tone))  # window_shares counts the parts
+        inspiring, checking = parts_of(entry.tone)
+        figures.parts[style_of[entry.user_id]].update(inspire=inspiring, check=checking)
     for user_id, style in style_of.items():
         figures.week_counts[style] += [weekly[user_id, week] for week in range(outcome.options.weeks)]
         figures.day_max[style] = max([n for (u, _), n in daily.items() if u == user_id], default=0)
@@ -220,15 +226,31 @@ def table(figures: Figures, styles: list[str]) -> list[str]:
     return lines
 
 
+def _whole(parts: Counter[str]) -> str:
+    """The share over all 12 weeks: where a style's windows centre."""
+    total = parts["inspire"] + parts["check"]
+    return f"{parts['inspire'] / total:.0%}" if total else "-"
+
+
+def _outside(values: list[float]) -> str:
+    """Windows above / below the band, as a share of the style's windows."""
+    if not values:
+        return "-"
+    above = sum(v > SHARE[1] + 1e-9 for v in values) / len(values)
+    below = sum(v < SHARE[0] - 1e-9 for v in values) / len(values)
+    return f"{above:.0%} / {below:.0%}"
+
+
 def per_style(figures: Figures, styles: list[str]) -> list[str]:
     head = f"{'answers':<12} {'week median':>11} {'week max':>8} {'day max':>7} {'checks max':>10} {'f-ups max':>9} "
-    lines = [head + f"{'share min-max':>13} {'prep shown max':>14}"]
+    lines = [head + f"{'share min-max':>13} {'12 weeks':>8} {'above / below':>13} {'prep shown max':>14}"]
     for style in styles:
         counts = figures.week_counts[style]
         lines.append(
             f"{style:<12} {statistics.median(counts):>11g} {max(counts):>8} {figures.day_max[style]:>7} "
             f"{figures.checks_max[style]:>10} {figures.followups_max[style]:>9} "
-            f"{_range(figures.shares[style]):>13} {figures.shown_max[style]:>14}"
+            f"{_range(figures.shares[style]):>13} {_whole(figures.parts[style]):>8} "
+            f"{_outside(figures.shares[style]):>13} {figures.shown_max[style]:>14}"
         )
     return lines
 
