@@ -134,6 +134,8 @@ def test_the_week_plan_quotes_the_opening_line_on_the_line_that_names_the_action
         actions=[action("Call Jan", opening=opening)],
         prepared=frozenset({7}),
     )
-    [line] = [line for line in text(render(cat, view)).split("\n") if "Hi Jan" in line]
-    assert line.startswith("*Call Jan* · ") and "“Hi Jan, a quick word about the audit" in line
+    shown = text(render(cat, view))
+    [line] = [line for line in shown.split("\n") if "Hi Jan" in line]
+    assert line.startswith("• ") and "*Call Jan* · " in line and "“Hi Jan, a quick word about the audit" in line
     assert line.endswith("…”") and cat.t("nudge.prep.opening_label") not in line
+    assert shown.count("Call Jan") == 1  # one line per action: day, title, opening line; the title said once

@@ -7,6 +7,7 @@ Button values carry `<nudge id>:<action id>[:<answer>]`.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -243,9 +244,14 @@ def _followup_action(cat: Catalogue, view: NudgeView, action: Action) -> list[Bl
     ]
 
 
-def _overview(cat: Catalogue, view: NudgeView, table: str, shown: int = 20) -> list[Block]:
-    in_order = sorted(view.actions, key=lambda a: (a.due_date, a.id))  # the week as it comes
-    lines = [cat.t(f"nudge.{table}.line", due=_due(cat, a, view.today), title=_title(a)) for a in in_order[:shown]]
+def _overview(
+    cat: Catalogue, view: NudgeView, table: str, shown: int = 20, line: Callable[[Action], str] | None = None
+) -> list[Block]:
+    """The intro and a line per action, the week as it comes; `line` writes an action's line (default: its day
+    and title)."""
+    in_order = sorted(view.actions, key=lambda a: (a.due_date, a.id))
+    write = line or (lambda a: cat.t(f"nudge.{table}.line", due=_due(cat, a, view.today), title=_title(a)))
+    lines = [write(a) for a in in_order[:shown]]
     if len(in_order) > shown:
         lines.append(cat.t("list.more", count=len(in_order) - shown))
     return (
@@ -263,24 +269,25 @@ def _clip(text: str, limit: int) -> str:
 
 
 def _weekplan(cat: Catalogue, view: NudgeView) -> list[Block]:
-    # On its morning the week plan replaces the prep of what is due within the preparation window, so it
-    # shows what that prep would have: the opening line, the voicemail plan and a tip for the kind.
-    prepared = [a for a in view.actions if a.id in view.prepared][:MAX_PREPS_IN_WEEKPLAN]
-    encouragement = context(cat.t("nudge.weekplan.encouragement", view.variant))
-    return within_budget(
-        _overview(cat, view, "weekplan", WEEKPLAN_LINES),
-        [_weekplan_prep(cat, view, a) for a in prepared],
-        _more(cat),
-        tail=[encouragement],
-    )
+    # On its morning the week plan replaces the prep of what is due within the preparation window: those actions'
+    # lines carry the opening line too (or the note that there is none), so each action is named once.
+    prepared = [a.id for a in view.actions if a.id in view.prepared][:MAX_PREPS_IN_WEEKPLAN]
+    line = functools.partial(_weekplan_line, cat, view, set(prepared))
+    return [
+        *_overview(cat, view, "weekplan", WEEKPLAN_LINES, line),
+        context(cat.t("nudge.weekplan.encouragement", view.variant)),
+    ]
 
 
-def _weekplan_prep(cat: Catalogue, view: NudgeView, action: Action) -> list[Block]:
-    # One line naming the action: its opening line (clipped to its first words), or the note that there is none yet.
+def _weekplan_line(cat: Catalogue, view: NudgeView, prepared: set[int], action: Action) -> str:
+    """Day and title; for an action it prepares, its opening line (clipped to its first words) on that line."""
+    due, title = _due(cat, action, view.today), _title(action)
+    if action.id not in prepared:
+        return cat.t("nudge.weekplan.line", due=due, title=title)
     if action.opening_line:
-        opening = _clip(" ".join(action.opening_line.split()), PREP_TEXT_SHOWN)
-        return [context(cat.t("nudge.weekplan.line_opening", title=_title(action), opening=escape(opening)))]
-    return [context(cat.t("nudge.weekplan.line_no_opening", title=_title(action)))]
+        opening = escape(_clip(" ".join(action.opening_line.split()), PREP_TEXT_SHOWN))
+        return cat.t("nudge.weekplan.line_opening", due=due, title=title, opening=opening)
+    return cat.t("nudge.weekplan.line_no_opening", due=due, title=title)
 
 
 def _focus(cat: Catalogue, view: NudgeView) -> list[Block]:
