@@ -139,3 +139,14 @@ def test_the_week_plan_quotes_the_opening_line_on_the_line_that_names_the_action
     assert line.startswith("• ") and "*Call Jan* · " in line and "“Hi Jan, a quick word about the audit" in line
     assert line.endswith("…”") and cat.t("nudge.prep.opening_label") not in line
     assert shown.count("Call Jan") == 1  # one line per action: day, title, opening line; the title said once
+
+
+@pytest.mark.parametrize(("language", "since"), [("en", "still open since Fri 27 November"), ("nl", "nog open sinds")])
+def test_the_week_plan_says_an_action_whose_date_has_passed_is_still_open(language, since):
+    cat = Catalogue(language)
+    late, ahead = action("Call Jan"), action("Mail Piet")
+    late.id, late.due_date = 8, date(2026, 11, 27)  # last Friday; its check-in comes this week
+    view = NudgeView(nudge_id=1, kind="weekplan", variant=0, today=TODAY, actions=[ahead, late])
+    lines = [line for line in text(render(cat, view)).split("\n") if line.startswith("• ")]
+    assert lines[0].startswith(f"• {since}") and "*Call Jan*" in lines[0]
+    assert "*Mail Piet*" in lines[1] and "open" not in lines[1]

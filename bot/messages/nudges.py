@@ -280,8 +280,11 @@ def _weekplan(cat: Catalogue, view: NudgeView) -> list[Block]:
 
 
 def _weekplan_line(cat: Catalogue, view: NudgeView, prepared: set[int], action: Action) -> str:
-    """Day and title; for an action it prepares, its opening line (clipped to its first words) on that line."""
+    """Day and title; for an action it prepares, its opening line (clipped to its first words) on that line; an
+    action whose date has passed (its check-in comes this week) is said to be still open since then."""
     due, title = _due(cat, action, view.today), _title(action)
+    if action.due_date < view.today:
+        return cat.t("nudge.weekplan.line_overdue", due=due, title=title)
     if action.id not in prepared:
         return cat.t("nudge.weekplan.line", due=due, title=title)
     if action.opening_line:
