@@ -56,6 +56,10 @@ class Action(Base):
     outcomes: Mapped[str | None] = mapped_column(String(64))  # comma-separated OUTCOMES
     decline_reason: Mapped[str | None] = mapped_column(Text)
     done_at: Mapped[datetime | None]
+    # Done on time, decided when it was done (bot/services/actions.py, `in_time`): by the date first agreed, or
+    # the day the bot's own check-in about that date came when it came a working day later (bundled). None:
+    # open, dropped, or done before this was kept (then the dates decide).
+    done_in_time: Mapped[bool | None]
     # A follow-up went unanswered: the manager's review and digest show it; the bot never DMs the manager.
     needs_attention: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime]

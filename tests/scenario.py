@@ -92,6 +92,7 @@ def insert_action(
     opening: str | None = "Hi Jan, SECRET OPENING",
     notes: str | None = "SECRET NOTE",
     agreed: date | None = None,
+    in_time: bool | None = None,
 ) -> int:
     """An action row with its history already behind it (done, late, booked), written straight to the database
     with one contact and secret preparation that no team message may show; nothing is planned."""
@@ -110,6 +111,7 @@ def insert_action(
             outcomes=outcomes,
             needs_attention=attention,
             agreed_due=agreed or due,
+            done_in_time=in_time,
             opening_line=opening,
             voicemail_plan="SECRET VOICEMAIL",
             notes=notes,

@@ -749,6 +749,17 @@ def test_a_streak_counts_only_actions_done_by_the_date_first_agreed(deps, fake_s
     assert "*Anna*: :white_check_mark: 2 done · 0 open" in lines  # no streak: the newest was late
 
 
+def test_a_streak_counts_a_done_given_to_a_check_in_that_came_the_day_after(deps, fake_slack, clock):
+    """Done the day after its date, answering the check-in that came then (bundled): on time, as decided then."""
+    make_team(deps)
+    for day in (20, 24):
+        insert_action(deps, ANNA, "Call", due=date(2026, 11, day - 1), status="done", in_time=True,
+                      done_at=datetime(2026, 11, day, 16, 30, tzinfo=AMSTERDAM))
+    clock.set(MONDAY)
+    tick(deps)
+    assert "*Anna*: :white_check_mark: 1 done · :fire: 2 in a row" in text_of(dms_to(fake_slack, MANAGER))
+
+
 def test_the_date_first_agreed_stays_when_the_date_moves_and_the_celebration_counts_by_it(deps, clock):
     from bot.services import dispatch
     from bot.services.calendar import work_week_of

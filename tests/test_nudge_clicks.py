@@ -323,6 +323,35 @@ def test_plan_the_next_step_keeps_the_streak_in_the_updated_celebration(
     assert "2 in a row" in text_of(update_of(fake_slack, celebration))
 
 
+def bundled_checkin(deps, clock, delivery) -> tuple[Nudge, int, int]:
+    """Actions due Wednesday and Thursday: their check-ins come together, on Thursday."""
+    clock.set(MONDAY)
+    wednesday, thursday = add(deps, "Call Piet", WED), add(deps, "Call Jan", THU)
+    nudge = deliver(deps, clock, delivery, at(THU), "checkin")
+    assert sorted(nudge.action_ids) == sorted([wednesday, thursday])
+    return nudge, wednesday, thursday
+
+
+def test_a_done_to_a_check_in_that_came_the_next_working_day_counts_as_on_time(
+        deps, clock, delivery, fake_slack, slack, running):
+    """The bot asked about Wednesday's action on Thursday; the person answered at once: their streak holds."""
+    nudge, wednesday, thursday = bundled_checkin(deps, clock, delivery)
+    click(slack, running, "nudge_answer:done", f"{nudge.id}:{wednesday}:done")
+    click(slack, running, "nudge_answer:done", f"{nudge.id}:{thursday}:done")
+    [celebration] = sent(deps, "celebration")
+    assert "2 in a row, done on time" in text_of(update_of(fake_slack, celebration))
+    assert action(deps, wednesday).done_in_time and action(deps, thursday).done_in_time
+
+
+def test_a_done_given_a_day_after_the_check_in_is_late(deps, clock, delivery, fake_slack, slack, running):
+    nudge, wednesday, _ = bundled_checkin(deps, clock, delivery)
+    clock.set(at(FRI, 10))
+    click(slack, running, "nudge_answer:done", f"{nudge.id}:{wednesday}:done")
+    [post] = [p for p in posts(fake_slack) if "Plan the next step" in text_of(p)]
+    assert "in a row" not in text_of(post)
+    assert action(deps, wednesday).done_in_time is False
+
+
 # -- the rhythm question --------------------------------------------------------------------------
 
 

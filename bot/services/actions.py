@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
 from bot.services import events, planning, responses, stale_plans
+from bot.services.calendar import WorkWeek, work_week_of
 from bot.services.clock import Clock
 from bot.services.kinds import CELEBRATION
 from bot.services.rules import PlanRules
@@ -421,20 +422,24 @@ def complete(
     *,
     note: str | None = None,
     outcomes: list[str] | None = None,
+    asked_on: date | None = None,
     rules: PlanRules,
 ) -> Completion:
-    """Mark done (once); a repeating action gets its next occurrence."""
+    """Mark done (once); a repeating action gets its next occurrence. `asked_on`: the day of the check-in this
+    Done answers (it decides, with the dates, whether it counts as on time)."""
     if action.status == "done":
         return Completion(finished=False)
     _require_open(action)
     chosen = [o for o in (outcomes or []) if o in OUTCOMES]
     now = clock.now()
+    owner = session.get(Person, action.owner_id)
     if not _transition(
         session,
         action,
         ("open",),
         status="done",
         done_at=now,
+        done_in_time=in_time(action, now, asked_on, owner, rules),
         updated_at=now,
         outcome_note=_clean(note, TEXT_LIMIT),
         outcomes=",".join(chosen) or None,
@@ -445,12 +450,32 @@ def complete(
         raise ActionError("not_open")
     _record(session, clock, action, "done", actor.id, outcomes=chosen, late=now.date() > action.due_date)
     follow = _next_occurrence(session, clock, action, actor) if action.repeat_weeks else None
-    owner = session.get(Person, action.owner_id)
     if owner is not None:
         # The celebration comes right away, whatever the hour: it answers the person's own click.
         planning.plan_reaction(session, clock, owner, CELEBRATION, now.date(), [action.id], due_at=now, rules=rules)
     _acted(session, clock, action, actor, rules=rules)
     return Completion(finished=True, follow=follow)
+
+
+def in_time(action: Action, done: datetime, asked_on: date | None, owner: Person | None, rules: PlanRules) -> bool:
+    """Done by the end of the date first agreed (the owner's day), or a Done to the check-in about that date
+    answered the day it came, when the bot itself asked later (a bundled check-in comes a working day after
+    the date): a punctual person's streak does not break on the bot's timing."""
+    week = work_week_of(owner, rules.default_timezone) if owner is not None else None
+    first = action.agreed_due or action.due_date
+    done_day = week.local_date(done) if week is not None else done.date()
+    if done_day <= first:
+        return True
+    asked_in_time = week is not None and asked_on is not None and asked_on <= planning.last_checkin_day(week, first)
+    return asked_in_time and action.due_date == first and asked_on == done_day
+
+
+def finished_in_time(action: Action, week: WorkWeek) -> bool:
+    """Whether a done action counts as on time: as decided when it was done, else (done before that was kept)
+    by the date first agreed."""
+    if action.done_in_time is not None:
+        return action.done_in_time
+    return action.done_at is not None and week.local_date(action.done_at) <= (action.agreed_due or action.due_date)
 
 
 def next_occurrence_of(session: Session, action: Action) -> Action | None:
@@ -507,7 +532,9 @@ def reopen(session: Session, clock: Clock, action: Action, actor: Person, *, rul
     Done given again later finds it rather than making another. False when it was open already."""
     if action.status not in ("done", "dropped"):
         return False
-    if not _transition(session, action, ("done", "dropped"), status="open", done_at=None, updated_at=clock.now()):
+    if not _transition(
+        session, action, ("done", "dropped"), status="open", done_at=None, done_in_time=None, updated_at=clock.now()
+    ):
         return False
     _record(session, clock, action, "reopened", actor.id)
     _replan_owner(session, clock, action, rules=rules)

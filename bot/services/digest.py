@@ -674,15 +674,15 @@ def _count_done(
     recent = last_week.start
     deadline = _Deadlines(period.zone)
     streak_open: dict[int, bool] = {}
-    for owner_id, due, agreed, finished, action_id, title, kind, outcomes in _done_rows(
+    for owner_id, due, agreed, finished, in_time, action_id, title, kind, outcomes in _done_rows(
         session, mine, period, recent, titles=data.privacy == "detailed"
     ):
         if (line := lines.get(owner_id)) is None:
             continue
         # Newest first: the streak of finishes by the date first agreed runs until the first late one (a
-        # moved date does not make a late finish count).
+        # moved date does not make a late finish count; a Done to a bundled check-in the day it came does).
         if streak_open.setdefault(owner_id, True):
-            if finished < deadline(agreed):
+            if in_time if in_time is not None else finished < deadline(agreed):
                 line.streak += 1
             else:
                 streak_open[owner_id] = False
@@ -714,6 +714,7 @@ def _done_rows(
             Action.due_date,
             func.coalesce(Action.agreed_due, Action.due_date),  # the streak counts by the date first agreed
             type_coerce(Action.done_at, DateTime()),  # naive UTC, unconverted
+            Action.done_in_time,  # decided when done (actions.in_time); None: done before it was kept
             # Only the wins of the two weeks compared need more than the streak does.
             case((is_recent, Action.id)),
             case((is_recent, Action.title)) if titles else null(),

@@ -15,6 +15,7 @@ from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from bot.services import checkins, events, people, retry
+from bot.services.actions import finished_in_time
 from bot.services.budget import budget_of, monday_of
 from bot.services.calendar import WorkWeek, work_week_of
 from bot.services.clock import Clock
@@ -145,7 +146,7 @@ def streak_of(session: Session, person: Person, week: WorkWeek) -> int:
     )
     streak = 0
     for action in done:
-        if action.done_at is None or week.local_date(action.done_at) > (action.agreed_due or action.due_date):
+        if not finished_in_time(action, week):
             break
         streak += 1
     return streak

@@ -98,6 +98,12 @@ def _checkin_covered(history: list[Nudge], action: Action) -> bool:
     )
 
 
+def last_checkin_day(week: WorkWeek, due: date) -> date:
+    """The latest day the check-in about a due date comes when the person is around: its first working day,
+    or BUNDLE_WORKING_DAYS later when bundled with the next one's."""
+    return week.add_working_days(week.next_working_day(due, include=True), BUNDLE_WORKING_DAYS)
+
+
 def bundle_checkins(week: WorkWeek, checkins: dict[date, list[int]]) -> dict[date, list[int]]:
     """Check-ins due within BUNDLE_WORKING_DAYS working days of the first one become one message, on the
     last of those days: a check-in comes at most that many working days late, and a busy week has few."""

@@ -125,7 +125,8 @@ def rows(outcome: Outcome) -> list[Row]:
                 continue
             row.done += 1
             first_due = agreed.get(action.id, action.due_date)
-            if action.done_at.astimezone(zone).date() > first_due:
+            in_time = action.done_in_time  # a Done to a bundled check-in the day it came counts as on time
+            if not (in_time if in_time is not None else action.done_at.astimezone(zone).date() <= first_due):
                 row.late += 1
         marked = session.execute(
             select(Event.action_id, Action.owner_id)
