@@ -278,6 +278,15 @@ def test_a_client_always_works_at_the_same_firm() -> None:
     assert firm_of and all(len(firms) == 1 for firms in firm_of.values()), firm_of
 
 
+def test_nobody_agrees_the_same_action_twice() -> None:
+    """Two open actions with one title would read as one asked about twice ("Call Sophie ..." in one check-in)."""
+    for language in ("en", "nl"):
+        for seed in range(1, 9):
+            for person in sample_plan(WEEKS, language, random.Random(seed), start=date(2026, 11, 30)).people:
+                titles = [a.title for a in person.actions]
+                assert len(titles) == len(set(titles)), (language, seed, person.name)
+
+
 @pytest.mark.parametrize("start", [date(2026, 11, 30), date(2027, 3, 15), date(2027, 4, 19)])
 def test_nothing_is_agreed_or_due_on_a_public_holiday(start: date) -> None:
     """Christmas and New Year's Day; Easter Monday (agreeing on a Monday); King's Day, Ascension, Whit Monday."""

@@ -169,7 +169,7 @@ def sample_plan(
     members = []
     for index, style in enumerate(styles[: len(MEMBERS)]):
         rate = PER_WEEK[index]
-        actions = []
+        actions: list[PlannedAction] = []
         for week in range(1, weeks + 1):
             if index == 1 and week == AWAY_WEEK:
                 continue  # nobody agrees on actions with someone on holiday
@@ -178,7 +178,7 @@ def sample_plan(
             if monday in off:
                 continue  # nobody agrees on actions on Easter Monday
             for _ in range(count):
-                actions.append(_action(rng, templates, week, monday, off))
+                actions.append(_action(rng, templates, week, monday, off, {a.title for a in actions}))
         members.append(
             PlannedPerson(
                 name=MEMBERS[index],
@@ -210,18 +210,20 @@ def _due_days(chosen: int, monday: date | None, off: set[date]) -> int:
 
 
 def _action(
-    rng: random.Random, templates: tuple[Template, ...], week: int, monday: date | None, off: set[date]
+    rng: random.Random,
+    templates: tuple[Template, ...],
+    week: int,
+    monday: date | None,
+    off: set[date],
+    taken: set[str],
 ) -> PlannedAction:
-    template = rng.choice(templates)
-    people = rng.sample(CLIENTS, template.contacts)
-    firm = FIRM_OF[people[0]]
-    names = {
-        "c1": people[0],
-        "c2": people[-2] if len(people) > 1 else "",
-        "c3": people[-1],
-        "first": people[0].split()[0],
-        "firm": firm,
-    }
+    """A new action, not one the person agreed already (nobody calls Sophie for a catch-up twice in a quarter)."""
+    for _ in range(50):
+        template = rng.choice(templates)
+        people = rng.sample(CLIENTS, template.contacts)
+        if _title(template, people) not in taken:
+            break
+    names = _names(people)
     return PlannedAction(
         title=template.title.format(**names),
         kind=template.kind,
@@ -231,3 +233,17 @@ def _action(
         opening=template.opening.format(**names) if template.opening else None,
         voicemail=template.voicemail.format(**names) if template.voicemail else None,
     )
+
+
+def _names(people: list[str]) -> dict[str, str]:
+    return {
+        "c1": people[0],
+        "c2": people[-2] if len(people) > 1 else "",
+        "c3": people[-1],
+        "first": people[0].split()[0],
+        "firm": FIRM_OF[people[0]],
+    }
+
+
+def _title(template: Template, people: list[str]) -> str:
+    return template.title.format(**_names(people))
