@@ -199,7 +199,7 @@ def test_home_starter_opens_a_prefilled_form(slack, running, fake_slack, deps):
     slack.block_action("home_starter:top_client", "top_client", container={"type": "view", "view_id": "VHOME"})
     view = opened_view(fake_slack)
     text = text_of(view)
-    assert "top-3 favourite clients" in text
+    assert "top 3 clients" in text
     repeat = next(b for b in view["blocks"] if b.get("block_id") == "repeat")
     assert repeat["element"]["initial_option"]["value"] == "6"
 

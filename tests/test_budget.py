@@ -226,7 +226,7 @@ def test_a_check_in_opens_with_what_is_next_and_its_first_step(deps, clock, fake
     add(deps, "Call Piet", date(2026, 12, 2))
     add(deps, "Call Kees", date(2026, 12, 10))  # no opening line yet
     post, row = checkin_posted(deps, clock, fake_slack, datetime(2026, 12, 2, 16, 30, tzinfo=AMSTERDAM))
-    assert "*Call Kees*\\nNext on your list, for Thu 10 December.\\nA first step: write down the sentence" in post
+    assert "*Call Kees*\\nNext on your list, due Thu 10 December.\\nA first step: write down the sentence" in post
     assert row.tone == "mixed"
 
 

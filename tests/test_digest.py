@@ -165,7 +165,7 @@ def test_the_channel_gets_the_teams_wins_and_totals_and_each_manager_the_lines_o
         [dm] = dms_to(fake_slack, manager)
         lines = text_of(dm)
         assert "Advisory: per person, week of 23 November to 29 November" in lines
-        assert "*Anna*: :white_check_mark: 2 done" in lines and "*Bram*: no wins yet this week · 1 open" in lines
+        assert "*Anna*: :white_check_mark: 2 done" in lines and "*Bram*: no wins this week · 1 open" in lines
         assert "1 overdue" in lines and ":warning: 1 needs attention" in lines
         # Who could use a conversation first (Anna: attention and a streak; Carol: nothing agreed), then the lines.
         assert buttons(dm)["review_open"] == [ANNA, CAROL, ANNA, BRAM, CAROL]
@@ -201,7 +201,7 @@ def test_zero_wins_are_not_mentioned_and_a_small_team_gets_no_totals(deps, fake_
         assert said not in headline, said
     no_person_in(headline, "Bram", BRAM)
     [dm] = dms_to(fake_slack, MANAGER)  # the manager still sees Bram's line
-    assert "*Bram*: no wins yet this week · 1 open · 1 overdue · :warning: 1 needs attention" in text_of(dm)
+    assert "*Bram*: no wins this week · 1 open · 1 overdue · :warning: 1 needs attention" in text_of(dm)
 
 
 def test_last_week_is_compared_only_when_the_team_had_one(deps, fake_slack, clock):

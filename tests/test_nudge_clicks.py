@@ -142,7 +142,7 @@ def test_partly_moves_the_action_by_the_prep_days_so_the_check_in_returns(
     for _ in range(2):
         click(slack, running, "nudge_answer:partly", f"{nudge.id}:{action_id}:partly")
     update = text_of(update_of(fake_slack, nudge))
-    assert "A start is a start" in update and "Change my answer" in update
+    assert "so you can finish the rest" in update and "Change my answer" in update
     found = action(deps, action_id)
     assert (found.status, found.due_date) == ("open", FRI)  # PREP_WORKING_DAYS (2) working days on
     assert count_events(deps, "rescheduled") == 1  # the second click changed nothing
@@ -157,7 +157,7 @@ def test_i_could_use_help_keeps_the_action_and_tells_nobody(deps, clock, deliver
     for _ in range(2):
         click(slack, running, "nudge_answer:help", f"{nudge.id}:{action_id}:help")
     update = text_of(update_of(fake_slack, nudge))
-    assert "Thanks for saying so" in update and "I won't tell them" in update
+    assert "Thanks for saying so" in update and "I don't send your manager a message about it" in update
     assert not answer_buttons(update_of(fake_slack, nudge))
     found = action(deps, action_id)
     assert (found.status, found.due_date, found.needs_attention) == ("open", WED, False)

@@ -112,7 +112,7 @@ def test_an_invited_member_is_invisible_to_the_managers_until_they_accept(slack,
     preview = command(slack, running, fake_slack, "digest", MANAGER)
     assert "Bram" in preview and "Anna" not in preview and "Call Jan" not in preview
     # Bram's line only; Anna's action that needs attention counts nowhere (a one-member team shows no totals).
-    assert "*Bram*: no wins yet this week · 0 open" in preview and ":warning:" not in preview
+    assert "*Bram*: no wins this week · 0 open" in preview and ":warning:" not in preview
     home = home_of(slack, running, fake_slack, MANAGER)
     assert "Bram" in home and "Anna" not in home and "1 needs attention" not in home
     slack.command("/action", f"<@{ANNA}|anna> call Piet before Friday", user=MANAGER)
