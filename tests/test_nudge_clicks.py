@@ -421,7 +421,7 @@ def test_a_dutch_check_in_and_its_answer_are_in_dutch(deps, clock, delivery, fak
     assert "Did you" not in text_of(post)
     click(slack, running, "nudge_answer:partly", f"{nudge.id}:{action_id}:partly")
     update = text_of(update_of(fake_slack, nudge))
-    assert "Een begin is een begin" in update and "Antwoord wijzigen" in update
+    assert "Een goed begin" in update and "Antwoord wijzigen" in update
     assert action(deps, action_id).due_date == FRI
 
 

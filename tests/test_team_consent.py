@@ -263,7 +263,7 @@ def test_the_invitation_and_its_answers_speak_each_persons_language(slack, runni
     invite_anna(slack, running, fake_slack)
     dm = dms_to(fake_slack, ANNA)[-1]
     assert f"<@{MANAGER}> nodigt je uit voor team *Advisory*" in text_of(dm)
-    assert "Tot dan zien de managers niets van je" in text_of(dm)
+    assert "Tot je aanneemt zien de managers niets van je" in text_of(dm)
     labels = [e["text"]["text"] for b in dm["blocks"] for e in b.get("elements", []) if e.get("type") == "button"]
     assert labels == ["Aannemen", "Afslaan"]
     click(slack, running, fake_slack, ACCEPT)
@@ -280,7 +280,7 @@ def test_someone_new_to_the_bot_is_invited_in_the_language_of_their_slack(slack,
     command(slack, running, fake_slack, f"team add <@{OTHER}|o>", MANAGER)
     invited = text_of(dms_to(fake_slack, OTHER)[-1])
     assert f"<@{MANAGER}> nodigt je uit voor team *Advisory*" in invited
-    assert f"Als je aanneemt: De managers (<@{MANAGER}>) krijgen jouw regel" in invited
+    assert f"Zo werkt het als je aanneemt. De managers (<@{MANAGER}>) zien jouw regel" in invited
 
 
 @pytest.mark.parametrize(
