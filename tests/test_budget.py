@@ -218,6 +218,8 @@ def test_a_check_in_opens_with_what_went_well_in_the_past_week(deps, clock, fake
     post, row = checkin_posted(deps, clock, fake_slack, datetime(2026, 12, 2, 16, 30, tzinfo=AMSTERDAM))
     # The first block, before the question: the title on its own line, what went well after it.
     assert post.index("*Visit Linda*\\nYou finished this in the past week.") < post.index("Call Piet")
+    # A line sets it apart from the question: the opener names another action than the one asked about.
+    assert post.index("Visit Linda") < post.index('"type": "divider"') < post.index("Call Piet")
     assert row.tone == "mixed"  # one inspiring part, one checking part
 
 

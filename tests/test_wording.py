@@ -77,3 +77,46 @@ def test_counts_agree_with_their_number():
 def test_the_repeat_choices_say_every_week_not_every_1_weeks(language, one, six):
     cat = Catalogue(language)
     assert (cat.t("form.repeat_every", count=1), cat.t("form.repeat_every", count=6)) == (one, six)
+
+
+# -- several actions in one message: each in its own words ------------------------------------------
+
+
+def _rendered(language: str, kind: str, actions: list, **view) -> list[dict]:
+    from datetime import date
+
+    from bot.messages.nudges import NudgeView, render
+
+    found = render(Catalogue(language), NudgeView(nudge_id=1, kind=kind, variant=0, today=date(2026, 11, 30),
+                                                  actions=actions, **view))
+    return found["blocks"]
+
+
+def _actions(kind: str, *titles: str) -> list:
+    from datetime import date
+
+    from models import Action
+
+    return [Action(id=n + 1, title=t, kind=kind, due_date=date(2026, 11, 27)) for n, t in enumerate(titles)]
+
+
+def _block_texts(blocks: list[dict]) -> list[str]:
+    return [" ".join(e.get("text", "") for e in b["elements"]) if b["type"] == "context"
+            else b.get("text", {}).get("text", "") for b in blocks]
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_celebration_of_several_lists_the_others_one_per_line_and_words_each_next_step_apart(language):
+    done = _actions("aftercare", "Visit Acme after the audit", "Visit Delta after the move", "Visit Hof")
+    texts_ = _block_texts(_rendered(language, "celebration", done, streak=3))
+    [also] = [t for t in texts_ if "*Visit Acme after the audit*" in t and "*Visit Delta after the move*" in t]
+    assert "\n• *Visit Acme after the audit*\n• *Visit Delta after the move*" in also
+    steps = [t.split("\n", 1)[1] for t in texts_ if t.startswith("*Visit") and "\n" in t]
+    assert len(steps) == 3 and len(set(steps)) == 3, steps
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_follow_up_about_two_actions_does_not_say_the_same_sentence_twice(language):
+    texts_ = _block_texts(_rendered(language, "followup", _actions("other", "Call Jan", "Mail Piet")))
+    intros = [t.split("\n", 1)[1] for t in texts_ if t.startswith(("*Call Jan*", "*Mail Piet*"))]
+    assert len(intros) == 2 and intros[0] != intros[1], intros

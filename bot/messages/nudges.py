@@ -17,7 +17,7 @@ from slack_sdk.models.blocks import Block, DatePickerElement, Option, OverflowMe
 
 from bot.messages import tips
 from bot.messages.actions import contact_status_text
-from bot.messages.blocks import actions, button, context, section, to_dicts, within_budget
+from bot.messages.blocks import actions, button, context, divider, section, to_dicts, within_budget
 from bot.messages.catalogue import Catalogue, escape
 from bot.messages.dates import format_day
 from bot.messages.ids import (
@@ -162,20 +162,26 @@ def _checkin(cat: Catalogue, view: NudgeView) -> list[Block]:
 
 
 def _opener(cat: Catalogue, view: NudgeView) -> list[Block]:
+    """What a check-in opens with, set apart by a line from the question below it: it names another action."""
+    line = _opener_line(cat, view)
+    return [section(line), divider()] if line else []
+
+
+def _opener_line(cat: Catalogue, view: NudgeView) -> str | None:
     """The line a check-in opens with: what went well lately, or what is next and its first step."""
     opener = view.opener
     if opener is None:
-        return []
+        return None
     title = _title(opener.action)
     if opener.what == openers.BOOKED and opener.contact is not None:
         contact = opener.contact
         name = contact.name if contact.slack_user_id else escape(contact.name)
-        return [section(cat.t("nudge.checkin.opener_booked", contact=name, title=title))]
+        return cat.t("nudge.checkin.opener_booked", contact=name, title=title)
     if opener.what == openers.NEXT:
         due = _due(cat, opener.action, view.today)
         step = cat.t(f"nudge.checkin.opener_step_{opener.step}")
-        return [section(cat.t("nudge.checkin.opener_next", due=due, title=title) + "\n" + step)]
-    return [section(cat.t("nudge.checkin.opener_done", view.variant, title=title))]
+        return cat.t("nudge.checkin.opener_next", due=due, title=title) + "\n" + step
+    return cat.t("nudge.checkin.opener_done", view.variant, title=title)
 
 
 def _checkin_action(cat: Catalogue, view: NudgeView, action: Action) -> list[Block]:
@@ -219,16 +225,18 @@ FOLLOWUP_ANSWERS = {
 
 
 def _followup(cat: Catalogue, view: NudgeView) -> list[Block]:
-    return within_budget([], [_followup_action(cat, view, a) for a in view.actions], _more(cat))
+    groups = [_followup_action(cat, view, a, n) for n, a in enumerate(view.actions)]
+    return within_budget([], groups, _more(cat))
 
 
-def _followup_action(cat: Catalogue, view: NudgeView, action: Action) -> list[Block]:
+def _followup_action(cat: Catalogue, view: NudgeView, action: Action, index: int = 0) -> list[Block]:
     answer = view.answers.get(str(action.id))
     if answer in FOLLOWUP_ANSWERS:
         due = {"due": _due(cat, action, view.today)} if answer == "reschedule" else {}
         return _answered(cat, view, action, FOLLOWUP_ANSWERS[answer], **due)
     return [
-        section(cat.t("nudge.followup.intro", view.variant, title=_title(action))),
+        # One wording per action: the same sentence twice in one message reads as a form letter.
+        section(cat.t("nudge.followup.intro", view.variant + index, title=_title(action))),
         _picker_block(
             cat,
             view,
@@ -319,16 +327,18 @@ def _celebration(cat: Catalogue, view: NudgeView) -> list[Block]:
     latest, earlier = view.actions[-1], view.actions[:-1]
     blocks: list[Block] = [section(cat.t("nudge.celebration.intro", view.variant, title=_title(latest)))]
     if earlier:
-        titles = ", ".join(f"*{_title(a)}*" for a in earlier)
-        blocks.append(context(cat.t("nudge.celebration.also_today", titles=titles)))
+        # Titles are whole sentences ("Call Piet ..."): one per line when there are several.
+        titles = [f"*{_title(a)}*" for a in earlier]
+        listed = titles[0] if len(titles) == 1 else "\n" + "\n".join(f"• {t}" for t in titles)
+        blocks.append(context(cat.t("nudge.celebration.also_today", titles=listed)))
     if view.streak >= 2:
         blocks.append(context(cat.t("nudge.celebration.streak", count=view.streak)))
-    for action in reversed(view.actions):
+    for index, action in enumerate(reversed(view.actions)):
         if action.kind not in ("aftercare", "top_client") or action.repeat_weeks:
             continue
         if view.answers.get(str(action.id)) == "next_step":
             continue
-        text = cat.t(f"nudge.celebration.next_step_{action.kind}", view.variant)
+        text = cat.t(f"nudge.celebration.next_step_{action.kind}", view.variant + index)  # one wording each
         blocks.append(section(text if not earlier else f"*{_title(action)}*\n{text}"))
         blocks.append(
             actions(
