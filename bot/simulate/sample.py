@@ -90,7 +90,7 @@ TEMPLATES = {
         Template(
             "aftercare",
             "Book an aftercare meeting with {c1} about the {firm} project",
-            "Now that the project has settled, I'd like to hear how the result works in practice.",
+            "Now that the project has settled, I'd like to hear how the result is working out in practice.",
             "Leave a message and follow up by email with two possible dates.",
         ),
         Template(
@@ -101,14 +101,14 @@ TEMPLATES = {
         ),
         Template(
             "networking",
-            "Have coffee with {c1} from the {firm} round table",
-            "It was good to meet you at the round table. Shall we have coffee next week?",
+            "Have coffee with {c1} of {firm}, met at the round table",
+            "It was good to meet you at the round table. Shall we have coffee soon?",
             None,
         ),
         Template(
             "buying_signal",
             "Send {c1} at {firm} the article on new tax rules, and ask for a call",
-            "I came across this and thought of our conversation. Worth a short call?",
+            "I came across this and thought of our conversation. Would a short call be useful?",
             None,
         ),
         Template("other", "Mail {c1} at {firm} to introduce our new colleague", None, None),
@@ -141,14 +141,14 @@ TEMPLATES = {
         ),
         Template(
             "networking",
-            "Koffie met {c1} van de rondetafel bij {firm}",
-            "Leuk je gesproken te hebben bij de rondetafel. Zullen we volgende week koffie drinken?",
+            "Koffie met {c1} van {firm}, gesproken op de rondetafel",
+            "Leuk je gesproken te hebben bij de rondetafel. Zullen we binnenkort koffie drinken?",
             None,
         ),
         Template(
             "buying_signal",
             "Stuur {c1} van {firm} het artikel over de nieuwe belastingregels en vraag om een belletje",
-            "Ik kwam dit tegen en moest aan ons gesprek denken. Zin in een kort belletje?",
+            "Ik kwam dit tegen en moest aan ons gesprek denken. Heb je binnenkort tijd voor een kort telefoongesprek?",
             None,
         ),
         Template("other", "Mail {c1} van {firm} om onze nieuwe collega voor te stellen", None, None),
