@@ -139,6 +139,8 @@ def test_the_week_plan_quotes_the_opening_line_on_the_line_that_names_the_action
     assert line.startswith("• ") and "*Call Jan* · " in line and "“Hi Jan, a quick word about the audit" in line
     assert line.endswith("…”") and cat.t("nudge.prep.opening_label") not in line
     assert shown.count("Call Jan") == 1  # one line per action: day, title, opening line; the title said once
+    clipped = line[line.index("“") + 1 : -2]  # cut after a whole word
+    assert opening.startswith(clipped) and opening[len(clipped)] in " ,.", clipped
 
 
 @pytest.mark.parametrize(("language", "since"), [("en", "still open since Fri 27 November"), ("nl", "nog open sinds")])

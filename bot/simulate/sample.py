@@ -141,7 +141,7 @@ TEMPLATES = {
         ),
         Template(
             "networking",
-            "Koffie met {c1} van {firm}, gesproken op de rondetafel",
+            "Koffie met {c1} van {firm}, ontmoet op de rondetafel",
             "Leuk je gesproken te hebben bij de rondetafel. Zullen we binnenkort koffie drinken?",
             None,
         ),
