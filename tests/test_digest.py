@@ -718,21 +718,6 @@ def test_a_digest_edit_slack_keeps_refusing_backs_off_then_waits_for_news(deps, 
     assert len(updates) > retry.MAX_ATTEMPTS and "*4* actions done" in text_of(updates[retry.MAX_ATTEMPTS])
 
 
-def test_the_managers_line_says_who_is_away_so_their_overdue_actions_read_as_waiting(deps, fake_slack, clock):
-    make_team(deps)
-    insert_action(deps, ANNA, "Call Jan", due=date(2026, 11, 25))
-    insert_action(deps, BRAM, "Call Piet", due=date(2026, 11, 25))
-    with deps.transaction() as session:
-        people.find_person(session, "T1", ANNA).paused_until = date(2026, 12, 4)  # on holiday this week
-        people.find_person(session, "T1", BRAM).paused_until = date(2026, 11, 27)  # back since the weekend
-    clock.set(MONDAY)
-    tick(deps)
-    lines = text_of(dms_to(fake_slack, MANAGER))
-    assert "1 overdue · :palm_tree: away until Fri 4 December" in lines
-    assert lines.count("away until") == 1
-    assert "away" not in text_of(channel_posts(fake_slack)[0])  # a person's holiday is not the channel's news
-
-
 # -- streaks: actions done by the date first agreed ------------------------------------------------
 
 

@@ -34,7 +34,6 @@ from bot.messages.blocks import (
 )
 from bot.messages.catalogue import Catalogue, escape
 from bot.messages.counts import counted
-from bot.messages.dates import format_day
 from bot.services.digest import DigestData, MemberLine, Wins
 
 SECTION_BUDGET = SECTION_TEXT_LIMIT - 100
@@ -128,8 +127,6 @@ def member_text(cat: Catalogue, line: MemberLine, detailed: bool) -> str:
         todo.append(cat.t("digest.part.overdue", count=line.overdue))
     if line.attention:
         todo.append(cat.t("digest.part.attention", count=line.attention))
-    if line.away_until is not None:  # overdue while on holiday reads differently
-        todo.append(cat.t("digest.part.away", day=format_day(cat, line.away_until)))
     text = cat.t(
         "digest.member", name=name_of(cat, line), wins=_wins_part(cat, line.wins, line.streak), todo=" · ".join(todo)
     )

@@ -432,7 +432,6 @@ class MemberLine:
     done_titles: list[str] = field(default_factory=list)
     overdue_titles: list[str] = field(default_factory=list)
     attention_titles: list[str] = field(default_factory=list)
-    away_until: date | None = None  # on holiday (paused) through this day: their overdue actions wait for them
 
 
 @dataclass
@@ -578,28 +577,19 @@ def _member_lines(session: Session, team: Team, data: DigestData) -> dict[int, M
     members = (
         session.connection()
         .execute(
-            select(
-                Person.id,
-                Person.slack_user_id,
-                Person.display_name,
-                type_coerce(Membership.created_at, DateTime()).label("joined"),
-                Person.paused_until,
-            )
+            select(Person.id, Person.slack_user_id, Person.display_name, type_coerce(Membership.created_at, DateTime()))
             .join(Membership, Membership.person_id == Person.id)
             .where(*_active_member_of(team))
             .order_by(Person.display_name, Person.slack_user_id)
         )
         .all()
     )
-    lines = {
-        pid: MemberLine(user_id=uid, name=name, away_until=away if away and away >= data.today else None)
-        for pid, uid, name, _, away in members
-    }
+    lines = {pid: MemberLine(user_id=uid, name=name) for pid, uid, name, _ in members}
     data.members = list(lines.values())
     if lines:
         # A last week to compare with: the team existed, with a member, when last week's digest was due.
         before = _naive_utc(data.period.previous.slot)
-        data.compare = team.created_at <= data.period.previous.slot and any(row.joined <= before for row in members)
+        data.compare = team.created_at <= data.period.previous.slot and any(joined <= before for *_, joined in members)
     return lines
 
 
