@@ -67,7 +67,7 @@ class Figures:
     followups_max: dict[str, int] = field(default_factory=Counter)
     shares: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
     shown_max: dict[str, int] = field(default_factory=Counter)
-    parts: dict[str, Counter[str]] = field(default_factory=lambda: defaultdict(Counter))  # all 12 weeks
+    parts: dict[str, Counter[str]] = field(default_factory=lambda: defaultdict(Counter))  # all weeks
     runs: int = 0
 
     def add(self, other: Figures) -> None:
@@ -227,7 +227,7 @@ def table(figures: Figures, styles: list[str]) -> list[str]:
 
 
 def _whole(parts: Counter[str]) -> str:
-    """The share over all 12 weeks: where a style's windows centre."""
+    """The share over all the weeks played: where a style's windows centre."""
     total = parts["inspire"] + parts["check"]
     return f"{parts['inspire'] / total:.0%}" if total else "-"
 
@@ -243,13 +243,13 @@ def _outside(values: list[float]) -> str:
 
 def per_style(figures: Figures, styles: list[str]) -> list[str]:
     head = f"{'answers':<12} {'week median':>11} {'week max':>8} {'day max':>7} {'checks max':>10} {'f-ups max':>9} "
-    lines = [head + f"{'share min-max':>13} {'12 weeks':>8} {'above / below':>13} {'prep shown max':>14}"]
+    lines = [head + f"{'share min-max':>13} {'all weeks':>9} {'above / below':>13} {'prep shown max':>14}"]
     for style in styles:
         counts = figures.week_counts[style]
         lines.append(
             f"{style:<12} {statistics.median(counts):>11g} {max(counts):>8} {figures.day_max[style]:>7} "
             f"{figures.checks_max[style]:>10} {figures.followups_max[style]:>9} "
-            f"{_range(figures.shares[style]):>13} {_whole(figures.parts[style]):>8} "
+            f"{_range(figures.shares[style]):>13} {_whole(figures.parts[style]):>9} "
             f"{_outside(figures.shares[style]):>13} {figures.shown_max[style]:>14}"
         )
     return lines

@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 
 from bot.delivery import Delivery
 from bot.messages.catalogue import catalogue
+from bot.services import actions as actions_service
 from models import Action, Event, Nudge, Person
 from tests.conftest import AMSTERDAM
 from tests.scenario import (
@@ -341,6 +342,36 @@ def test_a_done_to_a_check_in_that_came_the_next_working_day_counts_as_on_time(
     [celebration] = sent(deps, "celebration")
     assert "2 in a row, done on time" in text_of(update_of(fake_slack, celebration))
     assert action(deps, wednesday).done_in_time and action(deps, thursday).done_in_time
+
+
+def finish(deps, action_id: int, *, contact: bool = False) -> Action:
+    """Done from Home (the service every Done goes through), or by ticking the action's last contact done."""
+    with deps.transaction() as session:
+        found, owner = session.get(Action, action_id), me(deps)
+        owner = session.get(Person, owner.id)
+        if contact:
+            [only] = found.contacts
+            assert actions_service.set_contact_status(session, deps.clock, found, owner, only.id, "done",
+                                                      rules=deps.rules)
+        else:
+            actions_service.complete(session, deps.clock, found, owner, rules=deps.rules)
+    return action(deps, action_id)
+
+
+@pytest.mark.parametrize("contact", [False, True], ids=["from Home", "its contact ticked"])
+def test_any_way_of_finishing_on_the_day_the_bundled_check_in_came_counts_as_on_time(
+        deps, clock, delivery, contact):
+    _, wednesday, _ = bundled_checkin(deps, clock, delivery)
+    assert finish(deps, wednesday, contact=contact).done_in_time
+
+
+def test_done_the_day_after_its_date_before_the_check_in_came_is_late(deps, clock, delivery):
+    clock.set(MONDAY)
+    wednesday = add(deps, "Call Piet", WED)
+    add(deps, "Call Jan", THU)
+    clock.set(at(THU, 10))
+    delivery.tick()
+    assert finish(deps, wednesday).done_in_time is False  # the bot had not asked yet: done a day late
 
 
 def test_a_done_given_a_day_after_the_check_in_is_late(deps, clock, delivery, fake_slack, slack, running):

@@ -150,5 +150,27 @@ def test_the_week_plan_says_an_action_whose_date_has_passed_is_still_open(langua
     late.id, late.due_date = 8, date(2026, 11, 27)  # last Friday; its check-in comes this week
     view = NudgeView(nudge_id=1, kind="weekplan", variant=0, today=TODAY, actions=[ahead, late])
     lines = [line for line in text(render(cat, view)).split("\n") if line.startswith("• ")]
-    assert lines[0].startswith(f"• {since}") and "*Call Jan*" in lines[0]
-    assert "*Mail Piet*" in lines[1] and "open" not in lines[1]
+    assert "*Mail Piet*" in lines[0] and "open" not in lines[0]  # the week ahead first
+    assert lines[1].startswith(f"• {since}") and "*Call Jan*" in lines[1]
+
+
+@pytest.mark.parametrize("language", ["en", "nl"])
+def test_a_long_week_plan_never_cuts_the_line_that_carries_a_preparation(language):
+    cat = Catalogue(language)
+    late = [action(f"Old call {n}") for n in range(8)]
+    for n, old in enumerate(late):
+        old.id, old.due_date = 100 + n, date(2026, 11, 20 + n % 5)
+    soon = action("Call Jan", opening="Hi Jan, a quick word about the audit.")  # due in two days, id 7
+    view = NudgeView(nudge_id=1, kind="weekplan", variant=0, today=TODAY, actions=[*late, soon],
+                     prepared=frozenset({7}))
+    shown = text(render(cat, view))
+    assert "*Call Jan* · " in shown and "“Hi Jan, a quick word about the audit.”" in shown
+
+
+def test_a_clipped_opening_line_keeps_whole_words_and_ends_in_one_mark():
+    from bot.messages.nudges import _clip
+
+    assert _clip("aaaa bbbb cccc dddd", 10) == "aaaa bbbb…"  # the cut fell on a space: the word before it stays
+    assert _clip("aaaa bbbb cccc dddd", 12) == "aaaa bbbb…"  # inside a word: that word goes
+    assert _clip("Hi Jan. How are you doing today?", 9) == "Hi Jan…"  # not "Hi Jan.…"
+    assert _clip("short", 10) == "short"

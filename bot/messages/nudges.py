@@ -253,11 +253,16 @@ def _followup_action(cat: Catalogue, view: NudgeView, action: Action, index: int
 
 
 def _overview(
-    cat: Catalogue, view: NudgeView, table: str, shown: int = 20, line: Callable[[Action], str] | None = None
+    cat: Catalogue,
+    view: NudgeView,
+    table: str,
+    shown: int = 20,
+    line: Callable[[Action], str] | None = None,
+    late_last: bool = False,
 ) -> list[Block]:
-    """The intro and a line per action, the week as it comes; `line` writes an action's line (default: its day
-    and title)."""
-    in_order = sorted(view.actions, key=lambda a: (a.due_date, a.id))
+    """The intro and a line per action, the week as it comes (with late_last, what is still open from before
+    after it); `line` writes an action's line (default: its day and title)."""
+    in_order = sorted(view.actions, key=lambda a: (late_last and a.due_date < view.today, a.due_date, a.id))
     write = line or (lambda a: cat.t(f"nudge.{table}.line", due=_due(cat, a, view.today), title=_title(a)))
     lines = [write(a) for a in in_order[:shown]]
     if len(in_order) > shown:
@@ -277,16 +282,20 @@ def _clip(text: str, limit: int) -> str:
     if len(text) <= limit:
         return text
     cut = text[: limit - 1]
-    return (cut.rsplit(" ", 1)[0] if " " in cut else cut).rstrip(" ,;:") + "…"
+    if text[limit - 1] != " " and " " in cut:  # the cut fell inside a word: leave that word out
+        cut = cut.rsplit(" ", 1)[0]
+    return cut.rstrip(" ,;:.") + "…"
 
 
 def _weekplan(cat: Catalogue, view: NudgeView) -> list[Block]:
     # On its morning the week plan replaces the prep of what is due within the preparation window: those actions'
     # lines carry the opening line too (or the note that there is none), so each action is named once.
-    prepared = [a.id for a in view.actions if a.id in view.prepared][:MAX_PREPS_IN_WEEKPLAN]
+    # The week ahead first, so the lines that carry a preparation (due within days) are never cut.
+    ahead = sorted((a for a in view.actions if a.due_date >= view.today), key=lambda a: (a.due_date, a.id))
+    prepared = [a.id for a in ahead if a.id in view.prepared][:MAX_PREPS_IN_WEEKPLAN]
     line = functools.partial(_weekplan_line, cat, view, set(prepared))
     return [
-        *_overview(cat, view, "weekplan", WEEKPLAN_LINES, line),
+        *_overview(cat, view, "weekplan", WEEKPLAN_LINES, line, late_last=True),
         context(cat.t("nudge.weekplan.encouragement", view.variant)),
     ]
 
@@ -337,12 +346,14 @@ def _celebration(cat: Catalogue, view: NudgeView) -> list[Block]:
         blocks.append(context(cat.t("nudge.celebration.also_today", titles=listed)))
     if view.streak >= 2:
         blocks.append(context(cat.t("nudge.celebration.streak", count=view.streak)))
-    for index, action in enumerate(reversed(view.actions)):
+    shown = 0  # next steps worded so far: each gets the next variant
+    for action in reversed(view.actions):
         if action.kind not in ("aftercare", "top_client") or action.repeat_weeks:
             continue
         if view.answers.get(str(action.id)) == "next_step":
             continue
-        text = cat.t(f"nudge.celebration.next_step_{action.kind}", view.variant + index)  # one wording each
+        text = cat.t(f"nudge.celebration.next_step_{action.kind}", view.variant + shown)
+        shown += 1
         blocks.append(section(text if not earlier else f"*{_title(action)}*\n{text}"))
         blocks.append(
             actions(

@@ -23,9 +23,9 @@ from sqlalchemy.orm.attributes import set_committed_value
 from bot.services import events, planning, responses, stale_plans
 from bot.services.calendar import WorkWeek, work_week_of
 from bot.services.clock import Clock
-from bot.services.kinds import CELEBRATION
+from bot.services.kinds import CELEBRATION, CHECKIN
 from bot.services.rules import PlanRules
-from models import Action, ActionContact, Person
+from models import Action, ActionContact, Nudge, Person
 from models.action import CONTACT_STATUSES, KINDS, OUTCOMES
 from models.db import rowcount
 
@@ -422,11 +422,9 @@ def complete(
     *,
     note: str | None = None,
     outcomes: list[str] | None = None,
-    asked_on: date | None = None,
     rules: PlanRules,
 ) -> Completion:
-    """Mark done (once); a repeating action gets its next occurrence. `asked_on`: the day of the check-in this
-    Done answers (it decides, with the dates, whether it counts as on time)."""
+    """Mark done (once); a repeating action gets its next occurrence."""
     if action.status == "done":
         return Completion(finished=False)
     _require_open(action)
@@ -439,7 +437,7 @@ def complete(
         ("open",),
         status="done",
         done_at=now,
-        done_in_time=in_time(action, now, asked_on, owner, rules),
+        done_in_time=in_time(session, action, now, owner, rules),
         updated_at=now,
         outcome_note=_clean(note, TEXT_LIMIT),
         outcomes=",".join(chosen) or None,
@@ -457,17 +455,25 @@ def complete(
     return Completion(finished=True, follow=follow)
 
 
-def in_time(action: Action, done: datetime, asked_on: date | None, owner: Person | None, rules: PlanRules) -> bool:
-    """Done by the end of the date first agreed (the owner's day), or a Done to the check-in about that date
-    answered the day it came, when the bot itself asked later (a bundled check-in comes a working day after
-    the date): a punctual person's streak does not break on the bot's timing."""
+def in_time(session: Session, action: Action, done: datetime, owner: Person | None, rules: PlanRules) -> bool:
+    """Done by the end of the date first agreed (the owner's day). Or done, whichever way (the check-in's
+    buttons, a contact ticked, Home), on the day the check-in about that date came, when it came after the date
+    because the bot bundles (check-ins of two working days in a row come on the second; a date on a weekend is
+    asked about on the next working day): the bot asked late, the person did not act late. Other delays (a
+    holiday, a full day) are not forgiven."""
     week = work_week_of(owner, rules.default_timezone) if owner is not None else None
     first = action.agreed_due or action.due_date
     done_day = week.local_date(done) if week is not None else done.date()
     if done_day <= first:
         return True
-    asked_in_time = week is not None and asked_on is not None and asked_on <= planning.last_checkin_day(week, first)
-    return asked_in_time and action.due_date == first and asked_on == done_day
+    if owner is None or week is None or action.due_date != first or done_day > planning.last_checkin_day(week, first):
+        return False
+    asked_today = session.scalars(
+        select(Nudge.action_ids).where(
+            Nudge.person_id == owner.id, Nudge.kind == CHECKIN, Nudge.status == "sent", Nudge.local_date == done_day
+        )
+    )
+    return any(action.id in (ids or []) for ids in asked_today)
 
 
 def finished_in_time(action: Action, week: WorkWeek) -> bool:

@@ -22,7 +22,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from bot.services import actions, events, planning, responses
 from bot.services.calendar import work_week_of
 from bot.services.clock import Clock
-from bot.services.kinds import ATTENTION, CHECKIN, FOLLOWUP, KINDS, RHYTHM, WAITS_FOR_ANSWER
+from bot.services.kinds import ATTENTION, FOLLOWUP, KINDS, RHYTHM, WAITS_FOR_ANSWER
 from bot.services.rules import PlanRules
 from models import Action, Nudge, Person
 from models.base import UTCDateTime
@@ -144,8 +144,7 @@ def _apply(
             return
         raise AnswerError("not_open")
     if choice == "done":
-        asked_on = nudge.local_date if nudge.kind == CHECKIN else None  # a late question is not a late Done
-        actions.complete(session, clock, action, person, asked_on=asked_on, rules=rules)
+        actions.complete(session, clock, action, person, rules=rules)
     elif choice == "drop":
         actions.drop(session, clock, action, person, reason=f"{nudge.kind} answer", rules=rules)
     elif choice in DATE_ANSWERS:

@@ -136,8 +136,8 @@ def _move(row: Nudge, week: WorkWeek, now: datetime, *, next_day: bool = False) 
 
 
 def streak_of(session: Session, person: Person, week: WorkWeek) -> int:
-    """Actions done on time in a row, newest first: by the end of the day first agreed (in the person's time
-    zone), so a moved date does not make a late finish count."""
+    """Actions done on time in a row, newest first (actions.finished_in_time: by the end of the day first
+    agreed in the person's time zone, so a moved date does not make a late finish count)."""
     done = session.scalars(
         select(Action)
         .where(Action.owner_id == person.id, Action.status == "done")
@@ -416,7 +416,7 @@ def _prepared_by_weekplan(session: Session, to: _To, actions: list[Action]) -> f
     out): due within the preparation window, with no preparation message of their own, sent or to come, and
     in no earlier week plan (a date moved since: that one carried it, or its own message did)."""
     last = to.week.add_working_days(to.today, to.rules.prep_days)
-    soon = {a.id for a in actions if a.due_date <= last}
+    soon = {a.id for a in actions if to.today <= a.due_date <= last}  # past its date: no preparation any more
     shown = session.scalars(
         select(Nudge.action_ids).where(
             Nudge.person_id == to.person.id,

@@ -262,9 +262,8 @@ def _notes(outcome: Outcome, rows: list[Row]) -> list[str]:
     sent = sum(1 for e in outcome.entries if e.what == "dm")
     return [
         "Columns: " + ", ".join(f"{SHORT[k]} = {k}" for k in KINDS) + ".",
-        "Late: actions not done by the date first agreed (a Done to the check-in about it, answered the day it came, "
-        "counts as on time when the check-in came a working day later). Attention: actions marked needs attention "
-        "(no answer).",
+        "Late: actions not done by the date first agreed (done the day a bundled check-in about that date came "
+        "counts as on time). Attention: actions marked needs attention (no answer).",
         f"Mix: inspiring share of every {WINDOW_DAYS}-day window with {MIN_MESSAGES}+ messages, counted by parts "
         "(a check-in that opens with what went well or what is next carries one inspiring and one checking part), "
         f"target {_share(outcome.inspire_share)} ± {round(BAND * 100)} points for people who answer; worst = the "
