@@ -229,7 +229,7 @@ def _followup(cat: Catalogue, view: NudgeView) -> list[Block]:
     return within_budget([], groups, _more(cat))
 
 
-def _followup_action(cat: Catalogue, view: NudgeView, action: Action, index: int = 0) -> list[Block]:
+def _followup_action(cat: Catalogue, view: NudgeView, action: Action, index: int) -> list[Block]:
     answer = view.answers.get(str(action.id))
     if answer in FOLLOWUP_ANSWERS:
         due = {"due": _due(cat, action, view.today)} if answer == "reschedule" else {}

@@ -461,12 +461,14 @@ def in_time(session: Session, action: Action, done: datetime, owner: Person | No
     because the bot bundles (check-ins of two working days in a row come on the second; a date on a weekend is
     asked about on the next working day): the bot asked late, the person did not act late. Other delays (a
     holiday, a full day) are not forgiven."""
-    week = work_week_of(owner, rules.default_timezone) if owner is not None else None
     first = action.agreed_due or action.due_date
-    done_day = week.local_date(done) if week is not None else done.date()
+    if owner is None:  # no owner to ask: the dates decide
+        return done.date() <= first
+    week = work_week_of(owner, rules.default_timezone)
+    done_day = week.local_date(done)
     if done_day <= first:
         return True
-    if owner is None or week is None or action.due_date != first or done_day > planning.last_checkin_day(week, first):
+    if action.due_date != first or done_day > planning.last_checkin_day(week, first):
         return False
     asked_today = session.scalars(
         select(Nudge.action_ids).where(
